@@ -1,0 +1,48 @@
+/** dlg-node: the Node Drop Manager. Creates and runs Drops on this compute node. */
+import { NodeManager } from "../core/manager/mod.ts";
+import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
+
+export function printUsage(): void {
+  console.log(`Usage: dlg-node [options]
+
+The Node Drop Manager: serves DALiuGE's REST API (/api/...) and runs the Drops of
+the physical graphs submitted to it.
+
+Options:
+  -H, --host HOST              interface to listen on (default 127.0.0.1, env DLG_HOST)
+  -P, --port PORT              port (default 8000; 0 picks a free one, env DLG_PORT)
+  -w, --work-dir DIR           session directories (default $DLG_ROOT/workspace,
+                               else ~/dlg/workspace)
+  -m, --max-request-size MB    largest request body (default 10)
+  -t, --max-threads N          worker-pool size (default: number of cores)
+      --dlm-check-period S     seconds between memory-Drop expiry checks (default 10, 0: off)
+      --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
+  -h, --help                   this help
+
+The first line printed is "dlg-node listening on http://HOST:PORT".`);
+}
+
+export async function main(args = Deno.args): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseCommon(args, 8000, {});
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`dlg-node: ${e.message}`);
+    printUsage();
+    Deno.exit(2);
+  }
+  if (parsed.help) return printUsage();
+  const c = parsed.config;
+  const manager = new NodeManager({
+    workDir: c.workDir,
+    root: c.root,
+    maxThreads: c.maxThreads,
+    dlmCheckPeriod: c.dlmCheckPeriod,
+    dlmCleanupPeriod: c.dlmCleanupPeriod,
+  });
+  await serveManager(manager, c, "dlg-node");
+  Deno.exit(0);
+}
+
+if (import.meta.main) main();

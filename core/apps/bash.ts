@@ -1,0 +1,87 @@
+/**
+ * `dlg.apps.bash_shell_app.BashShellApp`: `command` through `/bin/bash -c` in the session
+ * directory. Placeholders `{oid}`, `{uid}`, `{port}`, `%iN`, `%oN`, `%i[uid]`, `%o[uid]` become
+ * file paths; memory Drops are staged through files under the session directory.
+ */
+import { runBash } from "../exec/mod.ts";
+import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
+import type { DataDrop } from "../drops/data_drop.ts";
+import { MemoryStore, NullStore } from "../drops/store.ts";
+
+/** A file name safe to use for any uid. */
+export function safeName(uid: string): string {
+  return uid.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+interface Staged {
+  drop: DataDrop;
+  path: string;
+  /** Memory output: read the file back into the Drop after the run. */
+  readBack: boolean;
+}
+
+function stage(app: AppDrop, d: DataDrop, isInput: boolean): Staged {
+  if (d.store.path) return { drop: d, path: d.store.path, readBack: false };
+  if (d.store instanceof NullStore) return { drop: d, path: "/dev/null", readBack: false };
+  const dir = `${app.host.dir}/.stage`;
+  Deno.mkdirSync(dir, { recursive: true });
+  const path = `${dir}/${safeName(d.uid)}${isInput ? "" : `.from-${safeName(app.uid)}`}`;
+  if (isInput) Deno.writeFileSync(path, d.store.bytes());
+  return { drop: d, path, readBack: d.store instanceof MemoryStore };
+}
+
+/** Replace every placeholder of `command` with the staged paths. */
+export function substitute(
+  command: string,
+  app: AppDrop,
+  inputs: Staged[],
+  outputs: Staged[],
+): string {
+  const byKey = new Map<string, string>();
+  for (const s of [...inputs, ...outputs]) {
+    byKey.set(s.drop.oid, s.path);
+    byKey.set(s.drop.uid, s.path);
+    const port = app.ports?.[s.drop.oid];
+    if (port && !byKey.has(port)) byKey.set(port, s.path);
+  }
+  const pick = (list: Staged[], key: string) =>
+    /^\d+$/.test(key) ? list[Number(key)]?.path : list.find((s) => s.drop.uid === key)?.path;
+  return command
+    .replace(/%([io])\[([^\]]+)\]/g, (m, io, key) => pick(io === "i" ? inputs : outputs, key) ?? m)
+    .replace(/%([io])(\d+)/g, (m, io, n) => (io === "i" ? inputs : outputs)[Number(n)]?.path ?? m)
+    .replace(/\{([^{}\s]+)\}/g, (m, key) => byKey.get(key) ?? m);
+}
+
+export const BashShellApp: AppImpl = {
+  async run(app) {
+    const command = app.params.command;
+    if (typeof command !== "string" || !command.trim()) {
+      throw new Error(`BashShellApp ${app.oid} has no command`);
+    }
+    const inputs = app.inputs.map((d) => stage(app, d, true));
+    const outputs = app.outputs.map((d) => stage(app, d, false));
+    const cmd = substitute(command, app, inputs, outputs);
+    app.log("INFO", `running: ${cmd}`);
+    const r = await runBash(cmd, {
+      cwd: app.host.dir,
+      env: {
+        DLG_UID: app.uid,
+        DLG_SESSION_ID: app.host.sessionId,
+        DLG_ROOT: app.host.root,
+      },
+      signal: app.signal,
+    });
+    if (r.stdout) app.log("INFO", `stdout: ${r.stdout}`);
+    if (r.code !== 0) {
+      throw new Error(`command exited with code ${r.code}: ${r.stderr.trim() || "(no stderr)"}`);
+    }
+    for (const o of outputs) {
+      if (!o.readBack) continue;
+      try {
+        o.drop.write(Deno.readFileSync(o.path));
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+  },
+};

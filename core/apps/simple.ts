@@ -1,0 +1,84 @@
+/** DALiuGE's simple built-in apps (`dlg.apps.simple.*`). Light ones run on the event loop. */
+import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
+import type { DataDrop } from "../drops/data_drop.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Resolve after `seconds`, or reject when `signal` aborts. */
+export function sleep(seconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, Math.max(0, seconds * 1000));
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Every input's bytes into every output, in declaration order. */
+export function copyAll(app: AppDrop): void {
+  for (const input of app.inputs) {
+    const bytes = input.store.bytes();
+    for (const out of app.outputs) out.write(bytes);
+  }
+}
+
+/** Text of a Drop's data. */
+export function readText(d: DataDrop): string {
+  return decoder.decode(d.store.bytes());
+}
+
+/** Write text into every output. */
+export function writeAll(app: AppDrop, text: string): void {
+  const bytes = encoder.encode(text);
+  for (const out of app.outputs) out.write(bytes);
+}
+
+/** `sleep_time` from the parameter, else from a named input port of that name. */
+function sleepTime(app: AppDrop): number {
+  const p = app.params.sleep_time;
+  if (typeof p === "number") return p;
+  const port = app.inputs.find((i) => app.ports?.[i.oid] === "sleep_time");
+  if (!port) return 0;
+  const n = Number(JSON.parse(readText(port) || "0"));
+  if (!Number.isFinite(n)) throw new TypeError(`sleep_time from input ${port.oid} is not a number`);
+  return n;
+}
+
+export const NullBarrierApp: AppImpl = { run() {} };
+
+export const SleepApp: AppImpl = {
+  run: (app) => sleep(sleepTime(app), app.signal),
+};
+
+export const CopyApp: AppImpl = { run: copyAll };
+
+export const SleepAndCopyApp: AppImpl = {
+  async run(app) {
+    await sleep(sleepTime(app), app.signal);
+    copyAll(app);
+  },
+};
+
+/** GenericGatherApp: the raw bytes of all inputs, concatenated, into each output. */
+export const GenericGatherApp: AppImpl = { run: copyAll };
+
+export const HelloWorldApp: AppImpl = {
+  run(app) {
+    const first = app.inputs[0];
+    if (!first) return writeAll(app, `Hello ${String(app.params.greet ?? "World")}`);
+    const text = readText(first);
+    let value: unknown = text;
+    try {
+      const parsed = JSON.parse(text);
+      value = Array.isArray(parsed) ? parsed[0] : parsed;
+    } catch { /* plain text */ }
+    writeAll(app, `Hello, ${String(value)}`);
+  },
+};

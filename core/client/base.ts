@@ -1,0 +1,97 @@
+/**
+ * A fetch-based client for DALiuGE's REST API. Server errors come back as `DlgClientError`
+ * carrying DALiuGE's `type` and `args`; every call has a timeout.
+ */
+
+export class DlgClientError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly args: unknown;
+  constructor(status: number, type: string, args: unknown, message?: string) {
+    super(message ?? `${type}: ${JSON.stringify(args)}`);
+    this.name = "DlgClientError";
+    this.status = status;
+    this.type = type;
+    this.args = args;
+  }
+}
+
+export interface ClientOptions {
+  /** Milliseconds per call (default 30 s). */
+  timeoutMs?: number;
+  /** Extra headers on every call (e.g. Authorization). */
+  headers?: Record<string, string>;
+}
+
+export interface RequestOptions {
+  body?: BodyInit;
+  json?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** `host[:port[:events[:rpc]]]` or a URL -> a base URL (`http://host:port`). */
+export function baseUrl(target: string, defaultPort: number): string {
+  if (/^https?:\/\//.test(target)) return target.replace(/\/+$/, "");
+  const [host, port] = target.split(":");
+  return `http://${host || "localhost"}:${Number(port) || defaultPort}`;
+}
+
+export class RestClient {
+  readonly url: string;
+  readonly #opts: ClientOptions;
+
+  constructor(url: string, opts: ClientOptions = {}) {
+    this.url = url.replace(/\/+$/, "");
+    this.#opts = opts;
+  }
+
+  /** One call; the parsed JSON on 200, `DlgClientError` otherwise. */
+  async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    const res = await this.raw(method, path, o);
+    const text = await res.text();
+    let body: unknown = undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      if (res.ok) throw new DlgClientError(res.status, "RestClientException", [text.slice(0, 200)]);
+    }
+    if (res.ok) return body as T;
+    const err = body as { type?: unknown; args?: unknown } | undefined;
+    if (err && typeof err.type === "string") {
+      throw new DlgClientError(res.status, err.type, err.args);
+    }
+    throw new DlgClientError(res.status, "RestClientException", [
+      `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`,
+    ]);
+  }
+
+  /** The raw response (for streams); network failures become RestClientException. */
+  async raw(method: string, path: string, o: RequestOptions = {}): Promise<Response> {
+    const timeout = o.timeoutMs ?? this.#opts.timeoutMs ?? 30_000;
+    const signals = [AbortSignal.timeout(timeout)];
+    if (o.signal) signals.push(o.signal);
+    const headers: Record<string, string> = { ...this.#opts.headers, ...o.headers };
+    let body = o.body;
+    if (o.json !== undefined) {
+      body = JSON.stringify(o.json);
+      headers["content-type"] ??= "application/json";
+    }
+    try {
+      return await fetch(`${this.url}${path}`, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.any(signals),
+      });
+    } catch (e) {
+      const why = (e as Error).name === "TimeoutError"
+        ? `no answer within ${timeout} ms`
+        : (e as Error).message;
+      throw new DlgClientError(0, "RestClientException", [
+        `Cannot reach ${this.url} (${method} ${path}): ${why}`,
+      ]);
+    }
+  }
+}

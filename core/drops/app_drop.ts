@@ -1,0 +1,159 @@
+/**
+ * Application Drops, as DALiuGE's InputFiredAppDROP/BarrierAppDROP: count input completions by
+ * state, then fail (error threshold), skip, or run; retry up to `n_tries`; tell the outputs.
+ */
+import type { Params } from "../graph/params.ts";
+import type { Consumer, DataDrop } from "./data_drop.ts";
+import { Drop, type DropHost } from "./drop.ts";
+import { AppStates, DropStates } from "./states.ts";
+
+/** What an app class does when it runs. */
+export interface AppImpl {
+  /** Sync for light apps (they run on the event loop); a Promise for the rest. */
+  run(app: AppDrop): void | Promise<void>;
+  /** A streaming input got a chunk. */
+  dataWritten?(app: AppDrop, input: DataDrop, chunk: Uint8Array): void;
+}
+
+export interface AppOptions {
+  nEffectiveInputs: number;
+  inputErrorThreshold: number;
+  nTries: number;
+  blockSkip: boolean;
+}
+
+const { INITIALIZED, COMPLETED, ERROR, CANCELLED, SKIPPED } = DropStates;
+
+export class AppDrop extends Drop implements Consumer {
+  readonly isApp = true;
+  readonly impl: AppImpl;
+  readonly params: Params;
+  execStatus = 0;
+  inputs: DataDrop[] = [];
+  streamingInputs: DataDrop[] = [];
+  outputs: DataDrop[] = [];
+  /** Port name per linked OID, when the graph named one. */
+  ports: Record<string, string> | undefined = undefined;
+  /** -1: all inputs. */
+  nEffectiveInputs = -1;
+  inputErrorThreshold = 0;
+  nTries = 1;
+  blockSkip = false;
+  #ok = 0;
+  #errors = 0;
+  #skipped = 0;
+  #ctrl: AbortController | null = null;
+
+  constructor(oid: string, uid: string, host: DropHost, impl: AppImpl, params: Params) {
+    super(oid, uid, host);
+    this.impl = impl;
+    this.params = params;
+  }
+
+  /** Aborted when the app is cancelled; made on first use. */
+  get signal(): AbortSignal {
+    return (this.#ctrl ??= new AbortController()).signal;
+  }
+
+  protected setExec(execStatus: number): void {
+    if (this.execStatus === execStatus) return;
+    const prev = this.status;
+    this.execStatus = execStatus;
+    this.host.changed(this, prev);
+  }
+
+  /** An input finished with `status` (COMPLETED, ERROR or SKIPPED). */
+  dropCompleted(_input: DataDrop, status: number): void {
+    if (this.status !== INITIALIZED || this.execStatus !== AppStates.NOT_RUN) return;
+    if (status === ERROR) this.#errors++;
+    else if (status === SKIPPED) this.#skipped++;
+    else this.#ok++;
+    const n = this.nEffectiveInputs === -1 ? this.inputs.length : this.nEffectiveInputs;
+    const done = this.#ok + this.#errors + this.#skipped;
+    if (done !== n) return;
+    const percentFailed = Math.floor((this.#errors / n) * 100);
+    if (percentFailed > this.inputErrorThreshold) {
+      this.error = `${this.#errors} of ${n} inputs failed (threshold ${this.inputErrorThreshold}%)`;
+      this.log("ERROR", this.error);
+      this.execStatus = AppStates.ERROR;
+      this.setStatus(ERROR);
+      this.#notifyOutputs(ERROR);
+    } else if (
+      (!this.blockSkip && this.#skipped > 0) || (this.blockSkip && this.#skipped === n)
+    ) {
+      this.skip();
+    } else {
+      this.host.ready(this);
+    }
+  }
+
+  dataWritten(input: DataDrop, chunk: Uint8Array): void {
+    this.impl.dataWritten?.(this, input, chunk);
+  }
+
+  /** Start as a root (listed in `completed`). */
+  trigger(): void {
+    if (this.status === INITIALIZED && this.execStatus === AppStates.NOT_RUN) {
+      this.host.ready(this);
+    }
+  }
+
+  /** Run now (the scheduler calls this), retrying up to `nTries`. */
+  execute(): void | Promise<void> {
+    if (this.status !== INITIALIZED || this.execStatus !== AppStates.NOT_RUN) return;
+    this.setExec(AppStates.RUNNING);
+    return this.#attempt(1);
+  }
+
+  #attempt(tries: number): void | Promise<void> {
+    let result: void | Promise<void>;
+    try {
+      result = this.impl.run(this);
+    } catch (e) {
+      return this.#failed(e, tries);
+    }
+    if (result instanceof Promise) {
+      return result.then(() => this.#succeeded(), (e) => this.#failed(e, tries));
+    }
+    this.#succeeded();
+  }
+
+  #failed(e: unknown, tries: number): void | Promise<void> {
+    if (this.execStatus !== AppStates.RUNNING) return;
+    const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    this.log("ERROR", `try ${tries}/${this.nTries}: ${msg}`);
+    if (tries < this.nTries) return this.#attempt(tries + 1);
+    this.error = e instanceof Error ? e.message : String(e);
+    this.execStatus = AppStates.ERROR;
+    this.setStatus(ERROR);
+    this.#notifyOutputs(ERROR);
+  }
+
+  #succeeded(): void {
+    if (this.execStatus !== AppStates.RUNNING) return;
+    this.execStatus = AppStates.FINISHED;
+    this.setStatus(COMPLETED);
+    this.#notifyOutputs(COMPLETED);
+  }
+
+  /** SKIPPED, its outputs too, then `producerFinished(SKIPPED)` as DALiuGE does. */
+  skip(): void {
+    if (this.status !== INITIALIZED) return;
+    const wasNotRun = this.execStatus === AppStates.NOT_RUN;
+    this.execStatus = AppStates.SKIPPED;
+    this.setStatus(SKIPPED);
+    for (const o of this.outputs) o.skip();
+    if (wasNotRun) this.#notifyOutputs(SKIPPED);
+  }
+
+  cancel(): void {
+    if (this.status !== INITIALIZED) return;
+    this.execStatus = AppStates.CANCELLED;
+    this.setStatus(CANCELLED);
+    this.#ctrl?.abort(new Error("cancelled"));
+  }
+
+  #notifyOutputs(status: number): void {
+    for (const o of this.outputs) o.producerFinished(status);
+  }
+}

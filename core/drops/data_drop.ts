@@ -1,0 +1,124 @@
+/** Data Drops: INITIALIZED -> WRITING -> COMPLETED, driven by their producers. */
+import { Drop, type DropHost } from "./drop.ts";
+import { DropStates } from "./states.ts";
+import type { DataStore } from "./store.ts";
+
+/** Anything told when a data Drop completes: a local app, or a proxy for a remote one. */
+export interface Consumer {
+  readonly uid: string;
+  dropCompleted(input: DataDrop, status: number): void;
+  dataWritten?(input: DataDrop, chunk: Uint8Array): void;
+}
+
+const { INITIALIZED, WRITING, COMPLETED, ERROR, CANCELLED, SKIPPED, EXPIRED, DELETED } = DropStates;
+
+export class DataDrop extends Drop {
+  readonly isApp = false;
+  store: DataStore;
+  consumers: Consumer[] = [];
+  streamingConsumers: Consumer[] = [];
+  /** How many producers (local or remote) must finish before this Drop completes. */
+  nProducers = 0;
+  expectedSize = 0;
+  /** Keep the data after its consumers finish. */
+  persist = false;
+  /** True for EndDROP: completing it ends the session. */
+  isEnd = false;
+  #finished = 0;
+  #producerError = false;
+  /** Consumers (local ones) that finished running, for expiry. */
+  consumersDone = 0;
+
+  constructor(oid: string, uid: string, host: DropHost, store: DataStore) {
+    super(oid, uid, host);
+    this.store = store;
+  }
+
+  /** Append bytes; streaming consumers see each chunk as it is written. */
+  write(chunk: Uint8Array): void {
+    if (this.status !== INITIALIZED && this.status !== WRITING) {
+      throw new Error(`${this.oid} is not writable in state ${this.status}`);
+    }
+    this.store.write(chunk);
+    this.setStatus(WRITING);
+    for (const c of this.streamingConsumers) c.dataWritten?.(this, chunk);
+    if (this.expectedSize > 0 && this.store.size >= this.expectedSize) this.setCompleted();
+  }
+
+  /** Move to COMPLETED (or re-announce SKIPPED) and tell the consumers. */
+  setCompleted(): void {
+    const s = this.status;
+    if (s === SKIPPED) return this.#fire(SKIPPED);
+    if (s !== INITIALIZED && s !== WRITING) return;
+    this.#closeStore();
+    this.setStatus(COMPLETED);
+    this.#fire(COMPLETED);
+  }
+
+  setError(message?: string): void {
+    const s = this.status;
+    if (s === SKIPPED) return this.#fire(SKIPPED);
+    if (s !== INITIALIZED && s !== WRITING) return;
+    if (message) {
+      this.error = message;
+      this.log("ERROR", message);
+    }
+    this.#closeStore();
+    this.setStatus(ERROR);
+    this.#fire(ERROR);
+  }
+
+  /** SKIPPED without telling anyone yet: that happens when the producers finish. */
+  skip(): void {
+    if (this.status === INITIALIZED || this.status === WRITING) {
+      this.#closeStore();
+      this.setStatus(SKIPPED);
+    }
+  }
+
+  /** Skip and tell the consumers now (a Drop with no producer left to finish). */
+  skipAndNotify(): void {
+    this.skip();
+    if (this.status === SKIPPED) this.#fire(SKIPPED);
+  }
+
+  cancel(): void {
+    if (this.status === INITIALIZED || this.status === WRITING) {
+      this.#closeStore();
+      this.setStatus(CANCELLED);
+    }
+  }
+
+  /** A producer finished with `status`; after the last one this Drop completes or fails. */
+  producerFinished(status: number): void {
+    if (status === ERROR) this.#producerError = true;
+    if (++this.#finished < this.nProducers) return;
+    if (this.#producerError) this.setError("a producer of this Drop failed");
+    else this.setCompleted();
+  }
+
+  /** COMPLETED -> EXPIRED, freeing the data unless it persists. */
+  expire(): void {
+    if (this.status !== COMPLETED || this.persist) return;
+    this.store.release();
+    this.setStatus(EXPIRED);
+  }
+
+  /** EXPIRED -> DELETED. */
+  delete(): void {
+    if (this.status === EXPIRED) this.setStatus(DELETED);
+  }
+
+  #closeStore(): void {
+    try {
+      this.store.close();
+    } catch (e) {
+      this.log("WARNING", `closing the data failed: ${(e as Error).message}`);
+    }
+  }
+
+  #fire(status: number): void {
+    for (const c of this.consumers) c.dropCompleted(this, status);
+    for (const c of this.streamingConsumers) c.dropCompleted(this, status);
+  }
+}

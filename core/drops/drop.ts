@@ -1,0 +1,59 @@
+/** What every Drop shares: identity, status, error and log lines, and its host session. */
+import type { AppDrop } from "./app_drop.ts";
+import { dropStateName } from "./states.ts";
+
+/** What a Drop needs from the session that runs it. */
+export interface DropHost {
+  readonly sessionId: string;
+  /** The session directory: every path a Drop touches is under it. */
+  readonly dir: string;
+  /** DLG_ROOT as apps see it. */
+  readonly root: string;
+  /** A Drop's status or execStatus changed; `prev` is the status before. */
+  changed(drop: Drop, prev: number): void;
+  /** An app is ready to execute. */
+  ready(app: AppDrop): void;
+}
+
+export interface LogLine {
+  time: number;
+  level: "INFO" | "WARNING" | "ERROR";
+  message: string;
+}
+
+export abstract class Drop {
+  readonly oid: string;
+  readonly uid: string;
+  readonly host: DropHost;
+  status = 0;
+  /** No local consumer or output: the session finishes when every leaf has. */
+  leaf = false;
+  /** Why the Drop failed, when it did. */
+  error: string | undefined = undefined;
+  /** Log lines, created on the first one. */
+  logs: LogLine[] | undefined = undefined;
+
+  constructor(oid: string, uid: string, host: DropHost) {
+    this.oid = oid;
+    this.uid = uid;
+    this.host = host;
+  }
+
+  abstract readonly isApp: boolean;
+
+  /** Set the status and tell the host, once per real change. */
+  protected setStatus(status: number): void {
+    const prev = this.status;
+    if (prev === status) return;
+    this.status = status;
+    this.host.changed(this, prev);
+  }
+
+  log(level: LogLine["level"], message: string): void {
+    (this.logs ??= []).push({ time: Date.now(), level, message });
+  }
+
+  toString(): string {
+    return `${this.isApp ? "App" : "Data"}Drop ${this.oid} (${dropStateName(this.status)})`;
+  }
+}

@@ -1,0 +1,15 @@
+/** Drops: state machines, data stores and the events that drive execution. */
+export { AppDrop, type AppImpl, type AppOptions } from "./app_drop.ts";
+export { type Consumer, DataDrop } from "./data_drop.ts";
+export { Drop, type DropHost, type LogLine } from "./drop.ts";
+export {
+  appStateName,
+  AppStates,
+  dropStateName,
+  DropStates,
+  isTerminal,
+  LinkTypes,
+  sessionStateName,
+  SessionStates,
+} from "./states.ts";
+export { type DataStore, FileStore, MemoryStore, NullStore } from "./store.ts";

@@ -1,0 +1,13 @@
+/** Physical graphs: Drop-spec schema, DALiuGE's forms normalised, validation. */
+export { graphItems, normalizeBatch } from "./batch.ts";
+export { type DropSpec, type Links, normalizeSpec } from "./normalize.ts";
+export { allParams, type ParamDecl, type Params, rawParam, resolveParams } from "./params.ts";
+export {
+  describeIssues,
+  DropSpecSchema,
+  GraphBodySchema,
+  isGraphMetadata,
+  LINK_KEYS,
+  type LinkKey,
+  type RawDropSpec,
+} from "./schema.ts";

@@ -1,0 +1,101 @@
+/**
+ * Turn one raw Drop spec into the engine's form: its class, resolved parameters and link lists.
+ * Every failure is an InvalidGraphException naming the Drop.
+ */
+import * as v from "valibot";
+import { type DropClass, lookupClass } from "../apps/registry.ts";
+import { invalidGraph } from "../errors/mod.ts";
+import { type Params, resolveParams } from "./params.ts";
+import { describeIssues, DropSpecSchema, LINK_KEYS, type LinkKey } from "./schema.ts";
+
+export type Links = Partial<Record<LinkKey, string[]>>;
+
+/** A validated Drop spec. `raw` is what the user sent, kept for `GET .../graph`. */
+export interface DropSpec {
+  readonly oid: string;
+  readonly uid: string;
+  readonly cls: DropClass;
+  readonly raw: Record<string, unknown>;
+  readonly params: Params;
+  readonly links: Links;
+  /** Port names from `{oid: port}` links. */
+  readonly ports: Record<string, string> | undefined;
+  readonly node: string | undefined;
+  readonly island: string | undefined;
+}
+
+function kindOf(categoryType: string): "data" | "app" | undefined {
+  const c = categoryType.toLowerCase();
+  if (c === "data") return "data";
+  if (c === "application" || c === "app") return "app";
+  return undefined;
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === "string" && x ? x : typeof x === "number" ? String(x) : undefined;
+}
+
+/** Validate and normalise one spec; `index` names it when it has no usable `oid`. */
+export function normalizeSpec(raw: Record<string, unknown>, index: number): DropSpec {
+  const parsed = v.safeParse(DropSpecSchema, raw);
+  const name = typeof raw.oid === "string" && raw.oid ? `Drop ${raw.oid}` : `Drop #${index}`;
+  if (!parsed.success) {
+    const what = describeIssues(parsed.issues);
+    const missing = !("oid" in raw)
+      ? "has no oid"
+      : !("categoryType" in raw)
+      ? "has no categoryType"
+      : what;
+    throw invalidGraph(`${name} ${missing.startsWith("has no") ? missing : `is invalid: ${what}`}`);
+  }
+  const spec = parsed.output;
+  const kind = kindOf(spec.categoryType);
+  if (!kind) {
+    throw invalidGraph(
+      `${name} has categoryType ${JSON.stringify(spec.categoryType)}; expected Data or Application`,
+    );
+  }
+  const clsName = spec.dropclass ?? spec.appclass ?? spec.Application ?? undefined;
+  const found = lookupClass(kind, clsName, spec.storage ?? undefined);
+  if ("error" in found) throw invalidGraph(`${name}: ${found.error}`);
+  let params: Params;
+  try {
+    params = resolveParams(raw, found.cls.params);
+  } catch (e) {
+    throw invalidGraph(`${name}: ${(e as Error).message}`);
+  }
+  const problem = found.cls.kind === "app" ? found.cls.check?.(params) : undefined;
+  if (problem) throw invalidGraph(`${name}: ${problem}`);
+
+  const links: Links = {};
+  let ports: Record<string, string> | undefined;
+  for (const key of LINK_KEYS) {
+    const list = spec[key];
+    if (!list?.length) continue;
+    const oids: string[] = [];
+    for (const item of list) {
+      let oid: string;
+      if (typeof item === "string") oid = item;
+      else {
+        oid = Object.keys(item)[0]!;
+        const port = item[oid];
+        if (typeof port === "string" && port) (ports ??= {})[oid] = port;
+      }
+      if (!oids.includes(oid)) oids.push(oid);
+    }
+    links[key] = oids;
+  }
+  delete raw.input_parser;
+  delete raw.output_parser;
+  return {
+    oid: spec.oid,
+    uid: spec.uid ?? spec.oid,
+    cls: found.cls,
+    raw,
+    params,
+    links,
+    ports,
+    node: str(spec.node),
+    island: str(spec.island),
+  };
+}

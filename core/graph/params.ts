@@ -1,0 +1,133 @@
+/**
+ * Parameters of a Drop: looked up by name in `applicationArgs`, then the top-level key, then
+ * EAGLE's `componentParams` and `fields`, and coerced the way DALiuGE coerces them.
+ * `""` and `null` mean "unset".
+ */
+import * as v from "valibot";
+
+export type ParamKind = "float" | "int" | "bool" | "string" | "any";
+export type ParamDecl = Readonly<Record<string, ParamKind>>;
+export type Params = Record<string, unknown>;
+
+const numeric = v.union([
+  v.number(),
+  v.pipe(v.string(), v.trim(), v.decimal(), v.transform(Number)),
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/),
+    v.transform(Number),
+  ),
+  v.pipe(v.boolean(), v.transform(Number)),
+], "expected a number");
+
+const SCHEMAS: Record<ParamKind, v.GenericSchema<unknown, unknown>> = {
+  float: v.pipe(numeric, v.finite("expected a finite number")),
+  int: v.pipe(numeric, v.integer("expected an integer")),
+  // Python's bool(): any non-empty string is true, as DALiuGE does it; JSON booleans as they are.
+  bool: v.union([
+    v.boolean(),
+    v.pipe(v.number(), v.transform((n) => n !== 0)),
+    v.pipe(v.string(), v.transform((s) => s.length > 0)),
+  ], "expected a boolean"),
+  string: v.union([
+    v.string(),
+    v.pipe(v.union([v.number(), v.boolean()]), v.transform(String)),
+  ], "expected a string"),
+  any: v.unknown(),
+};
+
+function unset(x: unknown): boolean {
+  return x === undefined || x === null || x === "";
+}
+
+function fromArgDict(dict: unknown, name: string): unknown {
+  if (!dict || typeof dict !== "object" || Array.isArray(dict)) return undefined;
+  const entry = (dict as Record<string, unknown>)[name];
+  if (entry && typeof entry === "object" && !Array.isArray(entry) && "value" in entry) {
+    return (entry as { value: unknown }).value;
+  }
+  return undefined;
+}
+
+function fromFields(fields: unknown, name: string): unknown {
+  if (!Array.isArray(fields)) return undefined;
+  for (const f of fields) {
+    if (f && typeof f === "object" && (f as { name?: unknown }).name === name) {
+      return (f as { value?: unknown }).value;
+    }
+  }
+  return undefined;
+}
+
+/** The raw value of one parameter, by DALiuGE's precedence; `undefined` when unset everywhere. */
+export function rawParam(spec: Record<string, unknown>, name: string): unknown {
+  const candidates = [
+    fromArgDict(spec.applicationArgs, name),
+    spec[name],
+    fromArgDict(spec.componentParams, name),
+    fromFields(spec.fields, name),
+  ];
+  for (const c of candidates) if (!unset(c)) return c;
+  return undefined;
+}
+
+/**
+ * Resolve the declared parameters of a spec. Throws a `TypeError` whose message names the
+ * parameter when a value cannot be coerced; the caller adds the Drop's name.
+ */
+export function resolveParams(spec: Record<string, unknown>, decl: ParamDecl): Params {
+  const out: Params = {};
+  for (const name in decl) {
+    const raw = rawParam(spec, name);
+    if (raw === undefined) continue;
+    const kind = decl[name] as ParamKind;
+    const r = v.safeParse(SCHEMAS[kind], raw);
+    if (!r.success) {
+      throw new TypeError(
+        `parameter ${name} = ${JSON.stringify(raw)}: ${r.issues[0]?.message ?? "invalid"}`,
+      );
+    }
+    out[name] = r.output;
+  }
+  return out;
+}
+
+/** Every parameter of a spec (top-level keys overridden by `applicationArgs` values). */
+export function allParams(spec: Record<string, unknown>): Params {
+  const out: Params = {};
+  for (const [k, val] of Object.entries(spec)) {
+    if (!STRUCTURAL.has(k) && !unset(val)) out[k] = val;
+  }
+  const args = spec.applicationArgs;
+  if (args && typeof args === "object" && !Array.isArray(args)) {
+    for (const name of Object.keys(args)) {
+      const val = fromArgDict(args, name);
+      if (!unset(val)) out[name] = val;
+    }
+  }
+  return out;
+}
+
+const STRUCTURAL = new Set([
+  "oid",
+  "uid",
+  "categoryType",
+  "category",
+  "dropclass",
+  "node",
+  "island",
+  "consumers",
+  "streamingConsumers",
+  "producers",
+  "inputs",
+  "streamingInputs",
+  "outputs",
+  "applicationArgs",
+  "componentParams",
+  "constraintParams",
+  "fields",
+  "ports",
+  "port_map",
+  "reprodata",
+]);

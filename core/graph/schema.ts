@@ -1,0 +1,71 @@
+/** valibot schemas for physical-graph Drop specs, in both DALiuGE link styles. */
+import * as v from "valibot";
+
+/** A link entry: an OID string, or a single-key `{oid: portName}` object (translator style). */
+export const LinkSchema = v.union([
+  v.pipe(v.string(), v.nonEmpty("an OID must not be empty")),
+  v.pipe(
+    v.record(v.pipe(v.string(), v.nonEmpty()), v.unknown()),
+    v.check((o) => Object.keys(o).length === 1, "a link object must have exactly one key"),
+  ),
+], "a link must be an OID string or an {oid: port} object");
+
+const LinkList = v.optional(v.nullable(v.array(LinkSchema, "a link list must be an array")));
+
+/** Link keys, each holding a list of OIDs. */
+export const LINK_KEYS = [
+  "consumers",
+  "streamingConsumers",
+  "producers",
+  "inputs",
+  "streamingInputs",
+  "outputs",
+] as const;
+export type LinkKey = (typeof LINK_KEYS)[number];
+
+const text = v.optional(v.nullable(v.string()));
+
+/**
+ * One Drop spec. Loose: EAGLE metadata (any key, any type, null included) is kept and ignored.
+ * Only the keys the engine reads are typed.
+ */
+export const DropSpecSchema = v.looseObject({
+  oid: v.pipe(v.string("oid must be a string"), v.nonEmpty("oid must not be empty")),
+  uid: v.optional(v.pipe(v.string("uid must be a string"), v.nonEmpty())),
+  categoryType: v.string("categoryType must be a string"),
+  dropclass: text,
+  appclass: text,
+  Application: text,
+  storage: text,
+  node: v.optional(v.nullable(v.union([v.string(), v.number()]))),
+  island: v.optional(v.nullable(v.union([v.string(), v.number()]))),
+  consumers: LinkList,
+  streamingConsumers: LinkList,
+  producers: LinkList,
+  inputs: LinkList,
+  streamingInputs: LinkList,
+  outputs: LinkList,
+});
+export type RawDropSpec = v.InferOutput<typeof DropSpecSchema>;
+
+/** The `graph/append` body: a JSON array of objects. */
+export const GraphBodySchema = v.array(
+  v.record(v.string(), v.unknown(), "each element must be a JSON object"),
+  "the graph must be a JSON array of Drop specs",
+);
+
+/** `true` when the element is DALiuGE's trailing graph-metadata element (`{}` or `{rmode}`). */
+export function isGraphMetadata(o: Record<string, unknown>): boolean {
+  if ("oid" in o) return false;
+  const keys = Object.keys(o);
+  return keys.length === 0 || "rmode" in o;
+}
+
+/** Turn a valibot issue list into one readable sentence. */
+export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  const first = issues[0];
+  if (!first) return "invalid";
+  const path = first.path?.map((p) => String(p.key)).join(".");
+  const inner = first.issues?.length ? describeIssues(first.issues) : first.message;
+  return path ? `${path}: ${inner}` : inner;
+}

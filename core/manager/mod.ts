@@ -1,0 +1,3 @@
+/** Drop managers: the node manager (and, later, the composite island/master manager). */
+export { checkSessionId, NodeManager, type NodeManagerOptions } from "./node_manager.ts";
+export type { DropManager, MaybePromise, SessionDetails, SessionSummary } from "./types.ts";

@@ -1,0 +1,152 @@
+/** The Node Drop Manager: a collection of sessions that are created, fed, deployed and run. */
+import { AppDrop } from "../drops/app_drop.ts";
+import { DataDrop } from "../drops/data_drop.ts";
+import { appStateName, dropStateName } from "../drops/states.ts";
+import { badRequest, noSession, sessionExists } from "../errors/mod.ts";
+import { Session } from "../session/mod.ts";
+import type { LifecycleOptions } from "../session/lifecycle.ts";
+import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
+
+export interface NodeManagerOptions extends LifecycleOptions {
+  /** Where session directories go. */
+  workDir: string;
+  /** DLG_ROOT as apps see it. */
+  root?: string;
+  /** Size of the worker pool. */
+  maxThreads?: number;
+}
+
+/** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
+export function checkSessionId(id: unknown): string {
+  if (typeof id !== "string" || !id) throw badRequest("sessionId must be a non-empty string");
+  // deno-lint-ignore no-control-regex
+  if (/[/\\\x00-\x1f]/.test(id) || id === "." || id === "..") {
+    throw badRequest(`invalid sessionId ${JSON.stringify(id)}: no '/', '\\' or control characters`);
+  }
+  return id;
+}
+
+export class NodeManager implements DropManager {
+  readonly kind = "node" as const;
+  readonly options: NodeManagerOptions;
+  #sessions = new Map<string, Session>();
+
+  constructor(options: NodeManagerOptions) {
+    this.options = options;
+  }
+
+  get(sessionId: string): Session {
+    const s = this.#sessions.get(sessionId);
+    if (!s) throw noSession(sessionId);
+    return s;
+  }
+
+  info(): unknown {
+    return { sessions: this.sessions() };
+  }
+
+  createSession(sessionId: string): void {
+    checkSessionId(sessionId);
+    if (this.#sessions.has(sessionId)) throw sessionExists(sessionId);
+    const dir = `${this.options.workDir}/${sessionId}`;
+    Deno.mkdirSync(dir, { recursive: true });
+    this.#sessions.set(
+      sessionId,
+      new Session(sessionId, {
+        dir,
+        root: this.options.root ?? this.options.workDir,
+        dlmCheckPeriod: this.options.dlmCheckPeriod,
+        dlmCleanupPeriod: this.options.dlmCleanupPeriod,
+      }),
+    );
+  }
+
+  sessions(): SessionSummary[] {
+    return [...this.#sessions.values()].map((s) => ({
+      sessionId: s.sessionId,
+      status: s.status,
+      size: s.size,
+    }));
+  }
+
+  session(sessionId: string): SessionDetails {
+    const s = this.get(sessionId);
+    return { status: s.status, graph: s.graph(), dir: { dir: s.dir } };
+  }
+
+  deleteSession(sessionId: string): void {
+    this.get(sessionId).dispose();
+    this.#sessions.delete(sessionId);
+  }
+
+  sessionStatus(sessionId: string): number {
+    return this.get(sessionId).status;
+  }
+
+  sessionDir(sessionId: string): { dir: string } {
+    return { dir: this.get(sessionId).dir };
+  }
+
+  append(sessionId: string, items: Record<string, unknown>[]): void {
+    this.get(sessionId).append(items);
+  }
+
+  deploy(sessionId: string, completed: string[]): void {
+    this.get(sessionId).deploy(completed);
+  }
+
+  cancel(sessionId: string): void {
+    this.get(sessionId).cancel();
+  }
+
+  trigger(sessionId: string, uids: string[]): void {
+    this.get(sessionId).trigger(uids);
+  }
+
+  graph(sessionId: string): Record<string, unknown> {
+    return this.get(sessionId).graph();
+  }
+
+  graphStatus(sessionId: string): Record<string, unknown> {
+    return this.get(sessionId).graphStatus();
+  }
+
+  graphSize(sessionId: string): number {
+    return this.get(sessionId).size;
+  }
+
+  dropInfo(sessionId: string, oid: string): unknown {
+    const s = this.get(sessionId);
+    const d = s.drop(oid);
+    const logs = (d.logs ?? []).map((l) => ({
+      time: new Date(l.time).toISOString(),
+      Level: l.level,
+      Module: d.isApp ? "app" : "data",
+      "Function/Method": d.oid,
+      "Line #": 0,
+      Message: l.message,
+    }));
+    return {
+      session: sessionId,
+      status: s.status,
+      oid: d.oid,
+      uid: d.uid,
+      dropStatus: d.status,
+      state: dropStateName(d.status),
+      ...(d instanceof AppDrop
+        ? { execStatus: d.execStatus, execState: appStateName(d.execStatus) }
+        : {}),
+      ...(d.error ? { error: d.error } : {}),
+      logs,
+    };
+  }
+
+  dropFile(sessionId: string, oid: string): { filepath: string } {
+    const d = this.get(sessionId).drop(oid);
+    return { filepath: d instanceof DataDrop ? d.store.path ?? "" : "" };
+  }
+
+  stop(): void {
+    for (const s of this.#sessions.values()) s.dispose();
+  }
+}

@@ -1,0 +1,38 @@
+/** What the REST layer needs from a manager, at any tier. */
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface SessionSummary {
+  sessionId: string;
+  /** An int on a node; a map per child on composite managers. */
+  status: unknown;
+  size: number;
+}
+
+export interface SessionDetails {
+  status: unknown;
+  graph: Record<string, unknown>;
+  dir: unknown;
+}
+
+export interface DropManager {
+  readonly kind: "node" | "island" | "master";
+  /** `GET /api`. */
+  info(): MaybePromise<unknown>;
+  createSession(sessionId: string): MaybePromise<void>;
+  sessions(): MaybePromise<SessionSummary[]>;
+  session(sessionId: string): MaybePromise<SessionDetails>;
+  deleteSession(sessionId: string): MaybePromise<void>;
+  sessionStatus(sessionId: string): MaybePromise<unknown>;
+  sessionDir(sessionId: string): MaybePromise<unknown>;
+  append(sessionId: string, items: Record<string, unknown>[]): MaybePromise<void>;
+  deploy(sessionId: string, completed: string[]): MaybePromise<void>;
+  cancel(sessionId: string): MaybePromise<void>;
+  graph(sessionId: string): MaybePromise<Record<string, unknown>>;
+  graphStatus(sessionId: string): MaybePromise<Record<string, unknown>>;
+  graphSize(sessionId: string): MaybePromise<number>;
+  dropInfo(sessionId: string, oid: string): MaybePromise<unknown>;
+  dropFile(sessionId: string, oid: string): MaybePromise<{ filepath: string }>;
+  /** Stop: cancel running work, free timers. */
+  stop(): MaybePromise<void>;
+}

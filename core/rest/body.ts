@@ -1,0 +1,100 @@
+/**
+ * Request bodies as DALiuGE clients send them: JSON (possibly chunked), `Content-Encoding: gzip`
+ * holding zlib (what the Python client sends) or real gzip, form-encoded `deploy` fields.
+ */
+import type { Context } from "hono";
+import * as v from "valibot";
+import { badRequest, HttpError, invalidGraph } from "../errors/mod.ts";
+import { describeIssues } from "../graph/mod.ts";
+
+/** 413 for a body over the limit. */
+export function tooLarge(limit: number): HttpError {
+  return new HttpError(413, "DaliugeException", [
+    `request body larger than the limit of ${limit} bytes (--max-request-size)`,
+  ]);
+}
+
+async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
+  const format = bytes[0] === 0x1f && bytes[1] === 0x8b ? "gzip" : "deflate";
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new DecompressionStream(format),
+  );
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      size += chunk.length;
+      if (size > limit) throw tooLarge(limit);
+      parts.push(chunk);
+    }
+  } catch (e) {
+    if (e instanceof HttpError) throw e;
+    throw invalidGraph(`the body is not valid ${format} data: ${(e as Error).message}`);
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+const decoder = new TextDecoder();
+
+/** The body as JSON, inflated when `Content-Encoding` says so. */
+export async function readJson(c: Context, inflatedLimit: number): Promise<unknown> {
+  let bytes: Uint8Array = new Uint8Array(await c.req.arrayBuffer());
+  const enc = c.req.header("content-encoding")?.toLowerCase();
+  if (enc === "gzip" || enc === "deflate") bytes = await inflate(bytes, inflatedLimit);
+  else if (enc && enc !== "identity") {
+    throw new HttpError(415, "DaliugeException", [`unsupported Content-Encoding ${enc}`]);
+  }
+  const text = decoder.decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw invalidGraph(`the body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** A JSON body checked against `schema`; problems are 400 `DaliugeException`. */
+export async function readBody<S extends v.GenericSchema>(
+  c: Context,
+  schema: S,
+  limit: number,
+): Promise<v.InferOutput<S>> {
+  let body: unknown;
+  try {
+    body = await readJson(c, limit);
+  } catch (e) {
+    if (e instanceof HttpError && e.status === 400) {
+      throw badRequest(String((e.args as string[])[0]));
+    }
+    throw e;
+  }
+  const r = v.safeParse(schema, body);
+  if (!r.success) throw badRequest(describeIssues(r.issues));
+  return r.output;
+}
+
+/** Form fields (or JSON object fields, or the query) of a request. */
+export async function readFields(c: Context): Promise<Record<string, unknown>> {
+  const type = c.req.header("content-type") ?? "";
+  const query = c.req.query();
+  if (type.includes("application/json")) {
+    const text = await c.req.text();
+    if (!text.trim()) return query;
+    try {
+      const body = JSON.parse(text);
+      return body && typeof body === "object" && !Array.isArray(body)
+        ? { ...query, ...body }
+        : query;
+    } catch {
+      throw badRequest("the body is not valid JSON");
+    }
+  }
+  const text = await c.req.text();
+  const form = Object.fromEntries(new URLSearchParams(text));
+  return { ...query, ...form };
+}

@@ -1,0 +1,4 @@
+/** The REST interface every tier serves. */
+export { type AppOptions, createApp } from "./app.ts";
+export { MB, SUCCESS } from "./reply.ts";
+export { errorResponse } from "./errors.ts";

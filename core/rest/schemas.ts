@@ -1,0 +1,45 @@
+/** valibot schemas for REST request bodies. */
+import * as v from "valibot";
+
+export const CreateSessionBody = v.object({
+  sessionId: v.pipe(v.string("sessionId must be a string"), v.nonEmpty("sessionId is empty")),
+}, "the body must be a JSON object with a sessionId");
+
+/** `completed` as DALiuGE sends it (`a,b,c`), or as a JSON list. */
+export const CompletedField = v.optional(
+  v.union([
+    v.pipe(
+      v.string(),
+      v.transform((s) => s.split(",").map((x) => x.trim()).filter((x) => x.length > 0)),
+    ),
+    v.array(v.string()),
+  ], "completed must be a comma-separated string or a list of UIDs"),
+  [],
+);
+
+export const UidList = v.array(v.string(), "the body must be a JSON list of UIDs");
+
+/** `subscriptions`: `{peerNode: [[lhsUid, linkType, rhsUid], ...]}`. */
+export const SubscriptionsBody = v.record(
+  v.string(),
+  v.array(
+    v.tuple([
+      v.string(),
+      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7)),
+      v.string(),
+    ]),
+  ),
+  "the body must map peer nodes to lists of [lhsUid, linkType, rhsUid]",
+);
+
+/** `graph/link` query or form fields. */
+export const LinkParams = v.object({
+  lhOID: v.pipe(v.string(), v.nonEmpty()),
+  rhOID: v.pipe(v.string(), v.nonEmpty()),
+  linkType: v.pipe(
+    v.union([v.number(), v.pipe(v.string(), v.decimal(), v.transform(Number))]),
+    v.integer(),
+    v.minValue(0),
+    v.maxValue(7),
+  ),
+}, "graph/link needs lhOID, rhOID and linkType");

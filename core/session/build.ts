@@ -1,0 +1,198 @@
+/**
+ * Deploy-time graph building: Drop objects from validated specs, links wired both ways (each
+ * link once, whichever side declared it), then the checks that need the whole graph: links to
+ * OIDs that never arrived, links between the wrong kinds, cycles.
+ */
+import type { AppClass, DataClass } from "../apps/registry.ts";
+import { AppDrop } from "../drops/app_drop.ts";
+import { DataDrop } from "../drops/data_drop.ts";
+import type { Drop, DropHost } from "../drops/drop.ts";
+import { FileStore, MemoryStore, NullStore } from "../drops/store.ts";
+import { invalidGraph } from "../errors/mod.ts";
+import type { DropSpec } from "../graph/normalize.ts";
+import { safeName } from "../apps/bash.ts";
+
+export interface Built {
+  drops: Map<string, Drop>;
+  /** Drops with no local consumer/output: when all are done, the session is done. */
+  leaves: number;
+}
+
+const encoder = new TextEncoder();
+
+/** The absolute path of a FileDROP: relative paths live under the session directory. */
+export function filePath(spec: DropSpec, dir: string): string {
+  const p = spec.params.filepath;
+  const d = spec.params.dirname;
+  const name = typeof p === "string" && p ? p : safeName(spec.uid);
+  if (name.startsWith("/")) return name;
+  const base = typeof d === "string" && d ? (d.startsWith("/") ? d : `${dir}/${d}`) : dir;
+  return `${base}/${name}`;
+}
+
+function makeData(spec: DropSpec, cls: DataClass, host: DropHost): DataDrop {
+  const p = spec.params;
+  let store;
+  if (cls.storage === "memory") {
+    const initial = typeof p.pydata === "string" ? encoder.encode(p.pydata) : undefined;
+    store = new MemoryStore(Number(p.expectedSize ?? 0), initial);
+  } else if (cls.storage === "file") store = new FileStore(filePath(spec, host.dir));
+  else store = new NullStore();
+  const d = new DataDrop(spec.oid, spec.uid, host, store);
+  d.expectedSize = Number(p.expectedSize ?? 0);
+  d.persist = p.persist === true || p.precious === true;
+  d.isEnd = cls.end === true;
+  return d;
+}
+
+function makeApp(spec: DropSpec, cls: AppClass, host: DropHost): AppDrop {
+  const a = new AppDrop(spec.oid, spec.uid, host, cls.impl, spec.params);
+  const p = spec.params;
+  if (!cls.barrier && typeof p.n_effective_inputs === "number") {
+    a.nEffectiveInputs = p.n_effective_inputs;
+  }
+  if (typeof p.input_error_threshold === "number") a.inputErrorThreshold = p.input_error_threshold;
+  if (typeof p.n_tries === "number") a.nTries = Math.max(1, p.n_tries);
+  a.blockSkip = p.block_skip === true;
+  a.ports = spec.ports;
+  return a;
+}
+
+/** Link data `d` to app `a` as an input (or streaming input) of `a`. */
+function linkInput(d: DataDrop, a: AppDrop, streaming: boolean): void {
+  const mine = streaming ? a.streamingInputs : a.inputs;
+  const theirs = streaming ? d.streamingConsumers : d.consumers;
+  if (mine.length <= theirs.length ? mine.includes(d) : theirs.includes(a)) return;
+  mine.push(d);
+  theirs.push(a);
+}
+
+/** Link app `a` to data `d` as a producer of `d`. */
+function linkOutput(a: AppDrop, d: DataDrop): void {
+  if (a.outputs.includes(d)) return;
+  a.outputs.push(d);
+  d.nProducers++;
+}
+
+/** Build the runtime graph, or throw InvalidGraphException naming the first problems. */
+export function buildGraph(
+  specs: Map<string, DropSpec>,
+  host: DropHost,
+  isRemote: (oid: string) => boolean = () => false,
+): Built {
+  const drops = new Map<string, Drop>();
+  for (const spec of specs.values()) {
+    const cls = spec.cls;
+    drops.set(spec.oid, cls.kind === "data" ? makeData(spec, cls, host) : makeApp(spec, cls, host));
+  }
+  const problems: string[] = [];
+  const other = (from: Drop, key: string, oid: string, want: "app" | "data") => {
+    const d = drops.get(oid);
+    if (!d) {
+      if (!isRemote(oid)) {
+        problems.push(`Drop ${from.oid} lists ${oid} in ${key}, but no such Drop`);
+      }
+      return undefined;
+    }
+    if (d.isApp !== (want === "app")) {
+      problems.push(
+        `Drop ${from.oid} lists ${oid} in ${key}, but ${oid} is ${
+          d.isApp ? "an app" : "a data"
+        } Drop`,
+      );
+      return undefined;
+    }
+    return d;
+  };
+  for (const spec of specs.values()) {
+    const self = drops.get(spec.oid)!;
+    const l = spec.links;
+    if (self instanceof DataDrop) {
+      for (const o of l.consumers ?? []) {
+        const a = other(self, "consumers", o, "app") as AppDrop | undefined;
+        if (a) linkInput(self, a, false);
+      }
+      for (const o of l.streamingConsumers ?? []) {
+        const a = other(self, "streamingConsumers", o, "app") as AppDrop | undefined;
+        if (a) linkInput(self, a, true);
+      }
+      for (const o of l.producers ?? []) {
+        const a = other(self, "producers", o, "app") as AppDrop | undefined;
+        if (a) linkOutput(a, self);
+      }
+      for (const k of ["inputs", "outputs", "streamingInputs"] as const) {
+        if (l[k]?.length) problems.push(`Drop ${self.oid} is a data Drop but has ${k}`);
+      }
+    } else {
+      const a = self as AppDrop;
+      for (const o of l.inputs ?? []) {
+        const d = other(a, "inputs", o, "data") as DataDrop | undefined;
+        if (d) linkInput(d, a, false);
+      }
+      for (const o of l.streamingInputs ?? []) {
+        const d = other(a, "streamingInputs", o, "data") as DataDrop | undefined;
+        if (d) linkInput(d, a, true);
+      }
+      for (const o of l.outputs ?? []) {
+        const d = other(a, "outputs", o, "data") as DataDrop | undefined;
+        if (d) linkOutput(a, d);
+      }
+      for (const k of ["consumers", "producers", "streamingConsumers"] as const) {
+        if (l[k]?.length) problems.push(`Drop ${a.oid} is an app Drop but has ${k}`);
+      }
+    }
+    if (problems.length >= 5) break;
+  }
+  if (problems.length) throw invalidGraph(problems.join("; "));
+  // Ports named on the data side ({appOid: port}) belong to the app too.
+  for (const spec of specs.values()) {
+    if (spec.cls.kind !== "data" || !spec.ports) continue;
+    for (const [oid, port] of Object.entries(spec.ports)) {
+      const a = drops.get(oid);
+      if (a instanceof AppDrop && !a.ports?.[spec.oid]) a.ports = { ...a.ports, [spec.oid]: port };
+    }
+  }
+  const cycle = findCycle(drops);
+  if (cycle) throw invalidGraph(`the graph has a cycle through Drop ${cycle}`);
+  let leaves = 0;
+  for (const d of drops.values()) {
+    const leaf = d instanceof DataDrop
+      ? d.consumers.length === 0 && d.streamingConsumers.length === 0
+      : (d as AppDrop).outputs.length === 0;
+    if (leaf) {
+      d.leaf = true;
+      leaves++;
+    }
+  }
+  return { drops, leaves };
+}
+
+/** Kahn's algorithm over the local graph; the OID of a Drop on a cycle, if there is one. */
+export function findCycle(drops: Map<string, Drop>): string | undefined {
+  const indeg = new Map<Drop, number>();
+  const ready: Drop[] = [];
+  for (const d of drops.values()) {
+    const n = d instanceof DataDrop
+      ? d.nProducers
+      : (d as AppDrop).inputs.length + (d as AppDrop).streamingInputs.length;
+    indeg.set(d, n);
+    if (n === 0) ready.push(d);
+  }
+  let seen = 0;
+  const dec = (x: Drop) => {
+    const n = indeg.get(x)! - 1;
+    indeg.set(x, n);
+    if (n === 0) ready.push(x);
+  };
+  while (ready.length) {
+    const d = ready.pop()!;
+    seen++;
+    if (d instanceof DataDrop) {
+      for (const c of d.consumers) if (c instanceof AppDrop) dec(c);
+      for (const c of d.streamingConsumers) if (c instanceof AppDrop) dec(c);
+    } else for (const o of (d as AppDrop).outputs) dec(o);
+  }
+  if (seen === drops.size) return undefined;
+  for (const [oid, d] of drops) if (indeg.get(d)! > 0) return oid;
+  return undefined;
+}

@@ -1,0 +1,237 @@
+/**
+ * A session: one physical graph's life, PRISTINE -> BUILDING -> DEPLOYING -> RUNNING ->
+ * FINISHED/FAILED/CANCELLED, isolated from every other session.
+ */
+import { AppDrop } from "../drops/app_drop.ts";
+import { DataDrop } from "../drops/data_drop.ts";
+import type { Drop, DropHost } from "../drops/drop.ts";
+import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
+import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
+import type { DropSpec } from "../graph/normalize.ts";
+import type { LinkKey } from "../graph/schema.ts";
+import { normalizeBatch } from "../graph/batch.ts";
+import { buildGraph } from "./build.ts";
+import { SessionEvents } from "./events.ts";
+import { Scheduler } from "./scheduler.ts";
+import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
+
+export interface SessionOptions extends LifecycleOptions {
+  /** The session directory (created by the manager). */
+  dir: string;
+  /** DLG_ROOT as apps see it. */
+  root: string;
+}
+
+const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
+
+export class Session implements DropHost {
+  readonly sessionId: string;
+  readonly dir: string;
+  readonly root: string;
+  readonly events = new SessionEvents();
+  #status: number = PRISTINE;
+  #specs = new Map<string, DropSpec>();
+  #drops: Map<string, Drop> | null = null;
+  #byUid: Map<string, Drop> | null = null;
+  #pendingLeaves = 0;
+  #errors = 0;
+  #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
+  #lifecycle: Lifecycle;
+  /** OIDs of Drops on other nodes that local Drops may link to (set by subscriptions). */
+  remoteOids = new Set<string>();
+
+  constructor(sessionId: string, opts: SessionOptions) {
+    this.sessionId = sessionId;
+    this.dir = opts.dir;
+    this.root = opts.root;
+    this.#lifecycle = new Lifecycle(opts);
+  }
+
+  get status(): number {
+    return this.#status;
+  }
+
+  get size(): number {
+    return this.#specs.size;
+  }
+
+  #setStatus(s: number): void {
+    if (this.#status === s) return;
+    this.#status = s;
+    if (this.events.active) {
+      this.events.emit({ type: "session", sessionId: this.sessionId, status: s });
+    }
+  }
+
+  #stateError(action: string, allowed: string): Error {
+    return invalidState(
+      `Session ${this.sessionId} is ${sessionStateName(this.#status)}; ${action} needs ${allowed}`,
+    );
+  }
+
+  /** Add Drop specs: all of the batch or none of it. */
+  append(items: Record<string, unknown>[]): void {
+    if (this.#status !== PRISTINE && this.#status !== BUILDING) {
+      throw this.#stateError("graph/append", "PRISTINE or BUILDING");
+    }
+    const specs = normalizeBatch(items, this.#specs);
+    for (const s of specs) this.#specs.set(s.oid, s);
+    this.#setStatus(BUILDING);
+  }
+
+  /** Add `rhs` to the `key` link list of `lhs`'s spec (`graph/link`). */
+  link(lhs: string, rhs: string, key: LinkKey): void {
+    if (this.#status !== BUILDING) throw this.#stateError("graph/link", "BUILDING");
+    const spec = this.#specs.get(lhs);
+    if (!spec) throw invalidGraph(`Drop ${lhs} is not in session ${this.sessionId}`);
+    const list = spec.links[key] ??= [];
+    if (!list.includes(rhs)) list.push(rhs);
+    const raw = spec.raw[key];
+    spec.raw[key] = Array.isArray(raw) ? [...raw, rhs] : [rhs];
+  }
+
+  /** Create the Drops, then complete (data) or start (apps) the `completed` roots. */
+  deploy(completed: string[]): void {
+    if (this.#status === PRISTINE && this.#specs.size === 0) {
+      if (completed.length) {
+        throw invalidGraph(`cannot complete ${completed.join(", ")}: the graph is empty`);
+      }
+      this.#drops = new Map();
+      this.#setStatus(FINISHED);
+      return;
+    }
+    if (this.#status !== BUILDING) throw this.#stateError("deploy", "BUILDING");
+    this.#setStatus(DEPLOYING);
+    let built;
+    try {
+      built = buildGraph(this.#specs, this, (oid) => this.remoteOids.has(oid));
+    } catch (e) {
+      this.#setStatus(BUILDING);
+      throw e;
+    }
+    this.#drops = built.drops;
+    this.#pendingLeaves = built.leaves;
+    this.#setStatus(RUNNING);
+    this.#lifecycle.start(built.drops);
+    this.trigger(completed);
+    if (this.#pendingLeaves === 0 && this.status === RUNNING) this.#finish();
+  }
+
+  /** Complete data Drops and start apps by UID; unknown UIDs are ignored, as DALiuGE does. */
+  trigger(uids: string[]): void {
+    if (this.#status === FAILED || this.#status === CANCELLED) return;
+    for (const uid of uids) {
+      const d = this.dropByUid(uid);
+      if (d instanceof AppDrop) d.trigger();
+      else if (d instanceof DataDrop) d.setCompleted();
+    }
+  }
+
+  /** Cancel every Drop not yet finished. */
+  cancel(): void {
+    if (this.#status !== RUNNING && this.#status !== CANCELLED && this.#status !== DEPLOYING) {
+      throw this.#stateError("cancel", "RUNNING");
+    }
+    this.#setStatus(CANCELLED);
+    this.#scheduler.stop();
+    for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
+  }
+
+  /** Stop timers and running work; the session is being deleted or the manager stops. */
+  dispose(): void {
+    if (this.#status === RUNNING || this.#status === DEPLOYING) this.cancel();
+    this.#scheduler.stop();
+    this.#lifecycle.stop();
+  }
+
+  dropByUid(uid: string): Drop | undefined {
+    if (!this.#drops) return undefined;
+    if (!this.#byUid) {
+      this.#byUid = new Map();
+      for (const d of this.#drops.values()) if (d.uid !== d.oid) this.#byUid.set(d.uid, d);
+    }
+    return this.#byUid.get(uid) ?? this.#drops.get(uid);
+  }
+
+  /** The stored graph, `{oid: spec}`. */
+  graph(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [oid, s] of this.#specs) out[oid] = s.raw;
+    return out;
+  }
+
+  specs(): ReadonlyMap<string, DropSpec> {
+    return this.#specs;
+  }
+
+  /** `{oid: {status, execStatus?}}`, once deployed. */
+  graphStatus(): Record<string, { status: number; execStatus?: number }> {
+    if (!this.#drops) {
+      throw invalidState(
+        `Session ${this.sessionId} is ${sessionStateName(this.#status)}: ` +
+          "The session is currently not running, cannot get graph status",
+      );
+    }
+    const out: Record<string, { status: number; execStatus?: number }> = {};
+    for (const [oid, d] of this.#drops) {
+      out[oid] = d instanceof AppDrop
+        ? { status: d.status, execStatus: d.execStatus }
+        : { status: d.status };
+    }
+    return out;
+  }
+
+  drop(oid: string): Drop {
+    const d = this.#drops?.get(oid);
+    if (!d) {
+      const why = this.#specs.has(oid)
+        ? `Drop ${oid} is not created yet: session ${this.sessionId} is ${
+          sessionStateName(this.#status)
+        }`
+        : `Drop ${oid} is not in session ${this.sessionId}`;
+      throw noDrop(oid, why);
+    }
+    return d;
+  }
+
+  // DropHost
+
+  changed(drop: Drop, prev: number): void {
+    const s = drop.status;
+    if (prev < DropStates.COMPLETED && s >= DropStates.COMPLETED) {
+      if (s === DropStates.ERROR) this.#errors++;
+      if (drop.leaf && --this.#pendingLeaves === 0 && this.#status === RUNNING) this.#finish();
+      if (drop instanceof DataDrop && drop.isEnd && s === DropStates.COMPLETED) this.#end();
+    }
+    if (this.events.active) {
+      this.events.emit({
+        type: "drop",
+        oid: drop.oid,
+        uid: drop.uid,
+        status: s,
+        execStatus: drop instanceof AppDrop ? drop.execStatus : undefined,
+      });
+    }
+  }
+
+  ready(app: AppDrop): void {
+    if (this.#status === RUNNING) this.#scheduler.push(app);
+  }
+
+  #finish(): void {
+    this.#setStatus(this.#errors > 0 ? FAILED : FINISHED);
+  }
+
+  /** An EndDROP completed: skip everything not yet started, and finish. */
+  #end(): void {
+    if (this.#status !== RUNNING) return;
+    this.#setStatus(this.#errors > 0 ? FAILED : FINISHED);
+    for (const d of this.#drops?.values() ?? []) {
+      if (d.status === DropStates.INITIALIZED || d.status === DropStates.WRITING) {
+        if (d instanceof AppDrop) {
+          if (d.execStatus === 0) d.skip();
+        } else (d as DataDrop).skip();
+      }
+    }
+  }
+}

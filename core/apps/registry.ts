@@ -4,7 +4,9 @@
  */
 import type { AppImpl } from "../drops/app_drop.ts";
 import type { ParamDecl, Params } from "../graph/params.ts";
+import * as arrays from "./arrays.ts";
 import { BashShellApp } from "./bash.ts";
+import { SimpleBranch } from "./branch.ts";
 import * as simple from "./simple.ts";
 
 export interface DataClass {
@@ -71,7 +73,23 @@ const CLASSES: DropClass[] = [
   app(`${S}SleepAndCopyApp`, simple.SleepAndCopyApp, { sleep_time: "float", bufsize: "int" }),
   app(`${S}HelloWorldApp`, simple.HelloWorldApp, { greet: "string" }),
   app(`${S}GenericGatherApp`, simple.GenericGatherApp),
-  app("dlg.apps.bash_shell_app.BashShellApp", BashShellApp, { command: "string" }),
+  app(`${S}SimpleBranch`, SimpleBranch, { result: "bool" }),
+  app(`${S}PickOne`, arrays.PickOne),
+  app(`${S}RandomArrayApp`, arrays.RandomArrayApp, {
+    size: "int",
+    integer: "bool",
+    low: "float",
+    high: "float",
+  }),
+  app(`${S}GenericScatterApp`, arrays.GenericScatterApp, { num_of_copies: "int" }),
+  app(`${S}ArrayGatherApp`, arrays.ArrayGatherApp),
+  app("dlg.apps.bash_shell_app.BashShellApp", BashShellApp, { command: "string" }, {
+    check: (p) =>
+      typeof p.command === "string" && p.command.trim()
+        ? undefined
+        : "BashShellApp has no command (parameter command is not set; " +
+          "EAGLE's positional Arg01.. parameters are not read as the command)",
+  }),
 ];
 
 const ALIASES: Record<string, string> = {

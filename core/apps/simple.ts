@@ -1,6 +1,7 @@
 /** DALiuGE's simple built-in apps (`dlg.apps.simple.*`). Light ones run on the event loop. */
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
+import { asNumber, describe, readValue } from "./values.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -40,15 +41,22 @@ export function writeAll(app: AppDrop, text: string): void {
   for (const out of app.outputs) out.write(bytes);
 }
 
-/** `sleep_time` from the parameter, else from a named input port of that name. */
+/**
+ * `sleep_time` from the parameter, else from the input on the port named `sleep_time` (a
+ * number in the encoding of `values.ts`). As DALiuGE, a value that is not a number means 0.
+ */
 function sleepTime(app: AppDrop): number {
   const p = app.params.sleep_time;
   if (typeof p === "number") return p;
   const port = app.inputs.find((i) => app.ports?.[i.oid] === "sleep_time");
   if (!port) return 0;
-  const n = Number(JSON.parse(readText(port) || "0"));
-  if (!Number.isFinite(n)) throw new TypeError(`sleep_time from input ${port.oid} is not a number`);
-  return n;
+  const value = readValue(port);
+  const n = asNumber(value);
+  if (n !== undefined) return n;
+  if (value !== null) {
+    app.log("WARNING", `sleep_time from ${port.oid} is ${describe(value)}, not a number: using 0`);
+  }
+  return 0;
 }
 
 export const NullBarrierApp: AppImpl = { run() {} };

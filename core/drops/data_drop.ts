@@ -51,6 +51,11 @@ export class DataDrop extends Drop {
     if (s === SKIPPED) return this.#fire(SKIPPED);
     if (s !== INITIALIZED && s !== WRITING) return;
     this.#closeStore();
+    try {
+      this.store.finish?.();
+    } catch (e) {
+      return this.setError(`cannot complete the data: ${(e as Error).message}`);
+    }
     this.setStatus(COMPLETED);
     this.#fire(COMPLETED);
   }

@@ -25,6 +25,8 @@ export abstract class Drop {
   readonly oid: string;
   readonly uid: string;
   readonly host: DropHost;
+  /** The spec's `name`, when it has one (PickOne finds its `rest_array` output by it). */
+  name: string | undefined = undefined;
   status = 0;
   /** No local consumer or output: the session finishes when every leaf has. */
   leaf = false;

@@ -13,6 +13,8 @@ export interface DataStore {
   readonly path?: string;
   /** Free what the store holds (memory) after expiry. */
   release(): void;
+  /** The Drop completed: make what readers expect exist (an empty file if none was written). */
+  finish?(): void;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -112,6 +114,21 @@ export class FileStore implements DataStore {
 
   bytes(): Uint8Array {
     return Deno.readFileSync(this.path);
+  }
+
+  /** True when the file is there. */
+  exists(): boolean {
+    try {
+      Deno.statSync(this.path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Nothing was written: create the file empty, as DALiuGE's FileDROP does. */
+  finish(): void {
+    if (!this.#file && !this.exists()) Deno.writeFileSync(this.path, new Uint8Array(0));
   }
 
   release(): void {}

@@ -83,7 +83,9 @@ export function buildGraph(
   const drops = new Map<string, Drop>();
   for (const spec of specs.values()) {
     const cls = spec.cls;
-    drops.set(spec.oid, cls.kind === "data" ? makeData(spec, cls, host) : makeApp(spec, cls, host));
+    const d = cls.kind === "data" ? makeData(spec, cls, host) : makeApp(spec, cls, host);
+    if (typeof spec.raw.name === "string") d.name = spec.raw.name;
+    drops.set(spec.oid, d);
   }
   const problems: string[] = [];
   const other = (from: Drop, key: string, oid: string, want: "app" | "data") => {

@@ -4,6 +4,7 @@
  */
 import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
+import { FileStore } from "../drops/store.ts";
 import type { Drop, DropHost } from "../drops/drop.ts";
 import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
@@ -123,7 +124,7 @@ export class Session implements DropHost {
     for (const uid of uids) {
       const d = this.dropByUid(uid);
       if (d instanceof AppDrop) d.trigger();
-      else if (d instanceof DataDrop) d.setCompleted();
+      else if (d instanceof DataDrop) completeRoot(d);
     }
   }
 
@@ -234,4 +235,14 @@ export class Session implements DropHost {
       }
     }
   }
+}
+
+/** Complete a data Drop named in `completed`; a file nobody produces must already exist. */
+function completeRoot(d: DataDrop): void {
+  if (d.nProducers === 0 && d.store instanceof FileStore && !d.store.exists()) {
+    d.setError(
+      `FileDROP ${d.oid}: ${d.store.path} does not exist; a FileDROP with no producer ` +
+        "must name an existing file",
+    );
+  } else d.setCompleted();
 }

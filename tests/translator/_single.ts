@@ -1,0 +1,31 @@
+/** One in-process node (`createApp(new NodeManager(...))`) for the translator fixtures. */
+import assert from "node:assert/strict";
+import { SessionStates } from "../../core/drops/states.ts";
+import { NodeManager } from "../../core/manager/mod.ts";
+import { createApp } from "../../core/rest/mod.ts";
+import { assertDropStates, EXPECTED, loadFixture, skippedIn } from "./_fixtures.ts";
+import { appCall, type Call, runGraph } from "./_run.ts";
+
+export async function withNode(fn: (call: Call, nm: NodeManager) => Promise<void>) {
+  const workDir = await Deno.makeTempDir({ prefix: "dlg-translator-" });
+  const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
+  try {
+    await fn(appCall(createApp(nm)), nm);
+  } finally {
+    nm.stop();
+    await Deno.remove(workDir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Run `name`.single.json and check the final session and per-Drop states. */
+export async function runSingle(name: string): Promise<void> {
+  const expected = EXPECTED[name]!;
+  const graph = await loadFixture(name, "single");
+  await withNode(async (call) => {
+    const out = await runGraph(call, name, graph, expected.seconds * 1000);
+    assert.deepEqual(out.final, [SessionStates.FINISHED]);
+    const skipped = expected.skipped(graph);
+    assertDropStates(graph, out.graphStatus, skipped);
+    assert.deepEqual(skippedIn(out.graphStatus), [...skipped].sort());
+  });
+}

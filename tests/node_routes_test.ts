@@ -308,3 +308,22 @@ Deno.test("DELETE /api/sessions/<sid> of a running session cancels its Drops", a
     assert.equal((await api.get("/api/sessions/s/status")).status, 404);
   });
 });
+
+Deno.test("CORS headers answer requests with an Origin, preflight included", async () => {
+  await withNode(async (api) => {
+    const app = (await import("../core/rest/mod.ts")).createApp(api.nm);
+    const r = await app.request("/api/sessions", {
+      headers: { origin: "http://dlg-tm.localhost" },
+    });
+    assert.equal(r.headers.get("access-control-allow-origin"), "http://dlg-tm.localhost");
+    assert.equal(r.headers.get("access-control-allow-credentials"), "true");
+    await r.body?.cancel();
+    const pre = await app.request("/api/sessions/s/graph/append", {
+      method: "OPTIONS",
+      headers: { origin: "http://ui.example", "access-control-request-method": "POST" },
+    });
+    assert.ok(pre.status < 300);
+    assert.match(pre.headers.get("access-control-allow-headers") ?? "", /Content-Encoding/);
+    assert.match(pre.headers.get("access-control-allow-methods") ?? "", /POST/);
+  });
+});

@@ -162,3 +162,29 @@ export const EXPECTED: Record<
   array_loop: { skipped: () => new Set(), seconds: 60 },
   grpby_gather: { skipped: () => new Set(), seconds: 90 },
 };
+
+/**
+ * Split a graph into JSON parts of at most `maxBytes` each (DALiuGE's request limit), in order.
+ * Each part is a JSON array of whole Drop specs; the trailing metadata element is left out.
+ */
+export function splitParts(graph: Spec[], maxBytes: number): { text: string; oids: string[] }[] {
+  const parts: { text: string; oids: string[] }[] = [];
+  let texts: string[] = [];
+  let oids: string[] = [];
+  let size = 2;
+  const flush = () => {
+    if (texts.length) parts.push({ text: `[${texts.join(",")}]`, oids });
+    texts = [];
+    oids = [];
+    size = 2;
+  };
+  for (const d of dropsOf(graph)) {
+    const t = JSON.stringify(d);
+    if (size + t.length + 1 > maxBytes) flush();
+    texts.push(t);
+    oids.push(d.oid);
+    size += t.length + 1;
+  }
+  flush();
+  return parts;
+}

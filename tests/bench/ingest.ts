@@ -1,0 +1,72 @@
+/**
+ * Ingest of a real translator graph: hello_universe_large (10,003 Drops, 59 MB of JSON, about
+ * 6 KB of EAGLE metadata per Drop) appended to one in-process node in parts under the 10 MB
+ * request limit. The figure is MB of JSON per second of `graph/append` (body read, parse,
+ * validation), over all parts; the one part holding the PyFuncApp Drop is rejected, after
+ * being parsed and validated like the others.
+ */
+import { NodeManager } from "../../core/manager/mod.ts";
+import { createApp } from "../../core/rest/mod.ts";
+import { atLeast, type Row } from "./_report.ts";
+import { loadFixture, splitParts } from "../translator/_fixtures.ts";
+
+const LIMIT = 10 * 1024 * 1024;
+
+export async function ingest(): Promise<Row[]> {
+  const graph = await loadFixture("hello_universe_large", "single");
+  const parts = splitParts(graph, LIMIT - 64 * 1024);
+  const workDir = await Deno.makeTempDir({ prefix: "dlg-bench-ingest-" });
+  const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
+  const app = createApp(nm);
+  try {
+    await app.request("/api/sessions", {
+      method: "POST",
+      body: JSON.stringify({ sessionId: "ingest" }),
+      headers: { "content-type": "application/json" },
+    });
+    let bytes = 0;
+    let ms = 0;
+    let slowest = Infinity;
+    let rejected = 0;
+    for (const p of parts) {
+      const body = new TextEncoder().encode(p.text);
+      const t0 = performance.now();
+      const r = await app.request("/api/sessions/ingest/graph/append", {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
+      await r.arrayBuffer();
+      const dt = performance.now() - t0;
+      if (r.status !== 200) rejected++;
+      bytes += body.length;
+      ms += dt;
+      slowest = Math.min(slowest, body.length / 1e6 / (dt / 1000));
+    }
+    const row = atLeast(
+      "ingest hello_universe_large in parts",
+      bytes / 1e6 / (ms / 1000),
+      "MB/s",
+      50,
+    );
+    row.detail = {
+      parts: parts.length,
+      megabytes: Math.round(bytes / 1e5) / 10,
+      drops: parts.reduce((n, p) => n + p.oids.length, 0),
+      rejectedParts: rejected,
+      slowestPartMBps: Math.round(slowest * 10) / 10,
+    };
+    row.pass = row.pass && slowest >= 50 && rejected === 1;
+    return [row];
+  } finally {
+    nm.stop();
+    await Deno.remove(workDir, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) {
+  const { printTable } = await import("./_report.ts");
+  const rows = await ingest();
+  printTable(rows);
+  console.log(JSON.stringify(rows[0]?.detail));
+}

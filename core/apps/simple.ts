@@ -1,7 +1,7 @@
 /** DALiuGE's simple built-in apps (`dlg.apps.simple.*`). Light ones run on the event loop. */
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
-import { asNumber, describe, readValue } from "./values.ts";
+import { asNumber, describe, isNdArray, readValue } from "./values.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -81,12 +81,12 @@ export const HelloWorldApp: AppImpl = {
   run(app) {
     const first = app.inputs[0];
     if (!first) return writeAll(app, `Hello ${String(app.params.greet ?? "World")}`);
-    const text = readText(first);
-    let value: unknown = text;
-    try {
-      const parsed = JSON.parse(text);
-      value = Array.isArray(parsed) ? parsed[0] : parsed;
-    } catch { /* plain text */ }
+    const v = readValue(first);
+    const value = isNdArray(v)
+      ? (v.data.length ? Number(v.data[0]) : "")
+      : Array.isArray(v)
+      ? v[0]
+      : v ?? "";
     writeAll(app, `Hello, ${String(value)}`);
   },
 };

@@ -92,9 +92,13 @@ export class DataDrop extends Drop {
     }
   }
 
-  /** A producer finished with `status`; after the last one this Drop completes or fails. */
+  /**
+   * A producer finished with `status`; after the last one this Drop completes or fails. A
+   * skipped producer skips it (as a local app's skip() does; this is how a skip crosses nodes).
+   */
   producerFinished(status: number): void {
     if (status === ERROR) this.#producerError = true;
+    else if (status === SKIPPED) this.skip();
     if (++this.#finished < this.nProducers) return;
     if (this.#producerError) this.setError("a producer of this Drop failed");
     else this.setCompleted();

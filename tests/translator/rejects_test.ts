@@ -40,10 +40,25 @@ Deno.test("gather_simple.single.json is rejected at append: its BashShellApp has
   });
 });
 
+Deno.test("gather_simple with commands is rejected: its root file is outside the session", async () => {
+  const graph = await loadFixture("gather_simple", "single");
+  const ms = dropsOf(graph).find((d) => d.name === "MeasurementSet")!;
+  assert.equal(ms.filepath, "/tmp/dlg/var/dlg_home/testdata/test.empty.ms");
+  await withNode(async (call) => {
+    const fixed = graph.map((d) =>
+      String(d.dropclass).endsWith("BashShellApp") ? { ...d, command: "touch %o0" } : d
+    );
+    const msg = await rejected(call, "g", fixed);
+    assert.match(msg, new RegExp(`^Drop ${ms.oid}: file path /tmp/dlg/var/dlg_home/testdata/`));
+    assert.match(msg, /outside the session directory/);
+  });
+});
+
 Deno.test("gather_simple with commands fails (not stuck) naming the missing root file", async () => {
   const graph = await loadFixture("gather_simple", "single");
-  await withNode(async (call, nm) => {
-    const missing = `${nm.options.workDir}/no/such/test.empty.ms`;
+  await withNode(async (call) => {
+    // Under the session directory (a path outside it is refused at append), and missing.
+    const missing = "no/such/test.empty.ms";
     const fixed = graph.map((d) =>
       String(d.dropclass).endsWith("BashShellApp")
         ? { ...d, command: "touch %o0" }

@@ -10,3 +10,23 @@ export {
 } from "./registry.ts";
 export { BashShellApp, safeName } from "./bash.ts";
 export { copyAll, readText, sleep, writeAll } from "./simple.ts";
+export {
+  arraySplit,
+  decodeNpy,
+  encodeNpy,
+  isNpy,
+  type NdArray,
+  ndarray,
+  type NpyDtype,
+  toNumbers,
+} from "./npy.ts";
+export {
+  asArray,
+  asNumber,
+  decodeValue,
+  encodeValue,
+  isNdArray,
+  type Json,
+  readValue,
+  type Value,
+} from "./values.ts";

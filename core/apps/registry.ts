@@ -73,7 +73,8 @@ const CLASSES: DropClass[] = [
   app(`${S}SleepAndCopyApp`, simple.SleepAndCopyApp, { sleep_time: "float", bufsize: "int" }),
   app(`${S}HelloWorldApp`, simple.HelloWorldApp, { greet: "string" }),
   app(`${S}GenericGatherApp`, simple.GenericGatherApp),
-  app(`${S}SimpleBranch`, SimpleBranch, { result: "bool" }),
+  // `outputs` (the spec's link list) gives the branch its output order on any node.
+  app(`${S}SimpleBranch`, SimpleBranch, { result: "bool", outputs: "any" }),
   app(`${S}PickOne`, arrays.PickOne),
   app(`${S}RandomArrayApp`, arrays.RandomArrayApp, {
     size: "int",

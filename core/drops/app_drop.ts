@@ -153,7 +153,8 @@ export class AppDrop extends Drop implements Consumer {
     this.#ctrl?.abort(new Error("cancelled"));
   }
 
+  /** Tell every output this app finished; an output it skipped (a branch) hears SKIPPED. */
   #notifyOutputs(status: number): void {
-    for (const o of this.outputs) o.producerFinished(status);
+    for (const o of this.outputs) o.producerFinished(o.status === SKIPPED ? SKIPPED : status);
   }
 }

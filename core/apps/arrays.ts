@@ -4,6 +4,7 @@
  */
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
+import { declaredOutputs } from "./order.ts";
 import { arraySplit, type NdArray, ndarray, rows, size, toNumbers } from "./npy.ts";
 import {
   asArray,
@@ -52,7 +53,8 @@ export const RandomArrayApp: AppImpl = {
 
 /**
  * The first input, as an array, split along its first axis into `num_of_copies` parts (NumPy's
- * `array_split`); part i goes to output i. Without `num_of_copies`, one part per output.
+ * `array_split`); part i goes to output i (in the spec's `outputs` order). Without
+ * `num_of_copies`, one part per output.
  */
 export const GenericScatterApp: AppImpl = {
   run(app) {
@@ -66,7 +68,8 @@ export const GenericScatterApp: AppImpl = {
     const array = asArray(value);
     if (array.shape.length === 0) throw new Error(`cannot scatter ${describe(value)}`);
     const parts = arraySplit(array, n);
-    for (let i = 0; i < n; i++) app.outputs[i]!.write(encodeValue(parts[i]!));
+    const outputs = declaredOutputs(app);
+    for (let i = 0; i < n; i++) outputs[i]!.write(encodeValue(parts[i]!));
   },
 };
 

@@ -73,7 +73,7 @@ const CLASSES: DropClass[] = [
   app(`${S}SleepAndCopyApp`, simple.SleepAndCopyApp, { sleep_time: "float", bufsize: "int" }),
   app(`${S}HelloWorldApp`, simple.HelloWorldApp, { greet: "string" }),
   app(`${S}GenericGatherApp`, simple.GenericGatherApp),
-  // `outputs` (the spec's link list) gives the branch its output order on any node.
+  // `outputs` (the spec's link list) gives branch and scatter their output order on any node.
   app(`${S}SimpleBranch`, SimpleBranch, { result: "bool", outputs: "any" }),
   app(`${S}PickOne`, arrays.PickOne),
   app(`${S}RandomArrayApp`, arrays.RandomArrayApp, {
@@ -82,7 +82,7 @@ const CLASSES: DropClass[] = [
     low: "float",
     high: "float",
   }),
-  app(`${S}GenericScatterApp`, arrays.GenericScatterApp, { num_of_copies: "int" }),
+  app(`${S}GenericScatterApp`, arrays.GenericScatterApp, { num_of_copies: "int", outputs: "any" }),
   app(`${S}ArrayGatherApp`, arrays.ArrayGatherApp),
   app("dlg.apps.bash_shell_app.BashShellApp", BashShellApp, { command: "string" }, {
     check: (p) =>

@@ -73,6 +73,17 @@ Deno.test("SimpleBranch with result false skips the first output; 'false' is tru
   });
 });
 
+Deno.test("SimpleBranch follows its spec's outputs list, not the order Drops arrive in", async () => {
+  await withNode(async (api) => {
+    // "second" comes first in the graph and links itself to the branch from the data side.
+    const g = branchGraph();
+    const second = g.find((d) => d.oid === "second")!;
+    const reordered = [{ ...second, producers: ["br"] }, ...g.filter((d) => d !== second)];
+    const s = await run(api, reordered, ["in"]);
+    assert.deepEqual([s.first!.status, s.second!.status], [COMPLETED, SKIPPED]);
+  });
+});
+
 Deno.test("SimpleBranch without exactly 2 outputs fails saying so", async () => {
   await withNode(async (api) => {
     const g = [

@@ -4,6 +4,9 @@ import { DataDrop } from "../drops/data_drop.ts";
 import { appStateName, dropStateName } from "../drops/states.ts";
 import { badRequest, noSession, sessionExists } from "../errors/mod.ts";
 import { Session } from "../session/mod.ts";
+import type { DropSpec } from "../graph/normalize.ts";
+import { moduleAppChecker } from "../apps/module_app.ts";
+import { WorkerPool } from "../exec/pool.ts";
 import type { LifecycleOptions } from "../session/lifecycle.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
@@ -12,8 +15,12 @@ export interface NodeManagerOptions extends LifecycleOptions {
   workDir: string;
   /** DLG_ROOT as apps see it. */
   root?: string;
-  /** Size of the worker pool. */
+  /** Size of the worker pool (default: the number of cores). */
   maxThreads?: number;
+  /** Directories besides the work dir that module apps may load modules from. */
+  appRoots?: string[];
+  /** The worker entry, when not beside core/exec/pool.ts (a bundle). */
+  workerUrl?: URL | string;
 }
 
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
@@ -29,10 +36,18 @@ export function checkSessionId(id: unknown): string {
 export class NodeManager implements DropManager {
   readonly kind = "node" as const;
   readonly options: NodeManagerOptions;
+  /** One pool per node, shared by its sessions; workers start on first use. */
+  readonly workers: WorkerPool;
   #sessions = new Map<string, Session>();
+  #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
     this.options = options;
+    this.workers = new WorkerPool({
+      size: options.maxThreads ?? navigator.hardwareConcurrency,
+      workerUrl: options.workerUrl,
+    });
+    this.#checkSpec = moduleAppChecker([options.workDir, ...(options.appRoots ?? [])]);
   }
 
   get(sessionId: string): Session {
@@ -57,6 +72,8 @@ export class NodeManager implements DropManager {
         root: this.options.root ?? this.options.workDir,
         dlmCheckPeriod: this.options.dlmCheckPeriod,
         dlmCleanupPeriod: this.options.dlmCleanupPeriod,
+        workers: this.workers,
+        checkSpec: this.#checkSpec,
       }),
     );
   }
@@ -148,5 +165,6 @@ export class NodeManager implements DropManager {
 
   stop(): void {
     for (const s of this.#sessions.values()) s.dispose();
+    this.workers.stop();
   }
 }

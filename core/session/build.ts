@@ -11,6 +11,7 @@ import { FileStore, MemoryStore, NullStore } from "../drops/store.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
 import { safeName } from "../apps/bash.ts";
+import { allParams } from "../graph/params.ts";
 
 export interface Built {
   drops: Map<string, Drop>;
@@ -46,7 +47,8 @@ function makeData(spec: DropSpec, cls: DataClass, host: DropHost): DataDrop {
 }
 
 function makeApp(spec: DropSpec, cls: AppClass, host: DropHost): AppDrop {
-  const a = new AppDrop(spec.oid, spec.uid, host, cls.impl, spec.params);
+  const params = cls.allParams ? { ...allParams(spec.raw), ...spec.params } : spec.params;
+  const a = new AppDrop(spec.oid, spec.uid, host, cls.impl, params);
   const p = spec.params;
   if (!cls.barrier && typeof p.n_effective_inputs === "number") {
     a.nEffectiveInputs = p.n_effective_inputs;
@@ -65,6 +67,14 @@ function linkInput(d: DataDrop, a: AppDrop, streaming: boolean): void {
   if (mine.length <= theirs.length ? mine.includes(d) : theirs.includes(a)) return;
   mine.push(d);
   theirs.push(a);
+}
+
+/** Barrier apps reject streaming inputs, as in DALiuGE; apps that take chunks accept them. */
+function streamable(a: AppDrop, problems: string[]): boolean {
+  if (a.impl.dataWritten) return true;
+  const msg = `Drop ${a.oid} cannot take streaming inputs (barrier apps wait for whole inputs)`;
+  if (!problems.includes(msg)) problems.push(msg);
+  return false;
 }
 
 /** Link app `a` to data `d` as a producer of `d`. */
@@ -114,7 +124,7 @@ export function buildGraph(
       }
       for (const o of l.streamingConsumers ?? []) {
         const a = other(self, "streamingConsumers", o, "app") as AppDrop | undefined;
-        if (a) linkInput(self, a, true);
+        if (a && streamable(a, problems)) linkInput(self, a, true);
       }
       for (const o of l.producers ?? []) {
         const a = other(self, "producers", o, "app") as AppDrop | undefined;
@@ -131,7 +141,7 @@ export function buildGraph(
       }
       for (const o of l.streamingInputs ?? []) {
         const d = other(a, "streamingInputs", o, "data") as DataDrop | undefined;
-        if (d) linkInput(d, a, true);
+        if (d && streamable(a, problems)) linkInput(d, a, true);
       }
       for (const o of l.outputs ?? []) {
         const d = other(a, "outputs", o, "data") as DataDrop | undefined;

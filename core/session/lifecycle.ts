@@ -66,8 +66,12 @@ export class Lifecycle {
   }
 }
 
+/** Every local consumer (streaming ones too) has finished reading. */
 function consumersDone(d: DataDrop): boolean {
   for (const c of d.consumers) {
+    if (c instanceof AppDrop && c.status < DropStates.COMPLETED) return false;
+  }
+  for (const c of d.streamingConsumers) {
     if (c instanceof AppDrop && c.status < DropStates.COMPLETED) return false;
   }
   return true;

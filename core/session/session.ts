@@ -14,12 +14,17 @@ import { buildGraph } from "./build.ts";
 import { SessionEvents } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
+import type { WorkerPool } from "../exec/pool.ts";
 
 export interface SessionOptions extends LifecycleOptions {
   /** The session directory (created by the manager). */
   dir: string;
   /** DLG_ROOT as apps see it. */
   root: string;
+  /** The node's worker pool (module apps run there). */
+  workers?: WorkerPool;
+  /** An extra append-time check of each new spec (throws an HttpError); may fill in params. */
+  checkSpec?: (spec: DropSpec) => void;
 }
 
 const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
@@ -28,7 +33,9 @@ export class Session implements DropHost {
   readonly sessionId: string;
   readonly dir: string;
   readonly root: string;
+  readonly workers: WorkerPool | undefined;
   readonly events = new SessionEvents();
+  #checkSpec: ((spec: DropSpec) => void) | undefined;
   #status: number = PRISTINE;
   #specs = new Map<string, DropSpec>();
   #drops: Map<string, Drop> | null = null;
@@ -44,6 +51,8 @@ export class Session implements DropHost {
     this.sessionId = sessionId;
     this.dir = opts.dir;
     this.root = opts.root;
+    this.workers = opts.workers;
+    this.#checkSpec = opts.checkSpec;
     this.#lifecycle = new Lifecycle(opts);
   }
 
@@ -75,6 +84,7 @@ export class Session implements DropHost {
       throw this.#stateError("graph/append", "PRISTINE or BUILDING");
     }
     const specs = normalizeBatch(items, this.#specs);
+    if (this.#checkSpec) { for (const s of specs) this.#checkSpec(s); }
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
   }

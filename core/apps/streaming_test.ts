@@ -7,7 +7,7 @@ const MOD = new URL("../../tests/fixtures/modules/sum.ts", import.meta.url).path
 const FIXTURES = MOD.slice(0, MOD.lastIndexOf("/"));
 const dec = new TextDecoder();
 
-async function withNode(fn: (nm: NodeManager) => Promise<void>) {
+async function withNode(fn: (nm: NodeManager) => Promise<void> | void) {
   const workDir = await Deno.makeTempDir({ prefix: "dlg-stream-" });
   const nm = new NodeManager({ workDir, dlmCheckPeriod: 0, maxThreads: 2, appRoots: [FIXTURES] });
   try {
@@ -93,7 +93,7 @@ Deno.test("streaming consumers get each chunk as it is written, then the complet
 });
 
 Deno.test("deploy rejects streaming inputs on barrier apps", async () => {
-  await withNode(async (nm) => {
+  await withNode((nm) => {
     nm.createSession("b");
     nm.append("b", [
       {

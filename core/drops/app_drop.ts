@@ -4,7 +4,7 @@
  */
 import type { Params } from "../graph/params.ts";
 import type { Consumer, DataDrop } from "./data_drop.ts";
-import { Drop, type DropHost } from "./drop.ts";
+import { Drop, type DropHost, NONE } from "./drop.ts";
 import { AppStates, DropStates } from "./states.ts";
 
 /** What an app class does when it runs. */
@@ -28,15 +28,17 @@ export interface AppOptions {
 }
 
 const { INITIALIZED, COMPLETED, ERROR, CANCELLED, SKIPPED } = DropStates;
+const STREAMING = 1;
+const DECIDED = 2;
 
 export class AppDrop extends Drop implements Consumer {
   readonly isApp = true;
   readonly impl: AppImpl;
   readonly params: Params;
   execStatus = 0;
-  inputs: DataDrop[] = [];
-  streamingInputs: DataDrop[] = [];
-  outputs: DataDrop[] = [];
+  inputs: DataDrop[] = NONE as never[];
+  streamingInputs: DataDrop[] = NONE as never[];
+  outputs: DataDrop[] = NONE as never[];
   /** Port name per linked OID, when the graph named one. */
   ports: Record<string, string> | undefined = undefined;
   /** -1: all inputs. */
@@ -47,10 +49,9 @@ export class AppDrop extends Drop implements Consumer {
   #ok = 0;
   #errors = 0;
   #skipped = 0;
-  /** A streaming input wrote or finished: streaming apps may start. */
-  #streaming = false;
-  /** Failed, skipped or made ready once: later input events change nothing. */
-  #decided = false;
+  /** Bit 1: a streaming input wrote or finished (streaming apps may start). Bit 2: failed,
+   * skipped or made ready once, so later input events change nothing. One field for both. */
+  #flags = 0;
   #ctrl: AbortController | null = null;
 
   constructor(oid: string, uid: string, host: DropHost, impl: AppImpl, params: Params) {
@@ -86,8 +87,8 @@ export class AppDrop extends Drop implements Consumer {
 
   /** Streaming started (first chunk) or a streaming input ended before any chunk. */
   #streamStarted(status: number): void {
-    if (this.#streaming) return;
-    this.#streaming = true;
+    if (this.#flags & STREAMING) return;
+    this.#flags |= STREAMING;
     if (this.status !== INITIALIZED || this.execStatus !== AppStates.NOT_RUN) return;
     if (status === ERROR) this.#errors++;
     else if (status === SKIPPED) this.#skipped++;
@@ -98,8 +99,10 @@ export class AppDrop extends Drop implements Consumer {
   #maybeStart(): void {
     const n = this.nEffectiveInputs === -1 ? this.inputs.length : this.nEffectiveInputs;
     const done = this.#ok + this.#errors + this.#skipped;
-    if (this.#decided || done < n || (this.streamingInputs.length > 0 && !this.#streaming)) return;
-    this.#decided = true;
+    const flags = this.#flags;
+    if (flags & DECIDED || done < n) return;
+    if (this.streamingInputs.length > 0 && !(flags & STREAMING)) return;
+    this.#flags = flags | DECIDED;
     const percentFailed = n > 0 ? Math.floor((this.#errors / n) * 100) : this.#errors ? 100 : 0;
     if (percentFailed > this.inputErrorThreshold) {
       this.error = `${this.#errors} of ${n} inputs failed (threshold ${this.inputErrorThreshold}%)`;
@@ -118,7 +121,7 @@ export class AppDrop extends Drop implements Consumer {
 
   dataWritten(input: DataDrop, chunk: Uint8Array): void {
     this.impl.dataWritten?.(this, input, chunk);
-    if (!this.#streaming) this.#streamStarted(COMPLETED);
+    if (!(this.#flags & STREAMING)) this.#streamStarted(COMPLETED);
   }
 
   /** Start as a root (listed in `completed`). */

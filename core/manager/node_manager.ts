@@ -3,7 +3,7 @@ import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
 import { appStateName, dropStateName } from "../drops/states.ts";
 import { badRequest, noSession, sessionExists } from "../errors/mod.ts";
-import { Session } from "../session/mod.ts";
+import { normalizePath, Session } from "../session/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
 import { moduleAppChecker } from "../apps/module_app.ts";
 import { WorkerPool } from "../exec/pool.ts";
@@ -21,6 +21,8 @@ export interface NodeManagerOptions extends LifecycleOptions {
   appRoots?: string[];
   /** The worker entry, when not beside core/exec/pool.ts (a bundle). */
   workerUrl?: URL | string;
+  /** Directories outside session directories that file Drops may use (`--allow-path`). */
+  allowedPaths?: string[];
 }
 
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
@@ -42,12 +44,19 @@ export class NodeManager implements DropManager {
   #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
-    this.options = options;
+    // Session directories must be absolute: file paths are checked against them.
+    const abs = (p: string) => normalizePath(p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
+    this.options = {
+      ...options,
+      workDir: abs(options.workDir),
+      allowedPaths: options.allowedPaths?.map(abs),
+      appRoots: options.appRoots?.map(abs),
+    };
     this.workers = new WorkerPool({
       size: options.maxThreads ?? navigator.hardwareConcurrency,
       workerUrl: options.workerUrl,
     });
-    this.#checkSpec = moduleAppChecker([options.workDir, ...(options.appRoots ?? [])]);
+    this.#checkSpec = moduleAppChecker([this.options.workDir, ...(this.options.appRoots ?? [])]);
   }
 
   get(sessionId: string): Session {
@@ -70,6 +79,7 @@ export class NodeManager implements DropManager {
       new Session(sessionId, {
         dir,
         root: this.options.root ?? this.options.workDir,
+        allowedPaths: this.options.allowedPaths,
         dlmCheckPeriod: this.options.dlmCheckPeriod,
         dlmCleanupPeriod: this.options.dlmCleanupPeriod,
         workers: this.workers,

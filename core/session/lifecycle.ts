@@ -55,7 +55,7 @@ export class Lifecycle {
       if (d.status === DropStates.COMPLETED && consumersDone(d)) {
         d.expire();
         this.#expired.push({ drop: d, at: now });
-      } else if (d.status < DropStates.COMPLETED) keep.push(d);
+      } else if (d.status <= DropStates.COMPLETED) keep.push(d); // still written or read
     }
     this.#candidates = keep;
     const due = now - this.#cleanup * 1000;

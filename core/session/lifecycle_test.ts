@@ -86,3 +86,30 @@ Deno.test("a just-finished graph still shows COMPLETED (DLM periods not yet pass
     });
   });
 });
+
+Deno.test("a memory Drop still being read by a slow consumer expires once it finishes", async () => {
+  await withNode({ dlmCheckPeriod: 0.02, dlmCleanupPeriod: 0.02 }, async (nm) => {
+    nm.createSession("slow");
+    nm.append("slow", [
+      {
+        oid: "A",
+        categoryType: "Data",
+        dropclass: "dlg.data.drops.memory.InMemoryDROP",
+        pydata: "1",
+        consumers: ["B"],
+      },
+      {
+        oid: "B",
+        categoryType: "Application",
+        dropclass: "dlg.apps.js.ModuleApp",
+        module: MOD,
+        function: "spin",
+        ms: 300,
+      },
+    ]);
+    nm.deploy("slow", ["A"]);
+    const s = nm.get("slow");
+    await until(() => s.status === 4);
+    await until(() => s.drop("A").status === 5);
+  });
+});

@@ -11,6 +11,7 @@ import type { DropSpec } from "../graph/normalize.ts";
 import type { LinkKey } from "../graph/schema.ts";
 import { normalizeBatch } from "../graph/batch.ts";
 import { buildGraph } from "./build.ts";
+import { checkPaths } from "./paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
@@ -25,6 +26,8 @@ export interface SessionOptions extends LifecycleOptions {
   workers?: WorkerPool;
   /** An extra append-time check of each new spec (throws an HttpError); may fill in params. */
   checkSpec?: (spec: DropSpec) => void;
+  /** Directories outside the session directory that file Drops may use. */
+  allowedPaths?: readonly string[];
 }
 
 const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
@@ -44,6 +47,7 @@ export class Session implements DropHost {
   #errors = 0;
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
   #lifecycle: Lifecycle;
+  #allowedPaths: readonly string[];
   /** OIDs of Drops on other nodes that local Drops may link to (set by subscriptions). */
   remoteOids = new Set<string>();
 
@@ -53,6 +57,7 @@ export class Session implements DropHost {
     this.root = opts.root;
     this.workers = opts.workers;
     this.#checkSpec = opts.checkSpec;
+    this.#allowedPaths = opts.allowedPaths ?? [];
     this.#lifecycle = new Lifecycle(opts);
   }
 
@@ -84,6 +89,7 @@ export class Session implements DropHost {
       throw this.#stateError("graph/append", "PRISTINE or BUILDING");
     }
     const specs = normalizeBatch(items, this.#specs);
+    checkPaths(specs, this.dir, this.#allowedPaths);
     if (this.#checkSpec) { for (const s of specs) this.#checkSpec(s); }
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
@@ -94,8 +100,8 @@ export class Session implements DropHost {
     if (this.#status !== BUILDING) throw this.#stateError("graph/link", "BUILDING");
     const spec = this.#specs.get(lhs);
     if (!spec) throw invalidGraph(`Drop ${lhs} is not in session ${this.sessionId}`);
-    const list = spec.links[key] ??= [];
-    if (!list.includes(rhs)) list.push(rhs);
+    const list = spec.links[key] ?? [];
+    if (!list.includes(rhs)) spec.links[key] = [...list, rhs];
     const raw = spec.raw[key];
     spec.raw[key] = Array.isArray(raw) ? [...raw, rhs] : [rhs];
   }

@@ -306,3 +306,26 @@ Deno.test("ModuleApp without a module or with a bad function name is rejected at
     }
   });
 });
+
+Deno.test("ModuleApp reads file Drops and writes file outputs through the main thread", async () => {
+  await withNode(async (req, _nm, workDir) => {
+    await req("/api/sessions", { method: "POST", json: { sessionId: "fs" } });
+    await Deno.writeTextFile(`${workDir}/fs/in.txt`, "7 8 9");
+    const FILE = "dlg.data.drops.file.FileDROP";
+    const r = await req("/api/sessions/fs/graph/append", {
+      method: "POST",
+      json: [
+        { oid: "I", categoryType: "Data", dropclass: FILE, filepath: "in.txt", consumers: ["S"] },
+        app("S", "sum", { outputs: ["O"] }),
+        { oid: "O", categoryType: "Data", dropclass: FILE, filepath: "out.txt" },
+      ],
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await req("/api/sessions/fs/deploy", { method: "POST", form: "completed=I" });
+    const end = Date.now() + 10000;
+    while ((await req("/api/sessions/fs/status")).body !== 4 && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(await Deno.readTextFile(`${workDir}/fs/out.txt`), "24");
+  });
+});

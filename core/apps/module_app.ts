@@ -50,7 +50,7 @@ function outputRef(app: AppDrop, d: DataDrop): OutputRef {
   const s = d.store;
   if (s instanceof MemoryStore && d.nProducers <= 1) {
     const buffer = s.shareForWriting(OUTPUT_RESERVE);
-    return { ...named(app, d), buffer, size: s.size, reserve: OUTPUT_RESERVE };
+    return { ...named(app, d), buffer, size: s.size };
   }
   return { ...named(app, d), size: s.size };
 }

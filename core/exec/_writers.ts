@@ -14,11 +14,16 @@ export interface ClosableWriter extends Writer {
   abandon(): void;
 }
 
-/** A writer for output `index` of `job`. */
-export function openWriter(ref: OutputRef, index: number, job: number, post: Post): ClosableWriter {
-  return ref.buffer
-    ? new SharedWriter(ref, ref.buffer, index, job, post)
-    : new PostWriter(ref, index, job, post);
+/** Which output of which job a writer writes, and how it talks to the main thread. */
+export interface WriterOptions {
+  index: number;
+  job: number;
+  post: Post;
+}
+
+/** A writer for output `opts.index` of `opts.job`. */
+export function openWriter(ref: OutputRef, opts: WriterOptions): ClosableWriter {
+  return ref.buffer ? new SharedWriter(ref, ref.buffer, opts) : new PostWriter(ref, opts);
 }
 
 abstract class BaseWriter implements ClosableWriter {
@@ -68,13 +73,13 @@ class SharedWriter extends BaseWriter {
   #job: number;
   #post: Post;
 
-  constructor(ref: OutputRef, sab: SharedArrayBuffer, index: number, job: number, post: Post) {
+  constructor(ref: OutputRef, sab: SharedArrayBuffer, opts: WriterOptions) {
     super(ref);
     this.#sab = sab;
     this.#size = this.#committed = ref.size;
-    this.#index = index;
-    this.#job = job;
-    this.#post = post;
+    this.#index = opts.index;
+    this.#job = opts.job;
+    this.#post = opts.post;
   }
 
   get size(): number {
@@ -127,12 +132,12 @@ class PostWriter extends BaseWriter {
   #job: number;
   #post: Post;
 
-  constructor(ref: OutputRef, index: number, job: number, post: Post) {
+  constructor(ref: OutputRef, opts: WriterOptions) {
     super(ref);
     this.#size = ref.size;
-    this.#index = index;
-    this.#job = job;
-    this.#post = post;
+    this.#index = opts.index;
+    this.#job = opts.job;
+    this.#post = opts.post;
   }
 
   get size(): number {

@@ -142,3 +142,24 @@ Deno.test("WorkerPool.stop fails queued and running jobs", async () => {
   await assert.rejects(b.done, /stopped/);
   await assert.rejects(pool.submit({ run: run("sum"), onEvent() {} }).done, /stopped/);
 });
+
+Deno.test("WorkerPool: an output outgrowing its reservation moves once and says so", async () => {
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const small = new SharedArrayBuffer(0, { maxByteLength: 64 });
+    const events: JobEvent[] = [];
+    await pool.submit({
+      run: run("fill", {
+        params: { size: 100 },
+        outputs: [{ oid: "O", uid: "O", name: "O", buffer: small, size: 0 }],
+      }),
+      onEvent: (e) => events.push(e),
+    }).done;
+    assert.deepEqual(events.map((e) => e.type), ["swap", "wrote"]);
+    const swap = events[0] as Extract<JobEvent, { type: "swap" }>;
+    assert.ok(swap.buffer.byteLength >= 100 && swap.buffer !== small);
+    assert.equal(new Uint8Array(swap.buffer)[99], 100);
+  } finally {
+    pool.stop();
+  }
+});

@@ -27,15 +27,14 @@ export const InputRef = v.object({
 });
 
 /**
- * An output. With `buffer` the worker writes into it directly from offset `size`; without,
+ * An output. With `buffer` the worker writes into it directly from offset `size`, growing it in
+ * place up to its maxByteLength (past that it moves the data once and sends `swap`); without,
  * each write is posted to the main thread (files, Drops with several producers).
  */
 export const OutputRef = v.object({
   ...Named,
   buffer: v.optional(Sab),
   size: Size,
-  /** Address space a growable buffer may grow to; beyond it the worker moves the data. */
-  reserve: v.optional(Size),
 });
 
 export const RunMsg = v.object({

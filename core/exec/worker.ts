@@ -95,7 +95,9 @@ async function run(msg: RunMsg): Promise<void> {
   });
   const job: Job = { id: msg.job, streams };
   current = job;
-  const writers: ClosableWriter[] = msg.outputs.map((o, i) => openWriter(o, i, msg.job, post));
+  const writers: ClosableWriter[] = msg.outputs.map((o, index) =>
+    openWriter(o, { index, job: msg.job, post })
+  );
   const inputs = msg.inputs.map(inputView);
   const ctx: ModuleContext = {
     app: msg.app,

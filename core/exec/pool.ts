@@ -1,7 +1,8 @@
 /**
  * The node's Web Worker pool: at most `size` workers, started on demand and reused; one job per
  * worker at a time, the rest wait in order. A worker that crashes (uncaught error, closes
- * itself) fails its job and is replaced; cancelling a running job terminates its worker.
+ * itself) fails its job and is replaced; cancelling a running job terminates its worker (a new
+ * one starts for the next job).
  */
 import * as v from "valibot";
 import { FromWorker, type JobEvent, type RunMsg, type ToWorkerMsg } from "./protocol.ts";
@@ -182,7 +183,10 @@ export class WorkerPool {
     }
   }
 
-  /** Terminate the slot's worker, fail its job with `err`, and start a replacement if needed. */
+  /**
+   * Terminate the slot's worker and fail its job with `err`. The replacement starts when a job
+   * needs it (at once if some are waiting), not for nothing during a shutdown.
+   */
   #replace(slot: Slot, err: Error): void {
     if (!this.#slots.delete(slot)) return;
     slot.worker.terminate();
@@ -190,7 +194,6 @@ export class WorkerPool {
     const job = slot.job;
     slot.job = null;
     job?.settle(err);
-    if (!this.#stopped) this.#idle.push(this.#spawn());
     this.#dispatch();
   }
 

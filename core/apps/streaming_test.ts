@@ -79,6 +79,9 @@ Deno.test("streaming consumers get each chunk as it is written, then the complet
     const all = "chunk0;chunk1;chunk2;chunk3;chunk4;";
     assert.equal(text(nm, "s", "E"), `5:${all}`);
     assert.equal(text(nm, "s", "F"), all);
+    // Chunks of a memory Drop reach the worker as views of its SharedArrayBuffer.
+    const logs = nm.get("s").drop("S").logs?.map((l) => l.message) ?? [];
+    assert.ok(logs.includes("chunks in shared memory: true"), logs.join("\n"));
     // The streaming consumers ran while D was still being written.
     const at = (f: (e: SessionEvent) => boolean) => events.findIndex(f);
     const dDone = at((e) => e.type === "drop" && e.oid === "D" && e.status === 2);

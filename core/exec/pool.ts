@@ -132,9 +132,15 @@ export class WorkerPool {
         slot = this.#spawn();
       }
       const job = this.#queue.shift()!;
+      try {
+        slot.worker.postMessage({ type: "run", job: job.id, ...job.spec.run });
+      } catch (e) { // not cloneable: the job fails, the worker stays free
+        this.#idle.push(slot);
+        job.settle(e instanceof Error ? e : new Error(String(e)));
+        continue;
+      }
       slot.job = job;
       job.slot = slot;
-      slot.worker.postMessage({ type: "run", job: job.id, ...job.spec.run });
       for (const m of job.pending) slot.worker.postMessage(m);
       job.pending = [];
     }

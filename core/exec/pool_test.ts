@@ -163,3 +163,15 @@ Deno.test("WorkerPool: an output outgrowing its reservation moves once and says 
     pool.stop();
   }
 });
+
+Deno.test("WorkerPool fails a job whose message cannot be sent, and keeps the worker", async () => {
+  const pool = new WorkerPool({ size: 1 });
+  try {
+    const bad = pool.submit({ run: run("sum", { params: { f: () => 1 } }), onEvent() {} });
+    await assert.rejects(bad.done, /could not be cloned|DataCloneError/i);
+    await pool.submit({ run: run("sum"), onEvent() {} }).done;
+    assert.equal(pool.workers, 1);
+  } finally {
+    pool.stop();
+  }
+});

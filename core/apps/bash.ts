@@ -7,6 +7,7 @@ import { ChunkFeed, runBash } from "../exec/mod.ts";
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
 import { MemoryStore, NullStore } from "../drops/store.ts";
+import { AppStates } from "../drops/states.ts";
 
 /** A file name safe to use for any uid. */
 export function safeName(uid: string): string {
@@ -73,10 +74,11 @@ function stdinOf(app: AppDrop): Stdin {
 export const BashShellApp: AppImpl = {
   /** A streaming input's chunk goes to the command's stdin. */
   dataWritten(app, _input, chunk) {
-    stdinOf(app).feed.push(chunk);
+    if (app.execStatus < AppStates.FINISHED) stdinOf(app).feed.push(chunk);
   },
   /** stdin closes when every streaming input has ended. */
   streamEnded(app, input, status) {
+    if (app.execStatus >= AppStates.FINISHED) return;
     const s = stdinOf(app);
     if (status === 3) s.failed ??= `streaming input ${input.oid} failed`;
     if (++s.ended >= app.streamingInputs.length) s.feed.end();

@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
 import { MemoryStore } from "../drops/store.ts";
+import { AppStates } from "../drops/states.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { InputRef, JobEvent, OutputRef, StreamMsg } from "../exec/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
@@ -25,6 +26,7 @@ interface Relay {
 const relays = new WeakMap<AppDrop, Relay>();
 
 function relay(app: AppDrop, msg: StreamMsg): void {
+  if (app.execStatus >= AppStates.FINISHED) return; // the app is done with its streams
   let r = relays.get(app);
   if (!r) relays.set(app, r = { pending: [], send: null });
   if (r.send) r.send(msg);

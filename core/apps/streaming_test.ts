@@ -114,3 +114,43 @@ Deno.test("deploy rejects streaming inputs on barrier apps", async () => {
     assert.equal(nm.sessionStatus("b"), 1);
   });
 });
+
+Deno.test("a BashShellApp streaming consumer that stops reading early does not hold anything", async () => {
+  await withNode(async (nm) => {
+    nm.createSession("e");
+    nm.append("e", [
+      {
+        oid: "P",
+        categoryType: "Application",
+        dropclass: "dlg.apps.js.ModuleApp",
+        module: MOD,
+        function: "produce",
+        count: 20,
+        outputs: ["D"],
+      },
+      {
+        oid: "D",
+        categoryType: "Data",
+        dropclass: "dlg.data.drops.memory.InMemoryDROP",
+        streamingConsumers: ["K"],
+      },
+      {
+        oid: "K",
+        categoryType: "Application",
+        dropclass: "dlg.apps.bash_shell_app.BashShellApp",
+        command: "head -c 3 > %o0",
+        outputs: ["F"],
+      },
+      { oid: "F", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" },
+    ]);
+    nm.deploy("e", ["P"]);
+    assert.equal(await finished(nm, "e"), 4);
+    assert.equal(text(nm, "e", "F"), "chu");
+    // P keeps writing after K is done; its chunks are dropped, and D still completes.
+    const d = nm.get("e").drop("D");
+    const end = Date.now() + 10000;
+    while (d.status !== 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(d.status, 2);
+    assert.equal(nm.get("e").drop("P").status, 2);
+  });
+});

@@ -7,6 +7,7 @@ import type { ParamDecl, Params } from "../graph/params.ts";
 import * as arrays from "./arrays.ts";
 import { BashShellApp } from "./bash.ts";
 import { SimpleBranch } from "./branch.ts";
+import { checkModuleParams, MODULE_APP, ModuleApp } from "./module_app.ts";
 import * as simple from "./simple.ts";
 
 export interface DataClass {
@@ -28,6 +29,8 @@ export interface AppClass {
   readonly barrier: boolean;
   /** A problem with resolved parameters, found at append. */
   readonly check?: (params: Params) => string | undefined;
+  /** The app gets every parameter of its spec, not only the declared ones. */
+  readonly allParams?: boolean;
 }
 
 export type DropClass = DataClass | AppClass;
@@ -90,6 +93,11 @@ const CLASSES: DropClass[] = [
         ? undefined
         : "BashShellApp has no command (parameter command is not set; " +
           "EAGLE's positional Arg01.. parameters are not read as the command)",
+  }),
+  app(MODULE_APP, ModuleApp, { module: "string", function: "string" }, {
+    barrier: false,
+    check: checkModuleParams,
+    allParams: true,
   }),
 ];
 

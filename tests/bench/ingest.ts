@@ -37,7 +37,7 @@ export async function ingest(): Promise<Row[]> {
       headers: { "content-type": "application/json" },
     });
     await warm.arrayBuffer();
-    await app.request("/api/sessions/warm-up", { method: "DELETE" }).then((r) => r.arrayBuffer());
+    await (await app.request("/api/sessions/warm-up", { method: "DELETE" })).arrayBuffer();
     let bytes = 0;
     let ms = 0;
     let slowest = Infinity;

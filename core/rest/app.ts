@@ -12,7 +12,7 @@ import { type DropManager, NodeManager } from "../manager/mod.ts";
 import { nodeRoutes } from "./node_routes.ts";
 import { readBody, readFields, readJson, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
-import { CompletedField, CreateSessionBody } from "./schemas.ts";
+import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
 import { MB, SUCCESS } from "./reply.ts";
 
 export interface AppOptions {
@@ -45,7 +45,12 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
       ],
     }),
   );
-  app.use("/api/*", bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) }));
+  const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
+  // Drop bytes between nodes are streams of any size; everything else has the limit.
+  app.use(
+    "/api/*",
+    (c, next) => /\/drops\/[^/]+\/data$/.test(c.req.path) ? next() : limited(c, next),
+  );
 
   const ok = <T>(value: T | void) => value === undefined ? SUCCESS : value;
 
@@ -93,6 +98,10 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     await manager.sessionStatus(id); // 404 before reading a large body for nothing
     const items = graphItems(await readJson(c, limit * 16));
     return c.json(ok(await manager.append(id, items)));
+  });
+  app.post("/api/sessions/:sid/graph/remove", async (c) => {
+    const oids = await readBody(c, UidList, limit);
+    return c.json(ok(await manager.removeDrops(sid(c), oids)));
   });
   app.get("/api/sessions/:sid/graph/drop/data/:oid{.+}", async (c) => {
     return c.json(await manager.dropFile(sid(c), c.req.param("oid")));

@@ -68,7 +68,9 @@ export class Lifecycle {
 
 function consumersDone(d: DataDrop): boolean {
   for (const c of d.consumers) {
-    if (c instanceof AppDrop && c.status < DropStates.COMPLETED) return false;
+    if (c instanceof AppDrop ? c.status < DropStates.COMPLETED : "done" in c && !c.done) {
+      return false;
+    }
   }
   return true;
 }

@@ -8,7 +8,8 @@ import { cors } from "hono/cors";
 import * as v from "valibot";
 import { badRequest, HttpError } from "../errors/mod.ts";
 import { graphItems } from "../graph/mod.ts";
-import { type DropManager, NodeManager } from "../manager/mod.ts";
+import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
+import { compositeRoutes } from "./composite_routes.ts";
 import { nodeRoutes } from "./node_routes.ts";
 import { readBody, readFields, readJson, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
@@ -113,5 +114,6 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     throw new HttpError(501, "NotImplementedError", ["reproducibility data is not supported"]);
   });
   if (manager instanceof NodeManager) nodeRoutes(app, manager, limit);
+  if (manager instanceof CompositeManager) compositeRoutes(app, manager);
   return app;
 }

@@ -1,0 +1,407 @@
+/**
+ * The Data Island and Master managers: one class, configured by its partition attribute
+ * (`node` for an island, `island` for a master) and its children. It keeps no Drops, only
+ * where each went and the links between partitions; everything else is asked of the children.
+ */
+import { SessionStates } from "../drops/states.ts";
+import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
+import { all, Child, describe, fanOut, nodeClient, subManagerError } from "./children.ts";
+import { CompositeSession, Phase } from "./composite_session.ts";
+import { Health } from "./health.ts";
+import { checkSessionId } from "./node_manager.ts";
+import { type NodeRef, parseNode } from "./node_string.ts";
+import { splitBatch } from "./partition.ts";
+import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
+
+export interface CompositeOptions {
+  /** `node` for an island, `island` for a master. */
+  attr: "node" | "island";
+  /** Children as node strings. */
+  children: string[];
+  /** Seconds between health checks of the children (default 2). */
+  checkPeriod?: number;
+}
+
+const FAILED = SessionStates.FAILED;
+
+export class CompositeManager implements DropManager {
+  readonly kind: "island" | "master";
+  readonly attr: "node" | "island";
+  readonly defaultPort: number;
+  #children: Child[] = [];
+  #sessions = new Map<string, CompositeSession>();
+  #health: Health;
+  /** A master's informational node list (`POST /api/node/<n>`). */
+  #extraNodes: string[] = [];
+
+  constructor(o: CompositeOptions) {
+    this.attr = o.attr;
+    this.kind = o.attr === "node" ? "island" : "master";
+    this.defaultPort = o.attr === "node" ? 8000 : 8001;
+    for (const c of o.children) this.addChild(c);
+    this.#health = new Health({
+      children: () => this.#children,
+      sessions: () => this.#sessions.values(),
+      periodMs: (o.checkPeriod ?? 2) * 1000,
+    });
+  }
+
+  get children(): readonly Child[] {
+    return this.#children;
+  }
+
+  ref(s: string): NodeRef {
+    try {
+      return parseNode(s, this.defaultPort);
+    } catch (e) {
+      throw invalidGraph((e as Error).message);
+    }
+  }
+
+  /** Add a child; adding it twice is a no-op. */
+  addChild(s: string): void {
+    const ref = this.ref(s);
+    if (this.#children.some((c) => c.ref.key === ref.key)) return;
+    this.#children = [...this.#children, new Child(ref)];
+  }
+
+  /** Remove a child; 404 when it is not one. */
+  removeChild(s: string): void {
+    const ref = this.ref(s);
+    if (!this.#children.some((c) => c.ref.key === ref.key)) {
+      throw noDrop(s, `${s} is not a child of this ${this.kind} manager`);
+    }
+    this.#children = this.#children.filter((c) => c.ref.key !== ref.key);
+  }
+
+  child(s: string): Child {
+    const ref = this.ref(s);
+    const c = this.#children.find((x) => x.ref.key === ref.key);
+    if (!c) throw noDrop(s, `${s} is not a child of this ${this.kind} manager`);
+    return c;
+  }
+
+  /** The master's `GET /api/nodes`: every island's nodes plus the informational list. */
+  async allNodes(): Promise<string[]> {
+    if (this.attr === "node") return this.#children.map((c) => c.name);
+    const r = await fanOut(this.#children, (c) => c.client.request<unknown>("GET", "/api/nodes"));
+    const nodes = new Set<string>();
+    for (const v of r.ok.values()) for (const n of Array.isArray(v) ? v : []) nodes.add(String(n));
+    for (const n of this.#extraNodes) nodes.add(n);
+    return [...nodes];
+  }
+
+  addExtraNode(s: string): void {
+    const name = parseNode(s).name;
+    if (!this.#extraNodes.includes(name)) this.#extraNodes.push(name);
+  }
+
+  removeExtraNode(s: string): void {
+    const name = parseNode(s).name;
+    if (!this.#extraNodes.includes(name)) throw noDrop(s, `${s} is not a known node`);
+    this.#extraNodes = this.#extraNodes.filter((n) => n !== name);
+  }
+
+  get(sessionId: string): CompositeSession {
+    const s = this.#sessions.get(sessionId);
+    if (!s) throw noSession(sessionId);
+    return s;
+  }
+
+  /** 555 at once when a child of the session has failed. */
+  #alive(s: CompositeSession): void {
+    if (s.failed.size) throw subManagerError(Object.fromEntries(s.failed));
+  }
+
+  info(): unknown {
+    return { hosts: this.#children.map((c) => c.name), sessionIds: [...this.#sessions.keys()] };
+  }
+
+  async createSession(sessionId: string): Promise<void> {
+    checkSessionId(sessionId);
+    if (this.#sessions.has(sessionId)) throw sessionExists(sessionId);
+    const children = this.#children;
+    const s = new CompositeSession(sessionId, children);
+    this.#sessions.set(sessionId, s);
+    const r = await fanOut(children, (c) => c.client.createSession(sessionId));
+    if (r.failed) {
+      this.#sessions.delete(sessionId);
+      const made = children.filter((c) => r.ok.has(c.name));
+      await fanOut(made, (c) => c.client.destroySession(sessionId));
+      throw subManagerError(r.errors);
+    }
+  }
+
+  async sessions(): Promise<SessionSummary[]> {
+    const r = await fanOut(this.#children, (c) => c.client.sessions());
+    const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
+    for (const [name, list] of r.ok) {
+      byChild.set(name, new Map(list.map((x) => [x.sessionId, x])));
+    }
+    return [...this.#sessions.values()].map((s) => {
+      const status: Record<string, unknown> = {};
+      let size = 0;
+      for (const c of s.children) {
+        const got = byChild.get(c.name)?.get(s.id);
+        status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+        size += got?.size ?? 0;
+      }
+      return { sessionId: s.id, status, size };
+    });
+  }
+
+  /** Ask every child of the session; failures show as FAILED and are remembered. */
+  async #statusMap<T>(s: CompositeSession, fn: (c: Child) => Promise<T>) {
+    const r = await fanOut(s.children, fn);
+    for (const [name, err] of Object.entries(r.errors)) {
+      if (!s.failed.has(name)) s.failed.set(name, err);
+    }
+    return r;
+  }
+
+  async session(sessionId: string): Promise<SessionDetails> {
+    const s = this.get(sessionId);
+    const r = await this.#statusMap(s, (c) => c.client.session(sessionId));
+    const status: Record<string, unknown> = {};
+    const graph: Record<string, unknown> = {};
+    const dir: Record<string, unknown> = {};
+    for (const c of s.children) {
+      const got = r.ok.get(c.name) as SessionDetails | undefined;
+      status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+      if (got) {
+        Object.assign(graph, got.graph);
+        dir[c.name] = got.dir;
+      }
+    }
+    s.putBack(graph);
+    const out: SessionDetails & { error?: string } = { status, graph, dir };
+    if (s.failed.size) out.error = this.#failure(s);
+    return out;
+  }
+
+  #failure(s: CompositeSession): string {
+    return [...s.failed].map(([name, e]) => `${name} failed: ${describe(e)}`).join("; ");
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const s = this.get(sessionId);
+    this.#sessions.delete(sessionId);
+    const r = await fanOut(s.children, (c) => c.client.destroySession(sessionId));
+    const errors = Object.entries(r.errors).filter(([name, e]) =>
+      e.type !== "NoSessionException" && !s.failed.has(name)
+    );
+    if (errors.length) throw subManagerError(Object.fromEntries(errors));
+  }
+
+  async sessionStatus(sessionId: string): Promise<unknown> {
+    const s = this.get(sessionId);
+    const r = await this.#statusMap(s, (c) => c.client.sessionStatus(sessionId));
+    const out: Record<string, unknown> = {};
+    for (const c of s.children) {
+      out[c.name] = s.failed.has(c.name) || !r.ok.has(c.name) ? FAILED : r.ok.get(c.name);
+    }
+    return out;
+  }
+
+  async sessionDir(sessionId: string): Promise<unknown> {
+    const s = this.get(sessionId);
+    const r = await all(
+      s.children,
+      (c) => c.client.request("GET", `/api/sessions/${enc(s.id)}/dir`),
+    );
+    return { dir: Object.fromEntries(r) };
+  }
+
+  async append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
+    const s = this.get(sessionId);
+    if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
+      throw invalidState(
+        `Session ${sessionId} is deployed; graph/append needs PRISTINE or BUILDING`,
+      );
+    }
+    this.#alive(s);
+    const split = splitBatch(items, {
+      attr: this.attr,
+      nParts: s.children.length,
+      partOf: (v) => {
+        let key: string;
+        try {
+          key = parseNode(v, this.defaultPort).key;
+        } catch {
+          return undefined;
+        }
+        const i = s.children.findIndex((c) => c.ref.key === key);
+        return i < 0 ? undefined : i;
+      },
+    }, s);
+    const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
+    const parts = new Map(s.children.map((c, i) => [c.name, split.parts[i]!]));
+    const r = await fanOut(targets, (c) => c.bulk.appendGraph(sessionId, parts.get(c.name)!));
+    if (r.failed) {
+      // All or nothing: take this batch back from the children that took it.
+      const took = targets.filter((c) => r.ok.has(c.name));
+      await fanOut(
+        took,
+        (c) =>
+          c.client.request("POST", `/api/sessions/${enc(sessionId)}/graph/remove`, {
+            json: parts.get(c.name)!.map((x) => x.oid),
+          }),
+      );
+      throw subManagerError(r.errors);
+    }
+    s.commit(split);
+  }
+
+  async removeDrops(sessionId: string, oids: string[]): Promise<void> {
+    const s = this.get(sessionId);
+    if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
+      throw invalidState(`Session ${sessionId} is deployed; graph/remove needs BUILDING`);
+    }
+    const byPart = new Map<Child, string[]>();
+    for (const oid of oids) {
+      const o = s.owners.get(oid);
+      const c = o && s.children[o.part];
+      if (c) byPart.set(c, [...byPart.get(c) ?? [], oid]);
+    }
+    await all(
+      [...byPart.keys()],
+      (c) =>
+        c.client.request("POST", `/api/sessions/${enc(sessionId)}/graph/remove`, {
+          json: byPart.get(c),
+        }),
+    );
+    s.forget(new Set(oids));
+  }
+
+  async deploy(sessionId: string, completed: string[]): Promise<void> {
+    const s = this.get(sessionId);
+    const empty = s.owners.size === 0;
+    if (s.phase !== Phase.BUILDING && !(s.phase === Phase.PRISTINE && empty)) {
+      throw invalidState(`Session ${sessionId} is already deployed; deploy needs BUILDING`);
+    }
+    this.#alive(s);
+    const byUid = new Map<string, { node: string | undefined }>();
+    for (const o of s.owners.values()) byUid.set(o.uid, o);
+    const missing = completed.filter((u) => !byUid.has(u));
+    if (missing.length) {
+      throw invalidGraph(`UIDs for completed drops not found: ${missing.join(", ")}`);
+    }
+    s.phase = Phase.DEPLOYING;
+    try {
+      // 1. Each node learns which of its Drops link to Drops on which other nodes.
+      const subs = s.subscriptions();
+      const nodes = [...subs.keys()].map((n) => ({ ...this.#nodeClient(n), node: n }));
+      await all(nodes, (n) => n.client.addNodeSubscriptions(sessionId, subs.get(n.node)!));
+      // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
+      await all(s.children, (c) => c.bulk.deploySession(sessionId));
+      // 3. The roots start on their own nodes.
+      const roots = new Map<string, string[]>();
+      for (const uid of completed) {
+        const node = byUid.get(uid)!.node ?? "";
+        roots.set(node, [...roots.get(node) ?? [], uid]);
+      }
+      const targets = [...roots.keys()].map((n) => ({ ...this.#nodeClient(n), node: n }));
+      await all(targets, (n) => n.client.triggerDrops(sessionId, roots.get(n.node)!));
+    } finally {
+      s.phase = Phase.DEPLOYED;
+    }
+  }
+
+  /** The node manager a `node` attribute names: a child at an island, reached directly above. */
+  #nodeClient(node: string) {
+    if (this.attr === "node") {
+      const c = this.#children.find((x) => x.ref.key === parseNode(node, 8000).key);
+      if (c) return { name: c.name, client: c.client };
+    }
+    return nodeClient(node);
+  }
+
+  async cancel(sessionId: string): Promise<void> {
+    const s = this.get(sessionId);
+    if (s.phase < Phase.DEPLOYING) {
+      throw invalidState(`Session ${sessionId} is not running; cancel needs RUNNING`);
+    }
+    const live = s.children.filter((c) => !s.failed.has(c.name));
+    const r = await fanOut(live, (c) => c.client.cancelSession(sessionId));
+    const errors = Object.entries(r.errors);
+    const wrongState = errors.filter(([, e]) => e.type === "InvalidSessionState");
+    if (live.length > 0 && wrongState.length === live.length) {
+      throw invalidState(`Session ${sessionId} is not running on any child; cancel needs RUNNING`);
+    }
+    const real = errors.filter(([, e]) => e.type !== "InvalidSessionState");
+    if (real.length) throw subManagerError(Object.fromEntries(real));
+  }
+
+  async graph(sessionId: string): Promise<Record<string, unknown>> {
+    const s = this.get(sessionId);
+    const r = await all(s.children, (c) => c.bulk.graph(sessionId));
+    const out: Record<string, unknown> = {};
+    for (const g of r.values()) Object.assign(out, g);
+    s.putBack(out);
+    return out;
+  }
+
+  async graphStatus(sessionId: string): Promise<Record<string, unknown>> {
+    const s = this.get(sessionId);
+    if (s.phase < Phase.DEPLOYING) {
+      throw invalidState(
+        `Session ${sessionId} is not deployed: ` +
+          "The session is currently not running, cannot get graph status",
+      );
+    }
+    this.#alive(s);
+    const r = await all(s.children, (c) => c.bulk.graphStatus(sessionId));
+    const out: Record<string, unknown> = {};
+    for (const g of r.values()) Object.assign(out, g);
+    return out;
+  }
+
+  async graphSize(sessionId: string): Promise<number> {
+    const s = this.get(sessionId);
+    const r = await all(s.children, (c) => c.client.graphSize(sessionId));
+    let n = 0;
+    for (const v of r.values()) n += Number(v) || 0;
+    return n;
+  }
+
+  #owner(s: CompositeSession, oid: string): Child {
+    const o = s.owners.get(oid);
+    const c = o && s.children[o.part];
+    if (!c) throw noDrop(oid, `Drop ${oid} is not in session ${s.id}`);
+    return c;
+  }
+
+  async dropInfo(sessionId: string, oid: string): Promise<unknown> {
+    const s = this.get(sessionId);
+    const c = this.#owner(s, oid);
+    return (await all([c], (x) => x.client.dropStatus(sessionId, oid))).get(c.name);
+  }
+
+  async dropFile(sessionId: string, oid: string): Promise<{ filepath: string }> {
+    const s = this.get(sessionId);
+    const c = this.#owner(s, oid);
+    const path = `/api/sessions/${enc(sessionId)}/graph/drop/data/${enc(oid)}`;
+    const r = await all([c], (x) => x.client.request<{ filepath: string }>("GET", path));
+    return r.get(c.name)!;
+  }
+
+  /** `GET /api/node/<node>/...`: passed through to that node manager. */
+  async passThrough(node: string, path: string): Promise<unknown> {
+    let target: { name: string; client: Child["client"] };
+    if (this.attr === "node") target = this.child(node);
+    else {
+      const name = parseNode(node, 8000).name;
+      if (!(await this.allNodes()).includes(name)) {
+        throw noDrop(node, `${node} is not a node under this master`);
+      }
+      target = nodeClient(node);
+    }
+    return (await all([target], (t) => t.client.request("GET", path))).get(target.name);
+  }
+
+  async stop(): Promise<void> {
+    await this.#health.stop();
+  }
+}
+
+const enc = encodeURIComponent;

@@ -1,0 +1,45 @@
+/** A real hierarchy for tests: a master over islands over node managers, all on port 0. */
+import { type Proc, startNode, startProc } from "./procs.ts";
+
+export interface Cluster {
+  master: Proc;
+  islands: Proc[];
+  /** nodes[i] are island i's nodes. */
+  nodes: Proc[][];
+  stop(): Promise<void>;
+}
+
+/** Start `shape[i]` nodes under island i, and a master over the islands. */
+export async function startCluster(shape: number[], nodeArgs: string[] = []): Promise<Cluster> {
+  const started: Proc[] = [];
+  try {
+    const nodes: Proc[][] = [];
+    for (const n of shape) {
+      const list = await Promise.all(Array.from({ length: n }, () => startNode(nodeArgs)));
+      started.push(...list);
+      nodes.push(list);
+    }
+    const islands = await Promise.all(nodes.map((list) =>
+      startProc("cmd/dlg-island.ts", ["-N", list.map((p) => p.hostPort).join(","), "--check-period", "1"])
+    ));
+    started.push(...islands);
+    const master = await startProc("cmd/dlg-master.ts", [
+      "-N",
+      islands.map((p) => p.hostPort).join(","),
+      "--check-period",
+      "1",
+    ]);
+    started.push(master);
+    return {
+      master,
+      islands,
+      nodes,
+      async stop() {
+        await Promise.all(started.map((p) => p.stop()));
+      },
+    };
+  } catch (e) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw e;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * `deno task demo`: a local cluster (master -> island -> 2 nodes, free ports), one sample graph
+ * that crosses nodes, its progress and its result. Everything stops on exit or Ctrl-C.
+ */
+import { MasterManagerClient } from "../core/client/mod.ts";
+import { type Proc, startNode, startProc } from "../tests/_util/procs.ts";
+
+const GRAPH = new URL("./cluster_demo.graph.json", import.meta.url);
+const NAMES = [
+  "INITIALIZED",
+  "WRITING",
+  "COMPLETED",
+  "ERROR",
+  "EXPIRED",
+  "DELETED",
+  "CANCELLED",
+  "SKIPPED",
+];
+
+/** Point the graph's symbolic `n1, n2, i1` at the managers just started. */
+export function placeGraph(graph: Record<string, unknown>[], map: Record<string, string>) {
+  return graph.map((d) => {
+    const out = { ...d };
+    for (const k of ["node", "island"]) {
+      const v = out[k];
+      if (typeof v === "string" && map[v]) out[k] = map[v];
+    }
+    return out;
+  });
+}
+
+/** UIDs of Drops nothing produces or feeds: what `deploy` completes or starts. */
+export function roots(graph: Record<string, unknown>[]): string[] {
+  const fed = new Set<string>();
+  const oidOf = (x: unknown) => typeof x === "string" ? x : Object.keys(x as object)[0]!;
+  for (const d of graph) {
+    for (const k of ["consumers", "outputs"]) {
+      for (const x of (d[k] as unknown[] | undefined) ?? []) fed.add(oidOf(x));
+    }
+  }
+  return graph.filter((d) =>
+    d.oid && !fed.has(d.oid as string) && !(d.producers as unknown[] | undefined)?.length &&
+    !(d.inputs as unknown[] | undefined)?.length
+  ).map((d) => String(d.uid ?? d.oid));
+}
+
+async function main(): Promise<void> {
+  const procs: Proc[] = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => stopping ??= Promise.all(procs.map((p) => p.stop())).then(() => {});
+  const onSignal = () => {
+    console.log("\nstopping the cluster ...");
+    stopAll().then(() => Deno.exit(130));
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  try {
+    const nodes = await Promise.all([startNode(), startNode()]);
+    procs.push(...nodes);
+    const island = await startProc("cmd/dlg-island.ts", [
+      "-N",
+      nodes.map((n) => n.hostPort).join(","),
+    ]);
+    procs.push(island);
+    const master = await startProc("cmd/dlg-master.ts", ["-N", island.hostPort]);
+    procs.push(master);
+    console.log(`master  ${master.url}\nisland  ${island.url}`);
+    nodes.forEach((n, i) => console.log(`node n${i + 1} ${n.url}`));
+
+    const raw = JSON.parse(await Deno.readTextFile(GRAPH)) as Record<string, unknown>[];
+    const graph = placeGraph(raw, {
+      n1: nodes[0]!.hostPort,
+      n2: nodes[1]!.hostPort,
+      i1: island.hostPort,
+    });
+    const m = new MasterManagerClient(master.url);
+    const sid = `demo-${Date.now()}`;
+    await m.createSession(sid);
+    await m.appendGraph(sid, graph);
+    const start = roots(graph);
+    console.log(`session ${sid}: ${graph.length - 1} Drops on 2 nodes; roots ${start.join(", ")}`);
+    await m.deploySession(sid, start);
+
+    let last = "";
+    for (;;) {
+      const st = await m.graphStatus(sid);
+      const counts: Record<string, number> = {};
+      for (const d of Object.values(st)) {
+        const name = NAMES[d.status] ?? String(d.status);
+        const key = d.execStatus === 1 ? "RUNNING" : name;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      const line = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ");
+      if (line !== last) console.log(`  ${line}`);
+      last = line;
+      if (Object.values(st).every((d) => d.status >= 2 && d.execStatus !== 1)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(`session status: ${JSON.stringify(await m.sessionStatus(sid))}`);
+    const { filepath } = await m.request<{ filepath: string }>(
+      "GET",
+      `/api/sessions/${sid}/graph/drop/data/result`,
+    );
+    console.log(`result (${filepath}):\n${await Deno.readTextFile(filepath)}`);
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    await stopAll();
+  }
+}
+
+if (import.meta.main) await main();

@@ -5,7 +5,15 @@
  */
 import { SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
-import { all, Child, describe, fanOut, nodeClient, subManagerError } from "./children.ts";
+import {
+  all,
+  Child,
+  type ChildError,
+  describe,
+  fanOut,
+  nodeClient,
+  subManagerError,
+} from "./children.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
@@ -120,7 +128,8 @@ export class CompositeManager implements DropManager {
   async createSession(sessionId: string): Promise<void> {
     checkSessionId(sessionId);
     if (this.#sessions.has(sessionId)) throw sessionExists(sessionId);
-    const children = this.#children;
+    // Children known to be down are left out: new sessions run on what is alive.
+    const children = this.#children.filter((c) => !c.down);
     const s = new CompositeSession(sessionId, children);
     this.#sessions.set(sessionId, s);
     const r = await fanOut(children, (c) => c.client.createSession(sessionId));
@@ -150,11 +159,29 @@ export class CompositeManager implements DropManager {
     });
   }
 
+  /**
+   * Run `fn` on the session's children. An unreachable child holding none of its Drops is
+   * marked down and skipped; any other failure is a SubManagerException.
+   */
+  async #run<T>(s: CompositeSession, fn: (c: Child) => Promise<T>): Promise<Map<string, T>> {
+    const r = await fanOut(s.targets(), fn);
+    const errors: Record<string, ChildError> = {};
+    for (const c of s.children) {
+      const err = r.errors[c.name];
+      if (!err) continue;
+      if (err.type === "RestClientException" && !s.uses(c)) c.down = describe(err);
+      else errors[c.name] = err;
+    }
+    if (Object.keys(errors).length) throw subManagerError(errors);
+    return r.ok;
+  }
+
   /** Ask every child of the session; failures show as FAILED and are remembered. */
   async #statusMap<T>(s: CompositeSession, fn: (c: Child) => Promise<T>) {
-    const r = await fanOut(s.children, fn);
-    for (const [name, err] of Object.entries(r.errors)) {
-      if (!s.failed.has(name)) s.failed.set(name, err);
+    const r = await fanOut(s.targets(), fn);
+    for (const c of s.children) {
+      const err = r.errors[c.name];
+      if (err && s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
     }
     return r;
   }
@@ -165,8 +192,10 @@ export class CompositeManager implements DropManager {
     const status: Record<string, unknown> = {};
     const graph: Record<string, unknown> = {};
     const dir: Record<string, unknown> = {};
+    const errors: string[] = [];
     for (const c of s.children) {
-      const got = r.ok.get(c.name) as SessionDetails | undefined;
+      const got = r.ok.get(c.name) as (SessionDetails & { error?: unknown }) | undefined;
+      if (typeof got?.error === "string") errors.push(`${c.name}: ${got.error}`);
       status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
       if (got) {
         Object.assign(graph, got.graph);
@@ -175,7 +204,8 @@ export class CompositeManager implements DropManager {
     }
     s.putBack(graph);
     const out: SessionDetails & { error?: string } = { status, graph, dir };
-    if (s.failed.size) out.error = this.#failure(s);
+    if (s.failed.size) errors.unshift(this.#failure(s));
+    if (errors.length) out.error = errors.join("; ");
     return out;
   }
 
@@ -293,7 +323,7 @@ export class CompositeManager implements DropManager {
       const nodes = [...subs.keys()].map((n) => ({ ...this.#nodeClient(n), node: n }));
       await all(nodes, (n) => n.client.addNodeSubscriptions(sessionId, subs.get(n.node)!));
       // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
-      await all(s.children, (c) => c.bulk.deploySession(sessionId));
+      await this.#run(s, (c) => c.bulk.deploySession(sessionId));
       // 3. The roots start on their own nodes.
       const roots = new Map<string, string[]>();
       for (const uid of completed) {
@@ -321,7 +351,7 @@ export class CompositeManager implements DropManager {
     if (s.phase < Phase.DEPLOYING) {
       throw invalidState(`Session ${sessionId} is not running; cancel needs RUNNING`);
     }
-    const live = s.children.filter((c) => !s.failed.has(c.name));
+    const live = s.targets().filter((c) => !s.failed.has(c.name));
     const r = await fanOut(live, (c) => c.client.cancelSession(sessionId));
     const errors = Object.entries(r.errors);
     const wrongState = errors.filter(([, e]) => e.type === "InvalidSessionState");
@@ -334,7 +364,7 @@ export class CompositeManager implements DropManager {
 
   async graph(sessionId: string): Promise<Record<string, unknown>> {
     const s = this.get(sessionId);
-    const r = await all(s.children, (c) => c.bulk.graph(sessionId));
+    const r = await this.#run(s, (c) => c.bulk.graph(sessionId));
     const out: Record<string, unknown> = {};
     for (const g of r.values()) Object.assign(out, g);
     s.putBack(out);
@@ -350,7 +380,7 @@ export class CompositeManager implements DropManager {
       );
     }
     this.#alive(s);
-    const r = await all(s.children, (c) => c.bulk.graphStatus(sessionId));
+    const r = await this.#run(s, (c) => c.bulk.graphStatus(sessionId));
     const out: Record<string, unknown> = {};
     for (const g of r.values()) Object.assign(out, g);
     return out;
@@ -358,7 +388,7 @@ export class CompositeManager implements DropManager {
 
   async graphSize(sessionId: string): Promise<number> {
     const s = this.get(sessionId);
-    const r = await all(s.children, (c) => c.client.graphSize(sessionId));
+    const r = await this.#run(s, (c) => c.client.graphSize(sessionId));
     let n = 0;
     for (const v of r.values()) n += Number(v) || 0;
     return n;

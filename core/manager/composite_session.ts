@@ -15,6 +15,8 @@ export class CompositeSession {
   pending = new Map<string, Waiting[]>();
   rels: Rel[] = [];
   removed: [string, LinkKey, unknown][] = [];
+  /** Indexes of the children holding Drops of this session. */
+  parts = new Set<number>();
   /** Children that failed during the session, with why. */
   failed = new Map<string, ChildError>();
 
@@ -24,7 +26,10 @@ export class CompositeSession {
   }
 
   commit(s: Split): void {
-    for (const [oid, o] of s.owners) this.owners.set(oid, o);
+    for (const [oid, o] of s.owners) {
+      this.owners.set(oid, o);
+      this.parts.add(o.part);
+    }
     for (const oid of s.resolved) this.pending.delete(oid);
     for (const [oid, w] of s.waiting) {
       const list = this.pending.get(oid);
@@ -36,9 +41,20 @@ export class CompositeSession {
     if (s.owners.size) this.phase = Phase.BUILDING;
   }
 
+  /** Does `c` hold Drops of this session? Losing a child that holds none fails nothing. */
+  uses(c: Child): boolean {
+    return this.parts.has(this.children.indexOf(c));
+  }
+
+  /** The children calls go to: all but those that are down and hold nothing. */
+  targets(): Child[] {
+    return this.children.filter((c) => !c.down || this.uses(c));
+  }
+
   /** Forget Drops (after `graph/remove`). */
   forget(oids: Set<string>): void {
     for (const oid of oids) this.owners.delete(oid);
+    this.parts = new Set([...this.owners.values()].map((o) => o.part));
     this.rels = this.rels.filter((r) => !oids.has(r.lhsOid) && !oids.has(r.rhsOid));
     this.removed = this.removed.filter(([h]) => !oids.has(h));
     for (const [t, list] of this.pending) {

@@ -52,12 +52,12 @@ export class Health {
           const err = childError(e, c);
           c.down = String((err.args as unknown[])[0] ?? err.type);
           for (const s of this.#o.sessions()) {
-            if (s.children.includes(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
+            if (s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
           }
           return;
         }
         for (const s of this.#o.sessions()) {
-          if (s.createdAt >= started || !s.children.includes(c) || s.failed.has(c.name)) continue;
+          if (s.createdAt >= started || !s.uses(c) || s.failed.has(c.name)) continue;
           if (!ids.has(s.id)) {
             s.failed.set(c.name, {
               type: "NoSessionException",

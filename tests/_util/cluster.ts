@@ -5,7 +5,7 @@ export interface Cluster {
   master: Proc;
   islands: Proc[];
   /** nodes[i] are island i's nodes. */
-  nodes: Proc[][];
+  nodes: (Proc & { workDir: string })[][];
   stop(): Promise<void>;
 }
 
@@ -13,15 +13,22 @@ export interface Cluster {
 export async function startCluster(shape: number[], nodeArgs: string[] = []): Promise<Cluster> {
   const started: Proc[] = [];
   try {
-    const nodes: Proc[][] = [];
+    const nodes: (Proc & { workDir: string })[][] = [];
     for (const n of shape) {
       const list = await Promise.all(Array.from({ length: n }, () => startNode(nodeArgs)));
       started.push(...list);
       nodes.push(list);
     }
-    const islands = await Promise.all(nodes.map((list) =>
-      startProc("cmd/dlg-island.ts", ["-N", list.map((p) => p.hostPort).join(","), "--check-period", "1"])
-    ));
+    const islands = await Promise.all(
+      nodes.map((list) =>
+        startProc("cmd/dlg-island.ts", [
+          "-N",
+          list.map((p) => p.hostPort).join(","),
+          "--check-period",
+          "1",
+        ])
+      ),
+    );
     started.push(...islands);
     const master = await startProc("cmd/dlg-master.ts", [
       "-N",

@@ -190,7 +190,8 @@ export class NodeManager implements DropManager {
     return { filepath: d instanceof DataDrop ? d.store.path ?? "" : "" };
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    await this.sender.drain();
     this.sender.stop();
     for (const r of this.#remotes.values()) r.abort();
     for (const s of this.#sessions.values()) s.dispose();

@@ -31,6 +31,8 @@ export interface CompositeOptions {
 }
 
 const FAILED = SessionStates.FAILED;
+/** Drops per append sent to a child. */
+const APPEND_CHUNK = 10_000;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -266,7 +268,13 @@ export class CompositeManager implements DropManager {
     }, s);
     const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
     const parts = new Map(s.children.map((c, i) => [c.name, split.parts[i]!]));
-    const r = await fanOut(targets, (c) => c.bulk.appendGraph(sessionId, parts.get(c.name)!));
+    const r = await fanOut(targets, async (c) => {
+      // Large partitions go in parts, each well under the child's request-size limit.
+      const part = parts.get(c.name)!;
+      for (let i = 0; i < part.length; i += APPEND_CHUNK) {
+        await c.bulk.appendGraph(sessionId, part.slice(i, i + APPEND_CHUNK));
+      }
+    });
     if (r.failed) {
       // All or nothing: take this batch back from the children that took it.
       const took = targets.filter((c) => r.ok.has(c.name));

@@ -19,6 +19,8 @@ export interface DropManager {
   readonly kind: "node" | "island" | "master";
   /** `GET /api`. */
   info(): MaybePromise<unknown>;
+  /** The session (whatever the tier keeps of it); 404 NoSessionException if unknown. */
+  get(sessionId: string): unknown;
   createSession(sessionId: string): MaybePromise<void>;
   sessions(): MaybePromise<SessionSummary[]>;
   session(sessionId: string): MaybePromise<SessionDetails>;

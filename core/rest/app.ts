@@ -96,7 +96,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
       ]);
     }
     const id = sid(c);
-    await manager.sessionStatus(id); // 404 before reading a large body for nothing
+    manager.get(id); // 404 before reading a large body for nothing
     const items = graphItems(await readJson(c, limit * 16));
     return c.json(ok(await manager.append(id, items)));
   });

@@ -5,9 +5,9 @@
 import type { DataStore } from "../drops/store.ts";
 import { dataUrl } from "./wire.ts";
 
-const CHUNK = 1024 * 1024;
+const CHUNK = 8 * 1024 * 1024;
 
-/** The bytes of `store` as a stream: files straight from disk, memory in 1 MiB copies. */
+/** The bytes of `store` as a stream: files straight from disk, memory in 8 MiB copies. */
 export async function storeStream(store: DataStore): Promise<ReadableStream<Uint8Array>> {
   if (store.path) {
     const f = await Deno.open(store.path, { read: true });

@@ -44,6 +44,11 @@ export function roots(graph: Record<string, unknown>[]): string[] {
   ).map((d) => String(d.uid ?? d.oid));
 }
 
+function flat(status: unknown): number[] {
+  if (typeof status === "number") return [status];
+  return Object.values(status as Record<string, unknown>).flatMap(flat);
+}
+
 async function main(): Promise<void> {
   const procs: Proc[] = [];
   let stopping: Promise<void> | undefined;
@@ -96,7 +101,9 @@ async function main(): Promise<void> {
       if (Object.values(st).every((d) => d.status >= 2 && d.execStatus !== 1)) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    console.log(`session status: ${JSON.stringify(await m.sessionStatus(sid))}`);
+    const final = await m.sessionStatus(sid);
+    console.log(`session status per island and node (4 = FINISHED): ${JSON.stringify(final)}`);
+    if (!flat(final).every((x) => x === 4)) Deno.exitCode = 1;
     const { filepath } = await m.request<{ filepath: string }>(
       "GET",
       `/api/sessions/${sid}/graph/drop/data/result`,

@@ -5,7 +5,7 @@
  */
 import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
-import type { Drop } from "../drops/drop.ts";
+import { addTo, type Drop } from "../drops/drop.ts";
 import { DropStates, LinkTypes } from "../drops/states.ts";
 import { parseNode } from "../manager/node_string.ts";
 import type { Session } from "../session/session.ts";
@@ -97,7 +97,8 @@ export class SessionRemote {
         const a = byUid.get(e.app);
         if (!(a instanceof AppDrop)) continue;
         if (e.kind === "produce") {
-          a.outputs.push(
+          a.outputs = addTo(
+            a.outputs,
             new RemoteOutput(e.data, this.#session, {
               peer: e.peer,
               producer: a.uid,
@@ -107,8 +108,8 @@ export class SessionRemote {
         } else {
           let p = this.#proxies.get(e.data);
           if (!p) this.#proxies.set(e.data, p = new ProxyInput(e.data, this.#session, e.peer));
-          a.inputs.push(p);
-          p.consumers.push(a);
+          a.inputs = addTo(a.inputs, p);
+          p.consumers = addTo(p.consumers, a);
         }
       }
     }
@@ -123,7 +124,7 @@ export class SessionRemote {
     const c = new RemoteConsumer(peer, this.#ctx);
     list.push(c);
     this.#remoteConsumers.set(d, list);
-    d.consumers.push(c);
+    d.consumers = addTo(d.consumers, c);
   }
 
   /** A peer read `d`'s bytes: one remote consumer has what it needs. */

@@ -6,7 +6,7 @@ import { NodeManagerClient } from "../../core/client/mod.ts";
 import { MemoryStore } from "../../core/drops/store.ts";
 import { fetchDrop } from "../../core/rpc/data_stream.ts";
 import { startNode, waitFor } from "../_util/procs.ts";
-import type { Row } from "./hierarchy.ts";
+import { atLeast, type Row } from "./_report.ts";
 
 export async function remoteRead(mib = 256, rounds = 3): Promise<Row[]> {
   const node = await startNode(["--dlm-check-period", "0"]);
@@ -34,13 +34,9 @@ export async function remoteRead(mib = 256, rounds = 3): Promise<Row[]> {
       if (n !== mib * 1024 * 1024) throw new Error(`read ${n} bytes, expected ${mib} MiB`);
       best = Math.max(best, n / 1e6 / secs);
     }
-    return [{
-      scenario: `remote read of a ${mib} MiB memory Drop across nodes (loopback)`,
-      figure: Math.round(best),
-      unit: "MB/s",
-      target: ">= 500",
-      pass: best >= 500,
-    }];
+    return [
+      atLeast(`remote read of a ${mib} MiB memory Drop across nodes (loopback)`, best, "MB/s", 500),
+    ];
   } finally {
     await node.stop();
   }

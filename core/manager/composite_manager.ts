@@ -324,6 +324,14 @@ export class CompositeManager implements DropManager {
     if (missing.length) {
       throw invalidGraph(`UIDs for completed drops not found: ${missing.join(", ")}`);
     }
+    // The master sees every Drop of the session: a link still waiting for its Drop never gets
+    // one. (An island cannot tell: the Drop may live on another island.)
+    if (this.attr === "island" && s.pending.size) {
+      const missing = [...s.pending].slice(0, 5).map(([oid, w]) =>
+        `Drop ${w[0]!.from} lists ${oid} in ${w[0]!.key}, but no such Drop`
+      );
+      throw invalidGraph(missing.join("; "));
+    }
     s.phase = Phase.DEPLOYING;
     try {
       // 1. Each node learns which of its Drops link to Drops on which other nodes.

@@ -221,3 +221,34 @@ Deno.test("a node SIGKILLed mid-session is reported FAILED and named; other sess
     }
   });
 });
+
+Deno.test("an island SIGKILLed mid-session shows FAILED at the master, which keeps serving", async () => {
+  await withCluster(async (c, m) => {
+    const nodes = c.nodes.flat().map((p) => p.hostPort);
+    const islands = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
+    await m.createSession("k");
+    await m.appendGraph("k", sleepChain(nodes, islands, 60));
+    await m.deploySession("k", nodes.map((_, i) => `S${i}`));
+    const victim = c.islands[1]!;
+    const name = `${victim.hostPort}:5555:6666`;
+    await victim.stop("SIGKILL");
+    const t0 = Date.now();
+    await waitFor(
+      async () => {
+        const st = await m.sessionStatus("k") as Record<string, unknown>;
+        return st[name] === 6;
+      },
+      10_000,
+      100,
+    );
+    assert.ok(Date.now() - t0 < 10_000);
+    const err = await m.graphStatus("k").then(() => null, (e) => e as DlgClientError);
+    assert.equal(err?.status, 555);
+    assert.deepEqual(Object.keys(err!.args as object), [name]);
+    assert.ok(((await m.session("k")) as { error?: string }).error?.includes(name));
+    // Cancel still reaches the Drops on the island that is alive.
+    await m.cancelSession("k");
+    const i1 = new MasterManagerClient(c.islands[0]!.url);
+    await waitFor(async () => flat(await i1.sessionStatus("k")).every((x) => x === 5), 2_000);
+  });
+});

@@ -3,7 +3,7 @@
  * clients with timeouts on every call, and calls fanned out to many children whose failures
  * become one 555 SubManagerException carrying each child's real error.
  */
-import { BaseManagerClient, DlgClientError, NodeManagerClient } from "../client/mod.ts";
+import { DlgClientError, NodeManagerClient } from "../client/mod.ts";
 import { HttpError } from "../errors/mod.ts";
 import { type NodeRef, parseNode } from "./node_string.ts";
 
@@ -95,5 +95,3 @@ export function nodeClient(node: string): { name: string; client: NodeManagerCli
   const ref = parseNode(node, 8000);
   return { name: ref.name, client: new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS }) };
 }
-
-export { BaseManagerClient };

@@ -5,19 +5,11 @@
  */
 import { SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
-import {
-  all,
-  Child,
-  type ChildError,
-  describe,
-  fanOut,
-  nodeClient,
-  subManagerError,
-} from "./children.ts";
+import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
-import { type NodeRef, parseNode } from "./node_string.ts";
+import { ChildSet } from "./child_set.ts";
 import { splitBatch } from "./partition.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
@@ -37,79 +29,25 @@ const APPEND_CHUNK = 10_000;
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
   readonly attr: "node" | "island";
-  readonly defaultPort: number;
-  #children: Child[] = [];
+  readonly childSet: ChildSet;
   #sessions = new Map<string, CompositeSession>();
   #health: Health;
-  /** A master's informational node list (`POST /api/node/<n>`). */
-  #extraNodes: string[] = [];
 
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
     this.kind = o.attr === "node" ? "island" : "master";
-    this.defaultPort = o.attr === "node" ? 8000 : 8001;
-    for (const c of o.children) this.addChild(c);
+    this.childSet = new ChildSet(o.attr);
+    for (const c of o.children) this.childSet.add(c);
     this.#health = new Health({
-      children: () => this.#children,
+      children: () => this.childSet.list,
       sessions: () => this.#sessions.values(),
       periodMs: (o.checkPeriod ?? 2) * 1000,
     });
   }
 
+  /** The children (as a list; `childSet` manages them). */
   get children(): readonly Child[] {
-    return this.#children;
-  }
-
-  ref(s: string): NodeRef {
-    try {
-      return parseNode(s, this.defaultPort);
-    } catch (e) {
-      throw invalidGraph((e as Error).message);
-    }
-  }
-
-  /** Add a child; adding it twice is a no-op. */
-  addChild(s: string): void {
-    const ref = this.ref(s);
-    if (this.#children.some((c) => c.ref.key === ref.key)) return;
-    this.#children = [...this.#children, new Child(ref)];
-  }
-
-  /** Remove a child; 404 when it is not one. */
-  removeChild(s: string): void {
-    const ref = this.ref(s);
-    if (!this.#children.some((c) => c.ref.key === ref.key)) {
-      throw noDrop(s, `${s} is not a child of this ${this.kind} manager`);
-    }
-    this.#children = this.#children.filter((c) => c.ref.key !== ref.key);
-  }
-
-  child(s: string): Child {
-    const ref = this.ref(s);
-    const c = this.#children.find((x) => x.ref.key === ref.key);
-    if (!c) throw noDrop(s, `${s} is not a child of this ${this.kind} manager`);
-    return c;
-  }
-
-  /** The master's `GET /api/nodes`: every island's nodes plus the informational list. */
-  async allNodes(): Promise<string[]> {
-    if (this.attr === "node") return this.#children.map((c) => c.name);
-    const r = await fanOut(this.#children, (c) => c.client.request<unknown>("GET", "/api/nodes"));
-    const nodes = new Set<string>();
-    for (const v of r.ok.values()) for (const n of Array.isArray(v) ? v : []) nodes.add(String(n));
-    for (const n of this.#extraNodes) nodes.add(n);
-    return [...nodes];
-  }
-
-  addExtraNode(s: string): void {
-    const name = parseNode(s).name;
-    if (!this.#extraNodes.includes(name)) this.#extraNodes.push(name);
-  }
-
-  removeExtraNode(s: string): void {
-    const name = parseNode(s).name;
-    if (!this.#extraNodes.includes(name)) throw noDrop(s, `${s} is not a known node`);
-    this.#extraNodes = this.#extraNodes.filter((n) => n !== name);
+    return this.childSet.list;
   }
 
   get(sessionId: string): CompositeSession {
@@ -124,14 +62,14 @@ export class CompositeManager implements DropManager {
   }
 
   info(): unknown {
-    return { hosts: this.#children.map((c) => c.name), sessionIds: [...this.#sessions.keys()] };
+    return { hosts: this.children.map((c) => c.name), sessionIds: [...this.#sessions.keys()] };
   }
 
   async createSession(sessionId: string): Promise<void> {
     checkSessionId(sessionId);
     if (this.#sessions.has(sessionId)) throw sessionExists(sessionId);
     // Children known to be down are left out: new sessions run on what is alive.
-    const children = this.#children.filter((c) => !c.down);
+    const children = this.children.filter((c) => !c.down);
     const s = new CompositeSession(sessionId, children);
     this.#sessions.set(sessionId, s);
     const r = await fanOut(children, (c) => c.client.createSession(sessionId));
@@ -144,7 +82,7 @@ export class CompositeManager implements DropManager {
   }
 
   async sessions(): Promise<SessionSummary[]> {
-    const r = await fanOut(this.#children, (c) => c.client.sessions());
+    const r = await fanOut(this.children, (c) => c.client.sessions());
     const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
     for (const [name, list] of r.ok) {
       byChild.set(name, new Map(list.map((x) => [x.sessionId, x])));
@@ -258,7 +196,7 @@ export class CompositeManager implements DropManager {
       partOf: (v) => {
         let key: string;
         try {
-          key = parseNode(v, this.defaultPort).key;
+          key = this.childSet.ref(v).key;
         } catch {
           return undefined;
         }
@@ -336,7 +274,7 @@ export class CompositeManager implements DropManager {
     try {
       // 1. Each node learns which of its Drops link to Drops on which other nodes.
       const subs = s.subscriptions();
-      const nodes = [...subs.keys()].map((n) => ({ ...this.#nodeClient(n), node: n }));
+      const nodes = [...subs.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
       await all(nodes, (n) => n.client.addNodeSubscriptions(sessionId, subs.get(n.node)!));
       // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
       await this.#run(s, (c) => c.bulk.deploySession(sessionId));
@@ -346,20 +284,11 @@ export class CompositeManager implements DropManager {
         const node = byUid.get(uid)!.node ?? "";
         roots.set(node, [...roots.get(node) ?? [], uid]);
       }
-      const targets = [...roots.keys()].map((n) => ({ ...this.#nodeClient(n), node: n }));
+      const targets = [...roots.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
       await all(targets, (n) => n.client.triggerDrops(sessionId, roots.get(n.node)!));
     } finally {
       s.phase = Phase.DEPLOYED;
     }
-  }
-
-  /** The node manager a `node` attribute names: a child at an island, reached directly above. */
-  #nodeClient(node: string) {
-    if (this.attr === "node") {
-      const c = this.#children.find((x) => x.ref.key === parseNode(node, 8000).key);
-      if (c) return { name: c.name, client: c.client };
-    }
-    return nodeClient(node);
   }
 
   async cancel(sessionId: string): Promise<void> {
@@ -429,20 +358,6 @@ export class CompositeManager implements DropManager {
     const path = `/api/sessions/${enc(sessionId)}/graph/drop/data/${enc(oid)}`;
     const r = await all([c], (x) => x.client.request<{ filepath: string }>("GET", path));
     return r.get(c.name)!;
-  }
-
-  /** `GET /api/node/<node>/...`: passed through to that node manager. */
-  async passThrough(node: string, path: string): Promise<unknown> {
-    let target: { name: string; client: Child["client"] };
-    if (this.attr === "node") target = this.child(node);
-    else {
-      const name = parseNode(node, 8000).name;
-      if (!(await this.allNodes()).includes(name)) {
-        throw noDrop(node, `${node} is not a node under this master`);
-      }
-      target = nodeClient(node);
-    }
-    return (await all([target], (t) => t.client.request("GET", path))).get(target.name);
   }
 
   async stop(): Promise<void> {

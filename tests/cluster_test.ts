@@ -252,3 +252,34 @@ Deno.test("an island SIGKILLed mid-session shows FAILED at the master, which kee
     await waitFor(async () => flat(await i1.sessionStatus("k")).every((x) => x === 5), 2_000);
   });
 });
+
+Deno.test("a node that hangs (SIGSTOP) is reported FAILED within 10 s", async () => {
+  await withCluster(async (c, m) => {
+    const nodes = c.nodes.flat().map((p) => p.hostPort);
+    const islands = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
+    await m.createSession("h");
+    await m.appendGraph("h", sleepChain(nodes, islands, 60));
+    await m.deploySession("h", nodes.map((_, i) => `S${i}`));
+    const victim = c.nodes[0]![0]!;
+    const name = `${victim.hostPort}:5555:6666`;
+    const island1 = `${c.islands[0]!.hostPort}:5555:6666`;
+    Deno.kill(victim.child.pid, "SIGSTOP");
+    try {
+      const t0 = Date.now();
+      await waitFor(
+        async () => {
+          const st = await m.sessionStatus("h") as Record<string, Record<string, number>>;
+          return st[island1]?.[name] === 6;
+        },
+        10_000,
+        100,
+      );
+      assert.ok(Date.now() - t0 < 10_000);
+      const err = await m.graphStatus("h").then(() => null, (e) => e as DlgClientError);
+      assert.equal(err?.status, 555);
+      assert.ok(JSON.stringify(err?.args).includes(name));
+    } finally {
+      Deno.kill(victim.child.pid, "SIGCONT");
+    }
+  });
+});

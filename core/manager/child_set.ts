@@ -38,7 +38,7 @@ export class ChildSet {
   add(s: string): void {
     const ref = this.ref(s);
     if (this.#list.some((c) => c.ref.key === ref.key)) return;
-    this.#list = [...this.#list, new Child(ref)];
+    this.#list = [...this.#list, new Child(ref, this.attr === "node" ? 1 : 2)];
   }
 
   remove(s: string): void {

@@ -7,23 +7,31 @@ import { DlgClientError, NodeManagerClient } from "../client/mod.ts";
 import { HttpError } from "../errors/mod.ts";
 import { type NodeRef, parseNode } from "./node_string.ts";
 
-/** Timeouts (ms): control calls, and calls carrying whole graphs. */
+/**
+ * Timeouts (ms) at an island; a master waits twice as long, so that an island reporting a hung
+ * node answers its master before the master gives up on the island.
+ */
+export const STATUS_MS = 3_000;
 export const CONTROL_MS = 8_000;
 export const BULK_MS = 120_000;
 
 export class Child {
   readonly ref: NodeRef;
-  /** Short calls. */
+  /** Status reads, and the health check. */
+  readonly status: NodeManagerClient;
+  /** Other short calls. */
   readonly client: NodeManagerClient;
   /** Appends and deploys of large graphs. */
   readonly bulk: NodeManagerClient;
   /** Why the last health check failed; undefined while the child answers. */
   down: string | undefined = undefined;
 
-  constructor(ref: NodeRef) {
+  /** `depth`: 1 for an island's nodes, 2 for a master's islands. */
+  constructor(ref: NodeRef, depth = 1) {
     this.ref = ref;
-    this.client = new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS });
-    this.bulk = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS });
+    this.status = new NodeManagerClient(ref.url, { timeoutMs: STATUS_MS * depth });
+    this.client = new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS * depth });
+    this.bulk = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS * depth });
   }
 
   get name(): string {

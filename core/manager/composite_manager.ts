@@ -82,7 +82,7 @@ export class CompositeManager implements DropManager {
   }
 
   async sessions(): Promise<SessionSummary[]> {
-    const r = await fanOut(this.children, (c) => c.client.sessions());
+    const r = await fanOut(this.children.filter((c) => !c.down), (c) => c.status.sessions());
     const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
     for (const [name, list] of r.ok) {
       byChild.set(name, new Map(list.map((x) => [x.sessionId, x])));
@@ -116,9 +116,11 @@ export class CompositeManager implements DropManager {
     return r.ok;
   }
 
-  /** Ask every child of the session; failures show as FAILED and are remembered. */
+  /** Ask the session's children; failures show as FAILED and are remembered. */
   async #statusMap<T>(s: CompositeSession, fn: (c: Child) => Promise<T>) {
-    const r = await fanOut(s.targets(), fn);
+    // A child already failed (or down) is not asked again: status answers stay fast.
+    const ask = s.targets().filter((c) => !s.failed.has(c.name) && !c.down);
+    const r = await fanOut(ask, fn);
     for (const c of s.children) {
       const err = r.errors[c.name];
       if (err && s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
@@ -128,7 +130,7 @@ export class CompositeManager implements DropManager {
 
   async session(sessionId: string): Promise<SessionDetails> {
     const s = this.get(sessionId);
-    const r = await this.#statusMap(s, (c) => c.client.session(sessionId));
+    const r = await this.#statusMap(s, (c) => c.status.session(sessionId));
     const status: Record<string, unknown> = {};
     const graph: Record<string, unknown> = {};
     const dir: Record<string, unknown> = {};
@@ -165,7 +167,7 @@ export class CompositeManager implements DropManager {
 
   async sessionStatus(sessionId: string): Promise<unknown> {
     const s = this.get(sessionId);
-    const r = await this.#statusMap(s, (c) => c.client.sessionStatus(sessionId));
+    const r = await this.#statusMap(s, (c) => c.status.sessionStatus(sessionId));
     const out: Record<string, unknown> = {};
     for (const c of s.children) {
       out[c.name] = s.failed.has(c.name) || !r.ok.has(c.name) ? FAILED : r.ok.get(c.name);
@@ -204,28 +206,33 @@ export class CompositeManager implements DropManager {
         return i < 0 ? undefined : i;
       },
     }, s);
+    // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
+    const undo = s.commit(split);
     const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
     const parts = new Map(s.children.map((c, i) => [c.name, split.parts[i]!]));
     const r = await fanOut(targets, async (c) => {
-      // Large partitions go in parts, each well under the child's request-size limit.
+      // Large partitions go in parts, each well under the child's request-size limit, a few
+      // in flight at once so that the tiers below work while the next part is sent.
       const part = parts.get(c.name)!;
+      const chunks: Record<string, unknown>[][] = [];
       for (let i = 0; i < part.length; i += APPEND_CHUNK) {
-        await c.bulk.appendGraph(sessionId, part.slice(i, i + APPEND_CHUNK));
+        chunks.push(part.slice(i, i + APPEND_CHUNK));
       }
+      await inParallel(chunks, 3, (chunk) => c.bulk.appendGraph(sessionId, chunk));
     });
     if (r.failed) {
-      // All or nothing: take this batch back from the children that took it.
-      const took = targets.filter((c) => r.ok.has(c.name));
+      // All or nothing: take this batch back from every child (a refused child may have taken
+      // some parts; removing OIDs a child does not hold is a no-op).
       await fanOut(
-        took,
+        targets,
         (c) =>
           c.client.request("POST", `/api/sessions/${enc(sessionId)}/graph/remove`, {
             json: parts.get(c.name)!.map((x) => x.oid),
           }),
       );
+      undo();
       throw subManagerError(r.errors);
     }
-    s.commit(split);
   }
 
   async removeDrops(sessionId: string, oids: string[]): Promise<void> {
@@ -325,7 +332,7 @@ export class CompositeManager implements DropManager {
       );
     }
     this.#alive(s);
-    const r = await this.#run(s, (c) => c.bulk.graphStatus(sessionId));
+    const r = await this.#run(s, (c) => c.client.graphStatus(sessionId));
     const out: Record<string, unknown> = {};
     for (const g of r.values()) Object.assign(out, g);
     return out;
@@ -366,3 +373,12 @@ export class CompositeManager implements DropManager {
 }
 
 const enc = encodeURIComponent;
+
+/** Run `fn` over `items`, at most `limit` at a time; the first failure rejects. */
+async function inParallel<T>(items: T[], limit: number, fn: (x: T) => Promise<unknown>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -25,7 +25,10 @@ export class CompositeSession {
     this.children = children;
   }
 
-  commit(s: Split): void {
+  /** Record a batch; the returned function undoes exactly that. */
+  commit(s: Split): () => void {
+    const phase = this.phase;
+    const resolved = s.resolved.map((oid) => [oid, this.pending.get(oid)] as const);
     for (const [oid, o] of s.owners) {
       this.owners.set(oid, o);
       this.parts.add(o.part);
@@ -34,11 +37,27 @@ export class CompositeSession {
     for (const [oid, w] of s.waiting) {
       const list = this.pending.get(oid);
       if (list) list.push(...w);
-      else this.pending.set(oid, w);
+      else this.pending.set(oid, [...w]);
     }
     for (const r of s.rels) this.rels.push(r);
     for (const r of s.removed) this.removed.push(r);
     if (s.owners.size) this.phase = Phase.BUILDING;
+    return () => {
+      for (const oid of s.owners.keys()) this.owners.delete(oid);
+      this.parts = new Set([...this.owners.values()].map((o) => o.part));
+      for (const [oid, w] of s.waiting) {
+        const mine = new Set(w);
+        const keep = (this.pending.get(oid) ?? []).filter((x) => !mine.has(x));
+        if (keep.length) this.pending.set(oid, keep);
+        else this.pending.delete(oid);
+      }
+      for (const [oid, list] of resolved) if (list) this.pending.set(oid, list);
+      const rels = new Set(s.rels);
+      this.rels = this.rels.filter((r) => !rels.has(r));
+      const removed = new Set(s.removed);
+      this.removed = this.removed.filter((r) => !removed.has(r));
+      if (this.owners.size === 0) this.phase = phase;
+    };
   }
 
   /** Does `c` hold Drops of this session? Losing a child that holds none fails nothing. */

@@ -6,8 +6,6 @@
 import { type Child, childError } from "./children.ts";
 import type { CompositeSession } from "./composite_session.ts";
 
-const CHECK_TIMEOUT_MS = 3_000;
-
 export interface HealthOptions {
   children: () => readonly Child[];
   sessions: () => Iterable<CompositeSession>;
@@ -43,9 +41,7 @@ export class Health {
       this.#o.children().map(async (c) => {
         let ids: Set<string>;
         try {
-          const list = await c.client.request<{ sessionId: string }[]>("GET", "/api/sessions", {
-            timeoutMs: CHECK_TIMEOUT_MS,
-          });
+          const list = await c.status.sessions();
           ids = new Set(list.map((x) => x.sessionId));
           c.down = undefined;
         } catch (e) {

@@ -190,3 +190,41 @@ Deno.test("master deploy names a link to a Drop that never arrived and deploys n
     );
   });
 });
+
+Deno.test("an app failing on one node fails its outputs and consumers on another", async () => {
+  await withTier("island", async (api) => {
+    const [n0, n1] = api.nodes;
+    await api.post("/api/sessions", { sessionId: "s" });
+    const r = await api.post("/api/sessions/s/graph/append", [
+      {
+        oid: "bad",
+        categoryType: "Application",
+        dropclass: "dlg.apps.bash_shell_app.BashShellApp",
+        command: "exit 3",
+        node: n0,
+        outputs: ["D"],
+      },
+      mem("D", { node: n1, consumers: ["C"] }),
+      {
+        oid: "C",
+        categoryType: "Application",
+        dropclass: "dlg.apps.simple.CopyApp",
+        node: n1,
+        outputs: ["E"],
+      },
+      mem("E", { node: n1 }),
+    ]);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await api.post("/api/sessions/s/deploy", "completed=bad", FORM);
+    await waitFor(async () =>
+      flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 6)
+    );
+    const gs = (await api.get("/api/sessions/s/graph/status")).body;
+    assert.deepEqual(gs, {
+      bad: { status: 3, execStatus: 3 },
+      D: { status: 3 },
+      C: { status: 3, execStatus: 3 },
+      E: { status: 3 },
+    });
+  });
+});

@@ -5,9 +5,7 @@ import { appStateName, dropStateName, sessionStateName, SessionStates } from "..
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { normalizePath, Session } from "../session/mod.ts";
 import type { LifecycleOptions } from "../session/lifecycle.ts";
-import { EventSender } from "../rpc/sender.ts";
-import { SessionRemote } from "../rpc/remote.ts";
-import type { WireEvent } from "../rpc/wire.ts";
+import { EventSender, SessionRemote, type WireEvent } from "../rpc/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface NodeManagerOptions extends LifecycleOptions {

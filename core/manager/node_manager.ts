@@ -4,6 +4,9 @@ import { DataDrop } from "../drops/data_drop.ts";
 import { appStateName, dropStateName, sessionStateName, SessionStates } from "../drops/states.ts";
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { normalizePath, Session } from "../session/mod.ts";
+import type { DropSpec } from "../graph/normalize.ts";
+import { moduleAppChecker } from "../apps/module_app.ts";
+import { WorkerPool } from "../exec/pool.ts";
 import type { LifecycleOptions } from "../session/lifecycle.ts";
 import { EventSender, SessionRemote, type WireEvent } from "../rpc/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
@@ -13,8 +16,12 @@ export interface NodeManagerOptions extends LifecycleOptions {
   workDir: string;
   /** DLG_ROOT as apps see it. */
   root?: string;
-  /** Size of the worker pool. */
+  /** Size of the worker pool (default: the number of cores). */
   maxThreads?: number;
+  /** Directories besides the work dir that module apps may load modules from. */
+  appRoots?: string[];
+  /** The worker entry, when not beside core/exec/pool.ts (a bundle). */
+  workerUrl?: URL | string;
   /** Directories outside session directories that file Drops may use (`--allow-path`). */
   allowedPaths?: string[];
 }
@@ -32,10 +39,13 @@ export function checkSessionId(id: unknown): string {
 export class NodeManager implements DropManager {
   readonly kind = "node" as const;
   readonly options: NodeManagerOptions;
+  /** One pool per node, shared by its sessions; workers start on first use. */
+  readonly workers: WorkerPool;
   #sessions = new Map<string, Session>();
   #remotes = new Map<string, SessionRemote>();
   /** Events to other nodes, batched. */
   readonly sender = new EventSender();
+  #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
     // Session directories must be absolute: file paths are checked against them.
@@ -44,7 +54,13 @@ export class NodeManager implements DropManager {
       ...options,
       workDir: abs(options.workDir),
       allowedPaths: options.allowedPaths?.map(abs),
+      appRoots: options.appRoots?.map(abs),
     };
+    this.workers = new WorkerPool({
+      size: options.maxThreads ?? navigator.hardwareConcurrency,
+      workerUrl: options.workerUrl,
+    });
+    this.#checkSpec = moduleAppChecker([this.options.workDir, ...(this.options.appRoots ?? [])]);
   }
 
   get(sessionId: string): Session {
@@ -70,6 +86,8 @@ export class NodeManager implements DropManager {
         allowedPaths: this.options.allowedPaths,
         dlmCheckPeriod: this.options.dlmCheckPeriod,
         dlmCleanupPeriod: this.options.dlmCleanupPeriod,
+        workers: this.workers,
+        checkSpec: this.#checkSpec,
       }),
     );
   }
@@ -202,5 +220,6 @@ export class NodeManager implements DropManager {
     this.sender.stop();
     for (const r of this.#remotes.values()) r.abort();
     for (const s of this.#sessions.values()) s.dispose();
+    this.workers.stop();
   }
 }

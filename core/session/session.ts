@@ -15,12 +15,17 @@ import { checkPaths } from "./paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
+import type { WorkerPool } from "../exec/pool.ts";
 
 export interface SessionOptions extends LifecycleOptions {
   /** The session directory (created by the manager). */
   dir: string;
   /** DLG_ROOT as apps see it. */
   root: string;
+  /** The node's worker pool (module apps run there). */
+  workers?: WorkerPool;
+  /** An extra append-time check of each new spec (throws an HttpError); may fill in params. */
+  checkSpec?: (spec: DropSpec) => void;
   /** Directories outside the session directory that file Drops may use. */
   allowedPaths?: readonly string[];
 }
@@ -31,7 +36,9 @@ export class Session implements DropHost {
   readonly sessionId: string;
   readonly dir: string;
   readonly root: string;
+  readonly workers: WorkerPool | undefined;
   readonly events = new SessionEvents();
+  #checkSpec: ((spec: DropSpec) => void) | undefined;
   #status: number = PRISTINE;
   #specs = new Map<string, DropSpec>();
   #drops: Map<string, Drop> | null = null;
@@ -50,6 +57,8 @@ export class Session implements DropHost {
     this.sessionId = sessionId;
     this.dir = opts.dir;
     this.root = opts.root;
+    this.workers = opts.workers;
+    this.#checkSpec = opts.checkSpec;
     this.#allowedPaths = opts.allowedPaths ?? [];
     this.#lifecycle = new Lifecycle(opts);
   }
@@ -83,6 +92,7 @@ export class Session implements DropHost {
     }
     const specs = normalizeBatch(items, this.#specs);
     checkPaths(specs, this.dir, this.#allowedPaths);
+    if (this.#checkSpec) { for (const s of specs) this.#checkSpec(s); }
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
   }

@@ -244,7 +244,10 @@ export class CompositeManager implements DropManager {
     for (const oid of oids) {
       const o = s.owners.get(oid);
       const c = o && s.children[o.part];
-      if (c) byPart.set(c, [...byPart.get(c) ?? [], oid]);
+      if (!c) continue;
+      const list = byPart.get(c);
+      if (list) list.push(oid);
+      else byPart.set(c, [oid]);
     }
     await all(
       [...byPart.keys()],
@@ -289,7 +292,9 @@ export class CompositeManager implements DropManager {
       const roots = new Map<string, string[]>();
       for (const uid of completed) {
         const node = byUid.get(uid)!.node ?? "";
-        roots.set(node, [...roots.get(node) ?? [], uid]);
+        const list = roots.get(node);
+        if (list) list.push(uid);
+        else roots.set(node, [uid]);
       }
       const targets = [...roots.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
       await all(targets, (n) => n.client.triggerDrops(sessionId, roots.get(n.node)!));

@@ -3,6 +3,7 @@
  * that crosses nodes, its progress and its result. Everything stops on exit or Ctrl-C.
  */
 import { MasterManagerClient } from "../core/client/mod.ts";
+import { graphRoots } from "../core/graph/mod.ts";
 import { type Proc, startNode, startProc } from "../tests/_util/procs.ts";
 
 const GRAPH = new URL("./cluster_demo.graph.json", import.meta.url);
@@ -27,21 +28,6 @@ export function placeGraph(graph: Record<string, unknown>[], map: Record<string,
     }
     return out;
   });
-}
-
-/** UIDs of Drops nothing produces or feeds: what `deploy` completes or starts. */
-export function roots(graph: Record<string, unknown>[]): string[] {
-  const fed = new Set<string>();
-  const oidOf = (x: unknown) => typeof x === "string" ? x : Object.keys(x as object)[0]!;
-  for (const d of graph) {
-    for (const k of ["consumers", "outputs"]) {
-      for (const x of (d[k] as unknown[] | undefined) ?? []) fed.add(oidOf(x));
-    }
-  }
-  return graph.filter((d) =>
-    d.oid && !fed.has(d.oid as string) && !(d.producers as unknown[] | undefined)?.length &&
-    !(d.inputs as unknown[] | undefined)?.length
-  ).map((d) => String(d.uid ?? d.oid));
 }
 
 function flat(status: unknown): number[] {
@@ -82,7 +68,7 @@ async function main(): Promise<void> {
     const sid = `demo-${Date.now()}`;
     await m.createSession(sid);
     await m.appendGraph(sid, graph);
-    const start = roots(graph);
+    const start = graphRoots(graph);
     console.log(`session ${sid}: ${graph.length - 1} Drops on 2 nodes; roots ${start.join(", ")}`);
     await m.deploySession(sid, start);
 

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { MasterManagerClient } from "../core/client/mod.ts";
 import { DlgClientError } from "../core/client/mod.ts";
-import { type Cluster, startCluster } from "./_util/cluster.ts";
+import { type Cluster, placeOn, shapeOf, startCluster } from "./_util/cluster.ts";
+import { graphRoots } from "../core/graph/mod.ts";
 import { waitFor } from "./_util/procs.ts";
 
 const mem = "dlg.data.drops.memory.InMemoryDROP";
@@ -282,4 +283,30 @@ Deno.test("a node that hangs (SIGSTOP) is reported FAILED within 10 s", async ()
       Deno.kill(victim.child.pid, "SIGCONT");
     }
   });
+});
+
+Deno.test("the translator's parallel_loop cluster graph runs on master -> 2 islands -> 4 nodes", async () => {
+  const raw = JSON.parse(
+    await Deno.readTextFile(
+      new URL("./fixtures/translator/parallel_loop.cluster.json", import.meta.url),
+    ),
+  ) as Record<string, unknown>[];
+  const { islands, pairs } = shapeOf(raw);
+  const c = await startCluster(
+    islands.map((i) => pairs.filter((p) => p.startsWith(`${i}|`)).length),
+  );
+  try {
+    const m = new MasterManagerClient(c.master.url, { timeoutMs: 15_000 });
+    const graph = placeOn(raw, c);
+    await m.createSession("pl");
+    await m.appendGraph("pl", graph, { gzip: true });
+    assert.equal(await m.graphSize("pl"), 56);
+    await m.deploySession("pl", graphRoots(graph));
+    await waitFor(async () => flat(await m.sessionStatus("pl")).every((x) => x === 4), 30_000, 100);
+    const st = Object.values(await m.graphStatus("pl"));
+    assert.equal(st.length, 56);
+    assert.ok(st.every((d) => d.status === 2 && (d.execStatus ?? 2) === 2), JSON.stringify(st));
+  } finally {
+    await c.stop();
+  }
 });

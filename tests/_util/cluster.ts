@@ -50,3 +50,27 @@ export async function startCluster(shape: number[], nodeArgs: string[] = []): Pr
     throw e;
   }
 }
+
+/**
+ * Point a translator `*.cluster.json` graph (symbolic `island` i1.., `node` n1..) at a cluster
+ * started with `shapeOf(graph)`: the k-th island's nodes, in name order, become its n's.
+ */
+export function shapeOf(graph: Record<string, unknown>[]): { islands: string[]; pairs: string[] } {
+  const pairs = [...new Set(graph.filter((d) => d.oid).map((d) => `${d.island}|${d.node}`))];
+  pairs.sort();
+  return { islands: [...new Set(pairs.map((p) => p.split("|")[0]!))], pairs };
+}
+
+export function placeOn(graph: Record<string, unknown>[], c: Cluster): Record<string, unknown>[] {
+  const { islands, pairs } = shapeOf(graph);
+  const map: Record<string, string> = {};
+  islands.forEach((i, k) => {
+    map[i] = c.islands[k]!.hostPort;
+    pairs.filter((p) => p.startsWith(`${i}|`)).forEach((p, j) => {
+      map[p.split("|")[1]!] = c.nodes[k]![j]!.hostPort;
+    });
+  });
+  return graph.map((d) =>
+    d.oid ? { ...d, node: map[d.node as string], island: map[d.island as string] } : d
+  );
+}

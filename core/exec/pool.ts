@@ -10,6 +10,17 @@ import { FromWorker, type JobEvent, type RunMsg, type ToWorkerMsg } from "./prot
 /** Where the worker entry is: beside this file when run from source. */
 export const DEFAULT_WORKER_URL = new URL("./worker.ts", import.meta.url);
 
+/** Set by a single-file bundle's prelude: the worker entry's whole source (tools/build.ts). */
+export const EMBEDDED_WORKER = "__DLG_WORKER_SOURCE__";
+let embeddedUrl: string | undefined;
+
+/** The embedded worker as a blob: URL when this runs from a bundle, else the source file. */
+export function defaultWorkerUrl(): URL | string {
+  const source = (globalThis as Record<string, unknown>)[EMBEDDED_WORKER];
+  if (typeof source !== "string") return DEFAULT_WORKER_URL;
+  return embeddedUrl ??= URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+}
+
 export interface WorkerPoolOptions {
   /** Most workers at once (the node's `-t`). */
   size: number;
@@ -64,7 +75,7 @@ export class WorkerPool {
       throw new RangeError(`worker pool size must be a positive integer, got ${opts.size}`);
     }
     this.size = opts.size;
-    this.#url = opts.workerUrl ?? DEFAULT_WORKER_URL;
+    this.#url = opts.workerUrl ?? defaultWorkerUrl();
   }
 
   /** Workers started (alive) now. */

@@ -69,7 +69,9 @@ export class Lifecycle {
 /** Every local consumer (streaming ones too) has finished reading. */
 function consumersDone(d: DataDrop): boolean {
   for (const c of d.consumers) {
-    if (c instanceof AppDrop && c.status < DropStates.COMPLETED) return false;
+    if (c instanceof AppDrop ? c.status < DropStates.COMPLETED : "done" in c && !c.done) {
+      return false;
+    }
   }
   for (const c of d.streamingConsumers) {
     if (c instanceof AppDrop && c.status < DropStates.COMPLETED) return false;

@@ -51,6 +51,8 @@ export class Session implements DropHost {
   #allowedPaths: readonly string[];
   /** OIDs of Drops on other nodes that local Drops may link to (set by subscriptions). */
   remoteOids = new Set<string>();
+  /** Wires links to remote Drops into the built graph (set by the node's remote links). */
+  attachRemote: ((drops: Map<string, Drop>) => void) | undefined = undefined;
 
   constructor(sessionId: string, opts: SessionOptions) {
     this.sessionId = sessionId;
@@ -96,6 +98,17 @@ export class Session implements DropHost {
     this.#setStatus(BUILDING);
   }
 
+  /** Take Drop specs out again (a composite manager undoing a batch another child refused). */
+  remove(oids: string[]): number {
+    if (this.#status !== PRISTINE && this.#status !== BUILDING) {
+      throw this.#stateError("graph/remove", "PRISTINE or BUILDING");
+    }
+    let n = 0;
+    for (const oid of oids) if (this.#specs.delete(oid)) n++;
+    if (this.#specs.size === 0) this.#setStatus(PRISTINE);
+    return n;
+  }
+
   /** Add `rhs` to the `key` link list of `lhs`'s spec (`graph/link`). */
   link(lhs: string, rhs: string, key: LinkKey): void {
     if (this.#status !== BUILDING) throw this.#stateError("graph/link", "BUILDING");
@@ -128,6 +141,7 @@ export class Session implements DropHost {
     }
     this.#drops = built.drops;
     this.#pendingLeaves = built.leaves;
+    this.attachRemote?.(built.drops);
     this.#setStatus(RUNNING);
     this.#lifecycle.start(built.drops);
     this.trigger(completed);

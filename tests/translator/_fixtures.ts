@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { AppStates, DropStates } from "../../core/drops/states.ts";
+import { graphRoots } from "../../core/graph/mod.ts";
 
 export type Spec = Record<string, unknown> & { oid: string };
 
@@ -33,26 +34,9 @@ export function dropsOf(graph: Spec[]): Spec[] {
   return graph.filter((d) => typeof d.oid === "string");
 }
 
-function oidsOf(list: unknown): string[] {
-  if (!Array.isArray(list)) return [];
-  return list.map((x) => (typeof x === "string" ? x : Object.keys(x as object)[0]!));
-}
-
-/** DALiuGE's `get_roots`: Drops that are nobody's consumer/output and have no inputs/producers. */
+/** DALiuGE's `get_roots`: Drops nobody produces or feeds, as its deploy tooling sends them. */
 export function roots(graph: Spec[]): string[] {
-  const drops = dropsOf(graph);
-  const nonRoots = new Set<string>();
-  for (const d of drops) {
-    const cat = String(d.categoryType).toLowerCase();
-    if (cat === "application" || cat === "app") {
-      if (oidsOf(d.inputs).length || oidsOf(d.streamingInputs).length) nonRoots.add(d.oid);
-      for (const o of oidsOf(d.outputs)) nonRoots.add(o);
-    } else {
-      if (oidsOf(d.producers).length) nonRoots.add(d.oid);
-      for (const o of [...oidsOf(d.consumers), ...oidsOf(d.streamingConsumers)]) nonRoots.add(o);
-    }
-  }
-  return drops.map((d) => d.oid).filter((o) => !nonRoots.has(o));
+  return graphRoots(graph);
 }
 
 /**

@@ -1,4 +1,122 @@
-/** Registers the cluster runs of the translator fixtures (see cluster.ts). */
-import { clusterTests } from "./cluster.ts";
+/**
+ * The translator fixtures across a cluster: `*.cluster.json` through a master over 2 islands x
+ * 2 nodes (`i1, i2, n1..n4` rewritten to the managers started). One test starts the cluster
+ * and runs every runnable fixture at once (each in its own session); one step per fixture
+ * asserts FINISHED and DALiuGE's per-Drop states.
+ */
+import assert from "node:assert/strict";
+import { SessionStates } from "../../core/drops/states.ts";
+import {
+  assertDropStates,
+  dropsOf,
+  EXPECTED,
+  loadFixture,
+  rewriteCluster,
+  skippedIn,
+  type Spec,
+  splitParts,
+} from "./_fixtures.ts";
+import { append, createSession, type Outcome, runGraph } from "./_run.ts";
+import { withCluster } from "./_cluster.ts";
 
-clusterTests();
+const RUNNABLE = [
+  "branch",
+  "loop_with_exit",
+  "parallel_loop",
+  "array_loop",
+  "grpby_gather",
+  "parallel_random_sleep",
+];
+
+type Result = { ok: Outcome; graph: Spec[] } | { error: unknown };
+
+/** 400 from a node, or 555 SubManagerException carrying it: either way naming the Drop. */
+function assertRejected(r: { status: number; body: unknown }, needle: string): void {
+  assert.ok([400, 555].includes(r.status), `status ${r.status}: ${JSON.stringify(r.body)}`);
+  const text = JSON.stringify(r.body);
+  assert.ok(text.includes("InvalidGraphException"), text);
+  assert.ok(text.includes(needle), `${needle} not in ${text}`);
+}
+
+Deno.test("translator *.cluster.json fixtures run on master -> 2 islands x 2 nodes", async (t) => {
+  await withCluster(async (c) => {
+    // Everything at once, each fixture in its own session; steps then check each result.
+    const runs = new Map<string, Promise<Result>>();
+    for (const name of RUNNABLE) {
+      runs.set(
+        name,
+        loadFixture(name, "cluster").then(async (g) => {
+          const graph = rewriteCluster(g, c.islands);
+          const ok = await runGraph(c.call, name, graph, EXPECTED[name]!.seconds * 1000);
+          return { ok, graph };
+        }).catch((error) => ({ error })),
+      );
+    }
+    for (const name of RUNNABLE) {
+      await t.step(
+        `${name}.cluster.json runs to FINISHED with DALiuGE's Drop states`,
+        async () => {
+          const r = await runs.get(name)!;
+          if ("error" in r) throw r.error;
+          assert.ok(r.ok.final.length >= 2, "status from every node");
+          assert.ok(
+            r.ok.final.every((s) => s === SessionStates.FINISHED),
+            JSON.stringify(r.ok.final),
+          );
+          const skipped = EXPECTED[name]!.skipped(r.graph);
+          assertDropStates(r.graph, r.ok.graphStatus, skipped);
+          assert.deepEqual(skippedIn(r.ok.graphStatus), [...skipped].sort());
+        },
+      );
+    }
+
+    await t.step(
+      "gather_simple.cluster.json is rejected at append naming a BashShellApp",
+      async () => {
+        const graph = rewriteCluster(await loadFixture("gather_simple", "cluster"), c.islands);
+        await createSession(c.call, "gather");
+        const r = await append(c.call, "gather", graph);
+        assertRejected(r, "BashShellApp has no command");
+        assert.equal((await c.call("GET", "/api/sessions/gather/graph/size")).body, 0);
+      },
+    );
+
+    await t.step(
+      "hello_universe.cluster.json is rejected at append naming its PyFuncApp",
+      async () => {
+        const graph = rewriteCluster(await loadFixture("hello_universe", "cluster"), c.islands);
+        const pyfunc = dropsOf(graph).find((d) => String(d.dropclass).endsWith("PyFuncApp"))!;
+        await createSession(c.call, "hello");
+        assertRejected(
+          await append(c.call, "hello", graph),
+          `Drop ${pyfunc.oid}: Python functions`,
+        );
+        assert.equal((await c.call("GET", "/api/sessions/hello/graph/size")).body, 0);
+      },
+    );
+
+    await t.step(
+      "hello_universe_large.cluster.json in parts: all but the PyFuncApp part",
+      async () => {
+        const graph = rewriteCluster(
+          await loadFixture("hello_universe_large", "cluster"),
+          c.islands,
+        );
+        const pyfunc = dropsOf(graph).find((d) => String(d.dropclass).endsWith("PyFuncApp"))!;
+        const parts = splitParts(graph, 10 * 1024 * 1024 - 64 * 1024);
+        await createSession(c.call, "large");
+        let kept = 0;
+        for (const p of parts) {
+          const r = await append(c.call, "large", p.text);
+          if (p.oids.includes(pyfunc.oid)) {
+            assertRejected(r, `Drop ${pyfunc.oid}: Python functions`);
+          } else {
+            assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 500));
+            kept += p.oids.length;
+          }
+        }
+        assert.equal((await c.call("GET", "/api/sessions/large/graph/size")).body, kept);
+      },
+    );
+  });
+});

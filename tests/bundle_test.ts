@@ -103,3 +103,17 @@ Deno.test("bundled master, island and two nodes run a cross-node graph with a wo
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task compile without a usable denort says what to do with DENORT_BIN", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../tools/build.ts", import.meta.url).pathname, "compile"],
+    env: { DENORT_BIN: "/nonexistent/denort", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1);
+  assert.match(err, /DENORT_BIN=\/nonexistent\/denort/);
+  assert.match(err, /point DENORT_BIN at it/);
+  assert.doesNotMatch(err, /Stack backtrace|at file:\/\//);
+});

@@ -35,17 +35,27 @@ async function build(dir: string) {
   return { run, start, files: [...Deno.readDirSync(run)].map((e) => e.name).sort() };
 }
 
-Deno.test("a bundled dlg-node runs alone from an empty directory, worker apps included", async () => {
+Deno.test("bundled master, island and two nodes run a cross-node graph with a worker app", async () => {
   const dir = await Deno.makeTempDir({ prefix: "dlg-bundle-" });
   const procs: Proc[] = [];
   try {
     const { run, start, files } = await build(dir);
-    assert.ok(files.includes(Deno.env.get("DENORT_BIN") ? "dlg-node" : "dlg-node.js"), `${files}`);
+    const suffix = Deno.env.get("DENORT_BIN") ? "" : ".js";
+    for (const t of ["dlg-node", "dlg-island", "dlg-master"]) {
+      assert.ok(files.includes(`${t}${suffix}`), `${t} built: ${files}`);
+    }
     await Deno.writeTextFile(`${run}/double.js`, MODULE);
-    const node = await start["dlg-node"]!(["-w", `${run}/ws`, "--app-root", run, "-t", "1"]);
-    procs.push(node);
+    const nodes = await Promise.all(
+      [1, 2].map((i) => start["dlg-node"]!(["-w", `${run}/ws${i}`, "--app-root", run, "-t", "1"])),
+    );
+    procs.push(...nodes);
+    const island = await start["dlg-island"]!(["-N", nodes.map((n) => n.hostPort).join(",")]);
+    procs.push(island);
+    const master = await start["dlg-master"]!(["-N", island.hostPort]);
+    procs.push(master);
+    const [n1, n2] = nodes.map((n) => ({ node: n.hostPort, island: island.hostPort }));
     const post = (path: string, body: unknown) =>
-      fetch(`${node.url}${path}`, {
+      fetch(`${master.url}${path}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -58,6 +68,7 @@ Deno.test("a bundled dlg-node runs alone from an empty directory, worker apps in
         dropclass: "dlg.data.drops.memory.InMemoryDROP",
         pydata: "21",
         consumers: ["x2"],
+        ...n1,
       },
       {
         oid: "x2",
@@ -66,22 +77,43 @@ Deno.test("a bundled dlg-node runs alone from an empty directory, worker apps in
         module: `${run}/double.js`,
         function: "double",
         outputs: ["out"],
+        ...n2,
       },
       {
         oid: "out",
         categoryType: "Data",
         dropclass: "dlg.data.drops.file.FileDROP",
         filepath: "out.txt",
+        ...n2,
       },
     ]);
     assert.equal(a.status, 200, JSON.stringify(a.body));
-    assert.equal((await post("/api/sessions/b/deploy", { completed: ["in"] })).status, 200);
-    await waitFor(async () =>
-      (await (await fetch(`${node.url}/api/sessions/b/status`)).json()) === 4
-    );
-    assert.equal(await Deno.readTextFile(`${run}/ws/b/out.txt`), "42");
+    const d = await post("/api/sessions/b/deploy", { completed: ["in"] });
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    const done = await waitFor(async () => {
+      const st = await (await fetch(`${master.url}/api/sessions/b/status`)).json();
+      const all = Object.values(st as Record<string, Record<string, number>>)
+        .flatMap((m) => Object.values(m));
+      return all.every((x) => x >= 4) ? all : undefined;
+    });
+    assert.deepEqual(done, [4, 4]);
+    assert.equal(await Deno.readTextFile(`${run}/ws2/b/out.txt`), "42");
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("deno task compile without a usable denort says what to do with DENORT_BIN", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../tools/build.ts", import.meta.url).pathname, "compile"],
+    env: { DENORT_BIN: "/nonexistent/denort", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1);
+  assert.match(err, /DENORT_BIN=\/nonexistent\/denort/);
+  assert.match(err, /point DENORT_BIN at it/);
+  assert.doesNotMatch(err, /Stack backtrace|at file:\/\//);
 });

@@ -52,6 +52,15 @@ async function deno(args: string[]): Promise<{ ok: boolean; err: string }> {
   return { ok: out.success, err };
 }
 
+/** The line of deno's error output that names the cause (denort's, when there is one). */
+function lastLine(text: string): string {
+  // deno-lint-ignore no-control-regex
+  const plain = text.replace(/\x1b\[[0-9;]*m/g, "");
+  const lines = plain.split("\n").map((l) => l.trim().replace(/^\d+: /, ""))
+    .filter((l) => l && !/^Stack backtrace|^<unknown>/.test(l));
+  return lines.findLast((l) => /denort/i.test(l)) ?? lines.pop() ?? "";
+}
+
 async function denoOrDie(args: string[]): Promise<void> {
   const r = await deno(args);
   if (!r.ok) {
@@ -127,7 +136,12 @@ export async function compile(target?: string, out = DIST): Promise<string[]> {
       if (
         /denort|dns error|download|Name or service not known|error sending request/i.test(r.err)
       ) {
-        console.error(DENORT_HELP);
+        const given = Deno.env.get("DENORT_BIN");
+        console.error(
+          given
+            ? `deno compile could not use DENORT_BIN=${given}: ${lastLine(r.err)}\n\n${DENORT_HELP}`
+            : DENORT_HELP,
+        );
         Deno.exit(1);
       }
       console.error(r.err);

@@ -53,7 +53,13 @@ for (const tier of ["island", "master"] as const) {
       await api.post("/api/sessions", { sessionId: "s" });
       const graph = api.place([
         mem("A", { consumers: ["B"] }),
-        { oid: "B", categoryType: "Application", dropclass: "dlg.apps.nope.Nope" },
+        // Only the node can tell this path is outside its session directory.
+        {
+          oid: "B",
+          categoryType: "Data",
+          dropclass: "dlg.data.drops.file.FileDROP",
+          filepath: "/etc/dlg-nope",
+        },
       ]);
       const r = await api.post("/api/sessions/s/graph/append", graph);
       assert.equal(r.status, 555);
@@ -61,7 +67,7 @@ for (const tier of ["island", "master"] as const) {
       assert.equal(body.type, "SubManagerException");
       const text = JSON.stringify(body.args);
       assert.ok(text.includes("InvalidGraphException"), text);
-      assert.ok(text.includes("dlg.apps.nope.Nope"), text);
+      assert.ok(text.includes("outside the session directory"), text);
       assert.equal((await api.get("/api/sessions/s/graph/size")).body, 0);
       assert.deepEqual((await api.get("/api/sessions/s/graph")).body, {});
       for (const n of api.nodes) {
@@ -87,6 +93,27 @@ for (const tier of ["island", "master"] as const) {
       await waitFor(async () =>
         flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 4)
       );
+    });
+  });
+}
+
+for (const tier of ["island", "master"] as const) {
+  Deno.test(`${tier}: an unknown class is a 400 InvalidGraphException naming the Drop`, async () => {
+    await withTier(tier, async (api) => {
+      await api.post("/api/sessions", { sessionId: "s" });
+      const r = await api.post(
+        "/api/sessions/s/graph/append",
+        api.place([mem("A"), {
+          oid: "B",
+          categoryType: "Application",
+          dropclass: "dlg.apps.nope.Nope",
+        }]),
+      );
+      assert.equal(r.status, 400);
+      const body = r.body as { type: string; args: string[] };
+      assert.equal(body.type, "InvalidGraphException");
+      assert.match(body.args[0]!, /^Drop B: unknown application class dlg\.apps\.nope\.Nope/);
+      assert.equal((await api.get("/api/sessions/s/graph/size")).body, 0);
     });
   });
 }

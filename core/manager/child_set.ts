@@ -2,7 +2,7 @@
  * A composite manager's children: added (twice is a no-op), removed (unknown is 404), found by
  * node string, and the node managers below them reached for pass-through reads.
  */
-import { invalidGraph, noDrop } from "../errors/mod.ts";
+import { HttpError, invalidGraph } from "../errors/mod.ts";
 import { all, Child, fanOut, nodeClient } from "./children.ts";
 import { type NodeRef, parseNode } from "./node_string.ts";
 
@@ -50,7 +50,7 @@ export class ChildSet {
   get(s: string): Child {
     const key = this.ref(s).key;
     const c = this.#list.find((x) => x.ref.key === key);
-    if (!c) throw noDrop(s, `${s} is not a child of this ${this.#what} manager`);
+    if (!c) throw unknownChild(`${s} is not a child of this ${this.#what} manager`);
     return c;
   }
 
@@ -71,7 +71,7 @@ export class ChildSet {
 
   removeExtraNode(s: string): void {
     const name = parseNode(s).name;
-    if (!this.#extraNodes.includes(name)) throw noDrop(s, `${s} is not a known node`);
+    if (!this.#extraNodes.includes(name)) throw unknownChild(`${s} is not a known node`);
     this.#extraNodes = this.#extraNodes.filter((n) => n !== name);
   }
 
@@ -91,10 +91,15 @@ export class ChildSet {
     if (this.attr === "node") target = this.get(node);
     else {
       if (!(await this.nodes()).includes(parseNode(node, 8000).name)) {
-        throw noDrop(node, `${node} is not a node under this master`);
+        throw unknownChild(`${node} is not a node under this master`);
       }
       target = nodeClient(node);
     }
     return (await all([target], (t) => t.client.request("GET", path))).get(target.name);
   }
+}
+
+/** 404 for a node or island this manager does not have. */
+function unknownChild(message: string): HttpError {
+  return new HttpError(404, "DaliugeException", [message]);
 }

@@ -11,6 +11,7 @@ import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
 import { splitBatch } from "./partition.ts";
+import { normalizeSpec } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface CompositeOptions {
@@ -192,6 +193,9 @@ export class CompositeManager implements DropManager {
       );
     }
     this.#alive(s);
+    // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
+    // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
+    items.forEach((item, i) => normalizeSpec(item, i));
     const split = splitBatch(items, {
       attr: this.attr,
       nParts: s.children.length,

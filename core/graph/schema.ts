@@ -1,14 +1,26 @@
 /** valibot schemas for physical-graph Drop specs, in both DALiuGE link styles. */
 import * as v from "valibot";
 
-/** A link entry: an OID string, or a single-key `{oid: portName}` object (translator style). */
-export const LinkSchema = v.union([
-  v.pipe(v.string(), v.nonEmpty("an OID must not be empty")),
-  v.pipe(
-    v.record(v.pipe(v.string(), v.nonEmpty()), v.unknown()),
-    v.check((o) => Object.keys(o).length === 1, "a link object must have exactly one key"),
-  ),
-], "a link must be an OID string or an {oid: port} object");
+/** Why a link entry is not an OID string or a single-key `{oid: port}` object, if it is not. */
+function linkProblem(x: unknown): string | undefined {
+  if (typeof x === "string") return x ? undefined : "an OID must not be empty";
+  if (x && typeof x === "object" && !Array.isArray(x)) {
+    const keys = Object.keys(x);
+    if (keys.length !== 1) return "a link object must have exactly one key";
+    return keys[0] ? undefined : "an OID must not be empty";
+  }
+  return "a link must be an OID string or an {oid: port} object";
+}
+
+/**
+ * A link entry: an OID string, or a single-key `{oid: portName}` object (translator style).
+ * One check per entry: a union of schemas builds an issue for every failed branch, which made
+ * links the most expensive part of validating translator graphs.
+ */
+export const LinkSchema = v.custom<string | Record<string, unknown>>(
+  (x) => linkProblem(x) === undefined,
+  (issue) => linkProblem(issue.input) ?? "invalid link",
+);
 
 const LinkList = v.optional(v.nullable(v.array(LinkSchema, "a link list must be an array")));
 

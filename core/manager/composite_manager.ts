@@ -24,8 +24,13 @@ export interface CompositeOptions {
 }
 
 const FAILED = SessionStates.FAILED;
-/** Drops per append sent to a child. */
+/** At most this many Drops per append sent to a child. */
 const APPEND_CHUNK = 10_000;
+/**
+ * About this many bytes of JSON per append sent to a child: small enough that the tiers below
+ * start on one part while the next is serialised and sent (translator specs carry ~6 KB each).
+ */
+const APPEND_CHUNK_BYTES = 1 << 20;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -219,9 +224,8 @@ export class CompositeManager implements DropManager {
       // in flight at once so that the tiers below work while the next part is sent.
       const part = parts.get(c.name)!;
       const chunks: Record<string, unknown>[][] = [];
-      for (let i = 0; i < part.length; i += APPEND_CHUNK) {
-        chunks.push(part.slice(i, i + APPEND_CHUNK));
-      }
+      const n = chunkLength(part);
+      for (let i = 0; i < part.length; i += n) chunks.push(part.slice(i, i + n));
       await inParallel(chunks, 3, (chunk) => c.bulk.appendGraph(sessionId, chunk));
     });
     if (r.failed) {
@@ -384,6 +388,13 @@ export class CompositeManager implements DropManager {
 const enc = encodeURIComponent;
 
 /** Run `fn` over `items`, at most `limit` at a time; the first failure rejects. */
+/** Drops per append for `specs`, from the JSON size of a sample of them. */
+function chunkLength(specs: Record<string, unknown>[]): number {
+  const sample = specs.slice(0, 16);
+  const perSpec = JSON.stringify(sample).length / Math.max(1, sample.length);
+  return Math.max(1, Math.min(APPEND_CHUNK, Math.floor(APPEND_CHUNK_BYTES / perSpec)));
+}
+
 async function inParallel<T>(items: T[], limit: number, fn: (x: T) => Promise<unknown>) {
   let next = 0;
   const worker = async () => {

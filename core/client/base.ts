@@ -3,12 +3,28 @@
  * carrying DALiuGE's `type` and `args`; every call has a timeout.
  */
 
+/** DALiuGE's `args` as one readable line (SubManagerException's per-child map included). */
+export function describeArgs(args: unknown): string {
+  if (Array.isArray(args)) {
+    return args.map((a) => typeof a === "string" ? a : describeArgs(a)).join("; ");
+  }
+  if (args && typeof args === "object") {
+    const o = args as Record<string, unknown>;
+    if (typeof o.type === "string") return `${o.type}: ${describeArgs(o.args)}`;
+    return Object.entries(o).map(([k, val]) => `${k}: ${describeArgs(val)}`).join("; ");
+  }
+  return args === undefined ? "" : typeof args === "string" ? args : JSON.stringify(args);
+}
+
 export class DlgClientError extends Error {
+  /** HTTP status (0 when the manager could not be reached). */
   readonly status: number;
+  /** DALiuGE's exception class name, e.g. `NoSessionException`. */
   readonly type: string;
   readonly args: unknown;
   constructor(status: number, type: string, args: unknown, message?: string) {
-    super(message ?? `${type}: ${JSON.stringify(args)}`);
+    const detail = describeArgs(args);
+    super(message ?? (detail ? `${type}: ${detail}` : type));
     this.name = "DlgClientError";
     this.status = status;
     this.type = type;

@@ -136,7 +136,8 @@ export async function submitGraph(
   try {
     for (const part of parts) {
       await client.appendGraph(sessionId, part, { compress: o.compress });
-      o.onPart?.(++done, parts.length);
+      done++;
+      o.onPart?.(done, parts.length);
     }
   } catch (e) {
     await client.destroySession(sessionId).catch(() => {});

@@ -4,7 +4,7 @@
  */
 import type { Params } from "../graph/params.ts";
 import type { Consumer, DataDrop } from "./data_drop.ts";
-import { Drop, type DropHost } from "./drop.ts";
+import { Drop, type DropHost, NONE } from "./drop.ts";
 import { AppStates, DropStates } from "./states.ts";
 
 /** What an app class does when it runs. */
@@ -29,9 +29,9 @@ export class AppDrop extends Drop implements Consumer {
   readonly impl: AppImpl;
   readonly params: Params;
   execStatus = 0;
-  inputs: DataDrop[] = [];
-  streamingInputs: DataDrop[] = [];
-  outputs: DataDrop[] = [];
+  inputs: DataDrop[] = NONE as never[];
+  streamingInputs: DataDrop[] = NONE as never[];
+  outputs: DataDrop[] = NONE as never[];
   /** Port name per linked OID, when the graph named one. */
   ports: Record<string, string> | undefined = undefined;
   /** -1: all inputs. */

@@ -1,5 +1,5 @@
 /** Data Drops: INITIALIZED -> WRITING -> COMPLETED, driven by their producers. */
-import { Drop, type DropHost } from "./drop.ts";
+import { Drop, type DropHost, NONE } from "./drop.ts";
 import { DropStates } from "./states.ts";
 import type { DataStore } from "./store.ts";
 
@@ -15,8 +15,8 @@ const { INITIALIZED, WRITING, COMPLETED, ERROR, CANCELLED, SKIPPED, EXPIRED, DEL
 export class DataDrop extends Drop {
   readonly isApp = false;
   store: DataStore;
-  consumers: Consumer[] = [];
-  streamingConsumers: Consumer[] = [];
+  consumers: Consumer[] = NONE as never[];
+  streamingConsumers: Consumer[] = NONE as never[];
   /** How many producers (local or remote) must finish before this Drop completes. */
   nProducers = 0;
   expectedSize = 0;
@@ -26,8 +26,6 @@ export class DataDrop extends Drop {
   isEnd = false;
   #finished = 0;
   #producerError = false;
-  /** Consumers (local ones) that finished running, for expiry. */
-  consumersDone = 0;
 
   constructor(oid: string, uid: string, host: DropHost, store: DataStore) {
     super(oid, uid, host);

@@ -15,6 +15,19 @@ export interface DropHost {
   ready(app: AppDrop): void;
 }
 
+/** The shared empty list every link list starts as; `addTo` replaces it on the first add. */
+export const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * Add `x` to `list`: a 1-element list is allocated exactly (a pushed-into empty array gets a
+ * 17-slot backing store in V8), later adds push.
+ */
+export function addTo<T>(list: T[], x: T): T[] {
+  if (list.length === 0) return [x];
+  list.push(x);
+  return list;
+}
+
 export interface LogLine {
   time: number;
   level: "INFO" | "WARNING" | "ERROR";
@@ -28,6 +41,8 @@ export abstract class Drop {
   status = 0;
   /** No local consumer or output: the session finishes when every leaf has. */
   leaf = false;
+  /** Scratch counter for graph algorithms (in-degree while checking for cycles). */
+  mark = 0;
   /** Why the Drop failed, when it did. */
   error: string | undefined = undefined;
   /** Log lines, created on the first one. */

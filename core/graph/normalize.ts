@@ -24,6 +24,8 @@ export interface DropSpec {
   readonly island: string | undefined;
 }
 
+const CATEGORIES: Record<string, string> = { Data: "Data", Application: "Application" };
+
 function kindOf(categoryType: string): "data" | "app" | undefined {
   const c = categoryType.toLowerCase();
   if (c === "data") return "data";
@@ -33,6 +35,19 @@ function kindOf(categoryType: string): "data" | "app" | undefined {
 
 function str(x: unknown): string | undefined {
   return typeof x === "string" && x ? x : typeof x === "number" ? String(x) : undefined;
+}
+
+/** The list itself when it has no repeated OID, else a copy without repeats. */
+function unique(oids: string[]): string[] {
+  if (oids.length < 2) return oids;
+  if (oids.length <= 16) {
+    for (let i = 1; i < oids.length; i++) {
+      if (oids.indexOf(oids[i]!) < i) return [...new Set(oids)];
+    }
+    return oids;
+  }
+  const set = new Set(oids);
+  return set.size === oids.length ? oids : [...set];
 }
 
 /** Validate and normalise one spec; `index` names it when it has no usable `oid`. */
@@ -72,21 +87,25 @@ export function normalizeSpec(raw: Record<string, unknown>, index: number): Drop
   for (const key of LINK_KEYS) {
     const list = spec[key];
     if (!list?.length) continue;
-    const oids: string[] = [];
-    for (const item of list) {
-      let oid: string;
-      if (typeof item === "string") oid = item;
-      else {
-        oid = Object.keys(item)[0]!;
+    // Plain OID lists are kept as parsed (no copy); object links become OIDs plus port names.
+    let oids = list as string[];
+    if (!list.every((item) => typeof item === "string")) {
+      oids = list.map((item) => {
+        if (typeof item === "string") return item;
+        const oid = Object.keys(item)[0]!;
         const port = item[oid];
         if (typeof port === "string" && port) (ports ??= {})[oid] = port;
-      }
-      if (!oids.includes(oid)) oids.push(oid);
+        return oid;
+      });
     }
-    links[key] = oids;
+    links[key] = unique(oids);
   }
   delete raw.input_parser;
   delete raw.output_parser;
+  // JSON.parse gives every spec its own copy of these strings; share one instead.
+  if (raw.dropclass === found.cls.name) raw.dropclass = found.cls.name;
+  const category = CATEGORIES[spec.categoryType];
+  if (category) raw.categoryType = category;
   return {
     oid: spec.oid,
     uid: spec.uid ?? spec.oid,

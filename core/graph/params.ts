@@ -9,6 +9,9 @@ export type ParamKind = "float" | "int" | "bool" | "string" | "any";
 export type ParamDecl = Readonly<Record<string, ParamKind>>;
 export type Params = Record<string, unknown>;
 
+/** Shared by every spec that sets none of its class's parameters. */
+const NO_PARAMS: Params = Object.freeze({}) as Params;
+
 const numeric = v.union([
   v.number(),
   v.pipe(v.string(), v.trim(), v.decimal(), v.transform(Number)),
@@ -77,10 +80,11 @@ export function rawParam(spec: Record<string, unknown>, name: string): unknown {
  * parameter when a value cannot be coerced; the caller adds the Drop's name.
  */
 export function resolveParams(spec: Record<string, unknown>, decl: ParamDecl): Params {
-  const out: Params = {};
+  let out: Params = NO_PARAMS;
   for (const name in decl) {
     const raw = rawParam(spec, name);
     if (raw === undefined) continue;
+    if (out === NO_PARAMS) out = {};
     const kind = decl[name] as ParamKind;
     const r = v.safeParse(SCHEMAS[kind], raw);
     if (!r.success) {

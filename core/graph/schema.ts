@@ -26,10 +26,11 @@ export type LinkKey = (typeof LINK_KEYS)[number];
 const text = v.optional(v.nullable(v.string()));
 
 /**
- * One Drop spec. Loose: EAGLE metadata (any key, any type, null included) is kept and ignored.
+ * One Drop spec. EAGLE metadata (any key, any type, null included) is not checked: the raw spec
+ * keeps it and the parsed output leaves it out, which also keeps validation cheap.
  * Only the keys the engine reads are typed.
  */
-export const DropSpecSchema = v.looseObject({
+export const DropSpecSchema = v.object({
   oid: v.pipe(v.string("oid must be a string"), v.nonEmpty("oid must not be empty")),
   uid: v.optional(v.pipe(v.string("uid must be a string"), v.nonEmpty())),
   categoryType: v.string("categoryType must be a string"),

@@ -6,7 +6,7 @@
 import type { AppClass, DataClass } from "../apps/registry.ts";
 import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
-import type { Drop, DropHost } from "../drops/drop.ts";
+import { addTo, type Drop, type DropHost } from "../drops/drop.ts";
 import { FileStore, MemoryStore, NullStore } from "../drops/store.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
@@ -63,14 +63,19 @@ function linkInput(d: DataDrop, a: AppDrop, streaming: boolean): void {
   const mine = streaming ? a.streamingInputs : a.inputs;
   const theirs = streaming ? d.streamingConsumers : d.consumers;
   if (mine.length <= theirs.length ? mine.includes(d) : theirs.includes(a)) return;
-  mine.push(d);
-  theirs.push(a);
+  if (streaming) {
+    a.streamingInputs = addTo(mine, d);
+    d.streamingConsumers = addTo(theirs, a);
+  } else {
+    a.inputs = addTo(mine, d);
+    d.consumers = addTo(theirs, a);
+  }
 }
 
 /** Link app `a` to data `d` as a producer of `d`. */
 function linkOutput(a: AppDrop, d: DataDrop): void {
   if (a.outputs.includes(d)) return;
-  a.outputs.push(d);
+  a.outputs = addTo(a.outputs, d);
   d.nProducers++;
 }
 
@@ -169,20 +174,16 @@ export function buildGraph(
 
 /** Kahn's algorithm over the local graph; the OID of a Drop on a cycle, if there is one. */
 export function findCycle(drops: Map<string, Drop>): string | undefined {
-  const indeg = new Map<Drop, number>();
   const ready: Drop[] = [];
   for (const d of drops.values()) {
-    const n = d instanceof DataDrop
+    d.mark = d instanceof DataDrop
       ? d.nProducers
       : (d as AppDrop).inputs.length + (d as AppDrop).streamingInputs.length;
-    indeg.set(d, n);
-    if (n === 0) ready.push(d);
+    if (d.mark === 0) ready.push(d);
   }
   let seen = 0;
   const dec = (x: Drop) => {
-    const n = indeg.get(x)! - 1;
-    indeg.set(x, n);
-    if (n === 0) ready.push(x);
+    if (--x.mark === 0) ready.push(x);
   };
   while (ready.length) {
     const d = ready.pop()!;
@@ -193,6 +194,6 @@ export function findCycle(drops: Map<string, Drop>): string | undefined {
     } else for (const o of (d as AppDrop).outputs) dec(o);
   }
   if (seen === drops.size) return undefined;
-  for (const [oid, d] of drops) if (indeg.get(d)! > 0) return oid;
+  for (const [oid, d] of drops) if (d.mark > 0) return oid;
   return undefined;
 }

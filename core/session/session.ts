@@ -84,8 +84,8 @@ export class Session implements DropHost {
     if (this.#status !== BUILDING) throw this.#stateError("graph/link", "BUILDING");
     const spec = this.#specs.get(lhs);
     if (!spec) throw invalidGraph(`Drop ${lhs} is not in session ${this.sessionId}`);
-    const list = spec.links[key] ??= [];
-    if (!list.includes(rhs)) list.push(rhs);
+    const list = spec.links[key] ?? [];
+    if (!list.includes(rhs)) spec.links[key] = [...list, rhs];
     const raw = spec.raw[key];
     spec.raw[key] = Array.isArray(raw) ? [...raw, rhs] : [rhs];
   }

@@ -17,9 +17,14 @@ export interface Proc {
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Start `cmd/<tier>.ts` (or any script) with `args`; resolves once it prints its URL. */
-export async function startProc(script: string, args: string[], env?: Record<string, string>) {
+export async function startProc(
+  script: string,
+  args: string[],
+  opts: { env?: Record<string, string>; denoArgs?: string[] } = {},
+) {
+  const env = opts.env;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}${script}`, "-P", "0", ...args],
+    args: ["run", "-A", ...(opts.denoArgs ?? []), `${ROOT}${script}`, "-P", "0", ...args],
     stdout: "piped",
     stderr: "piped",
     env,
@@ -82,9 +87,12 @@ export async function startProc(script: string, args: string[], env?: Record<str
 }
 
 /** Start a dlg-node with its own temporary work directory. */
-export async function startNode(args: string[] = []): Promise<Proc & { workDir: string }> {
+export async function startNode(
+  args: string[] = [],
+  denoArgs?: string[],
+): Promise<Proc & { workDir: string }> {
   const workDir = await Deno.makeTempDir({ prefix: "dlg-node-" });
-  const p = await startProc("cmd/dlg-node.ts", ["-w", workDir, ...args]);
+  const p = await startProc("cmd/dlg-node.ts", ["-w", workDir, ...args], { denoArgs });
   const stop = p.stop;
   return {
     ...p,

@@ -1,0 +1,44 @@
+/** Benchmark rows: one per scenario, printed as a table and written as JSON. */
+
+export interface Row {
+  scenario: string;
+  figure: number;
+  unit: string;
+  /** Human-readable target, e.g. ">= 100000". */
+  target: string;
+  pass: boolean;
+  /** Anything else worth keeping (timings, sizes). */
+  detail?: Record<string, number | string>;
+}
+
+export function atLeast(scenario: string, figure: number, unit: string, min: number): Row {
+  return { scenario, figure: round(figure), unit, target: `>= ${min}`, pass: figure >= min };
+}
+
+export function atMost(scenario: string, figure: number, unit: string, max: number): Row {
+  return { scenario, figure: round(figure), unit, target: `<= ${max}`, pass: figure <= max };
+}
+
+function round(x: number): number {
+  return x >= 100 ? Math.round(x) : Math.round(x * 100) / 100;
+}
+
+export function printTable(rows: Row[]): void {
+  const cells = rows.map((
+    r,
+  ) => [r.scenario, `${r.figure} ${r.unit}`, `${r.target} ${r.unit}`, r.pass ? "pass" : "FAIL"]);
+  const head = ["scenario", "figure", "target", "result"];
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join(" | ");
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
+  for (const c of cells) console.log(line(c));
+}
+
+/** RSS figures of a process, in bytes, from /proc (Linux). */
+export function procMemory(pid: number): { rss: number; hwm: number } {
+  const text = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kb = (key: string) =>
+    Number(text.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? 0) * 1024;
+  return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+}

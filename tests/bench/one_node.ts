@@ -1,0 +1,129 @@
+/**
+ * DESIGN §4, one dlg-node: parallel chains of InMemoryDROP -> NullBarrierApp, appended in
+ * ~10 MB parts, deployed with the roots completed, timed until FINISHED; RSS per Drop.
+ */
+import { NodeManagerClient } from "../../core/client/mod.ts";
+import { startNode } from "../_util/procs.ts";
+import { atLeast, atMost, procMemory, type Row } from "./_report.ts";
+
+/** `chains` chains of `length` Drops each (data, app, data, ..., data). */
+export function chainGraph(chains: number, length: number, prefix = "") {
+  const specs: Record<string, unknown>[] = [];
+  const roots: string[] = [];
+  for (let c = 0; c < chains; c++) {
+    for (let i = 0; i < length; i++) {
+      const oid = `${prefix}${c}_${i}`;
+      const next = i + 1 < length ? [`${prefix}${c}_${i + 1}`] : undefined;
+      if (i % 2 === 0) {
+        specs.push({
+          oid,
+          categoryType: "Data",
+          dropclass: "dlg.data.drops.memory.InMemoryDROP",
+          ...(next ? { consumers: next } : {}),
+        });
+      } else {
+        specs.push({
+          oid,
+          categoryType: "Application",
+          dropclass: "dlg.apps.simple.NullBarrierApp",
+          outputs: next,
+        });
+      }
+    }
+    roots.push(`${prefix}${c}_0`);
+  }
+  return { specs, roots };
+}
+
+/** Split specs into JSON bodies of at most `maxBytes`. */
+export function toParts(specs: unknown[], maxBytes: number): string[] {
+  const parts: string[] = [];
+  let cur: string[] = [];
+  let size = 2;
+  for (const s of specs) {
+    const j = JSON.stringify(s);
+    if (size + j.length + 1 > maxBytes && cur.length) {
+      parts.push(`[${cur.join(",")}]`);
+      cur = [];
+      size = 2;
+    }
+    cur.push(j);
+    size += j.length + 1;
+  }
+  if (cur.length) parts.push(`[${cur.join(",")}]`);
+  return parts;
+}
+
+/** Submit a graph to a node in parts and time it until the session ends. */
+export async function runOnNode(url: string, sid: string, parts: string[], roots: string[]) {
+  const c = new NodeManagerClient(url, { timeoutMs: 120_000 });
+  const t0 = performance.now();
+  await c.createSession(sid);
+  for (const p of parts) {
+    await c.request("POST", `/api/sessions/${sid}/graph/append`, {
+      body: p,
+      headers: { "content-type": "application/json" },
+    });
+  }
+  const t1 = performance.now();
+  await c.deploySession(sid, roots);
+  const t2 = performance.now();
+  let status: unknown;
+  do {
+    await new Promise((r) => setTimeout(r, 2));
+    status = await c.sessionStatus(sid);
+  } while (status === 3 || status === 2);
+  const t3 = performance.now();
+  if (status !== 4) throw new Error(`session ${sid} ended in state ${status}`);
+  return { total: t3 - t0, append: t1 - t0, deploy: t2 - t1, run: t3 - t2 };
+}
+
+export async function oneNode(drops: number, label: string): Promise<Row[]> {
+  const length = 100;
+  const { specs, roots } = chainGraph(Math.ceil(drops / length), length);
+  const parts = toParts(specs, 10 * 1000 * 1000 - 1024);
+  const v8 = Deno.env.get("BENCH_V8_FLAGS");
+  const node = await startNode(
+    ["--dlm-check-period", "0", "-m", "10"],
+    v8 ? [`--v8-flags=${v8}`] : undefined,
+  );
+  try {
+    // Warm the code paths with a small graph first.
+    const warm = chainGraph(100, length, "w");
+    await runOnNode(node.url, "warm", toParts(warm.specs, 1e7), warm.roots);
+    await new NodeManagerClient(node.url).destroySession("warm");
+    const base = procMemory(node.child.pid).rss;
+    const t = await runOnNode(node.url, "bench", parts, roots);
+    const mem = procMemory(node.child.pid);
+    const n = specs.length;
+    const perDrop = (Math.max(mem.rss, mem.hwm) - base) / n;
+    const rows = [
+      atLeast(`one node, ${label} Drops: end to end`, n / (t.total / 1000), "Drops/s", 100_000),
+      atMost(`one node, ${label} Drops: RSS per Drop (peak)`, perDrop, "bytes", 2048),
+    ];
+    rows[0]!.detail = {
+      drops: n,
+      parts: parts.length,
+      appendMs: Math.round(t.append),
+      deployMs: Math.round(t.deploy),
+      runMs: Math.round(t.run),
+      totalMs: Math.round(t.total),
+    };
+    rows[1]!.detail = { baseRss: base, rss: mem.rss, hwm: mem.hwm };
+    return rows;
+  } finally {
+    await node.stop();
+  }
+}
+
+/** 1M Drops in ~10 MB parts: <= 10 s and <= 2 GB RSS. */
+export async function oneNodeMillion(): Promise<Row[]> {
+  const rows = await oneNode(1_000_000, "1M");
+  const total = Number(rows[0]!.detail!.totalMs) / 1000;
+  const hwm = Number(rows[1]!.detail!.hwm);
+  return [
+    atMost("one node, 1M Drops: end to end", total, "s", 10),
+    atMost("one node, 1M Drops: peak RSS", hwm / 1e9, "GB", 2),
+    ...rows,
+  ];
+}

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import {
   countDrops,
+  DlgClientError,
   formatProgress,
   isSessionOver,
+  NodeManagerClient,
   reduceSessionStatus,
   sessionStatusName,
+  waitForSession,
 } from "./mod.ts";
+import { withServedNode } from "./_test_server.ts";
 
 Deno.test("reduceSessionStatus: a node's int stays as it is", () => {
   for (let s = 0; s <= 6; s++) assert.equal(reduceSessionStatus(s), s);
@@ -70,4 +74,45 @@ Deno.test("formatProgress draws a bar of the given width", () => {
   const line = formatProgress({ counts, state: "RUNNING", elapsedMs: 1234, width: 9 });
   assert.equal(line, "[###!!!>>>] 1/3 done | 1 running | 0 waiting | 1 error | RUNNING 1.2s");
   assert.equal(formatProgress({ state: "DEPLOYING", elapsedMs: 0 }), "DEPLOYING 0.0s");
+});
+
+Deno.test("waitForSession gives up after maxErrors failed polls", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = l.addr.port;
+  l.close();
+  const c = new NodeManagerClient(`127.0.0.1:${port}`, { timeoutMs: 1000 });
+  await assert.rejects(
+    waitForSession(c, "s", { intervalMs: 5, maxErrors: 3 }),
+    (e) => e instanceof DlgClientError && e.type === "RestClientException",
+  );
+});
+
+Deno.test("waitForSession follows a running session and stops on abort", async () => {
+  await withServedNode(async (url) => {
+    const c = new NodeManagerClient(url);
+    await c.createSession("slow");
+    await c.appendGraph("slow", [{
+      oid: "a",
+      categoryType: "Application",
+      dropclass: "dlg.apps.simple.SleepApp",
+      sleep_time: 30,
+    }]);
+    await c.deploySession("slow", ["a"]);
+    const ac = new AbortController();
+    const seen: (number | undefined)[] = [];
+    await assert.rejects(
+      waitForSession(c, "slow", {
+        intervalMs: 5,
+        signal: ac.signal,
+        onProgress: (p) => {
+          seen.push(p.status);
+          assert.equal(p.drops?.running, 1);
+          if (seen.length === 3) ac.abort(new Error("enough"));
+        },
+      }),
+      /enough/,
+    );
+    assert.deepEqual(seen, [3, 3, 3]);
+    await c.cancelSession("slow");
+  });
 });

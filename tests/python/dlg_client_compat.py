@@ -11,7 +11,8 @@ standard library only, against a dlg-ts manager of any tier:
 * errors are parsed as {"type", "args"} and rebuilt as DALiuGE's exception of that name.
 
 Usage: dlg_client_compat.py --url http://HOST:PORT --tier node|island|master --graph FIXTURE
-       [--node HOST:PORT] [--island HOST:PORT]
+       [--node HOST:PORT[,HOST:PORT...]] [--island HOST:PORT[,...]]
+Drops are placed round-robin on the --node list; --island gives each node's island (pairwise).
 Prints one line per check and "ALL OK" at the end; exits 1 on the first failure.
 """
 import argparse
@@ -355,11 +356,15 @@ def main():
     with open(a.graph) as f:
         graph = json.load(f)
     check(graph[-1] == {}, "the fixture ends with DALiuGE's {} metadata element")
-    for spec in graph[:-1]:
-        if a.node:
-            spec["node"] = a.node
-        if a.island:
-            spec["island"] = a.island
+    # Place Drops round-robin on the given nodes (and the islands holding them, pairwise).
+    nodes = a.node.split(",") if a.node else []
+    islands = a.island.split(",") if a.island else []
+    check(not islands or len(islands) in (1, len(nodes)), "--island: one, or one per node")
+    for i, spec in enumerate(graph[:-1]):
+        if nodes:
+            spec["node"] = nodes[i % len(nodes)]
+        if islands:
+            spec["island"] = islands[i % len(nodes) % len(islands)]
     specs = graph[:-1]
     roots = get_roots(specs)
     check(len(roots) == 2, "the fixture has 2 roots: %r" % roots)

@@ -178,3 +178,70 @@ Deno.test("dlg drives a node: submit --wait, sessions, status, graph-status, can
     await node.stop();
   }
 });
+
+/** A stand-in master whose session status is nested per island and node, as DALiuGE's. */
+function fakeMaster(statuses: unknown[]) {
+  let polls = 0;
+  const ac = new AbortController();
+  const json = (v: unknown) => Response.json(v);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen: () => {} },
+    async (req) => {
+      const path = new URL(req.url).pathname;
+      await req.arrayBuffer();
+      if (req.method === "POST" && path === "/api/sessions") return json({ sessionId: "m" });
+      if (req.method === "POST") return json({ Status: "Success" });
+      if (path.endsWith("/graph/status")) return json({ a: { status: 2 }, b: { status: 0 } });
+      if (path.endsWith("/status")) return json(statuses[Math.min(polls++, statuses.length - 1)]);
+      return Response.json({ type: "NoSessionException", args: ["?"] }, { status: 404 });
+    },
+  );
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    async close() {
+      ac.abort();
+      await server.finished;
+    },
+  };
+}
+
+Deno.test("dlg status folds a master's nested per-child status and shows each child", async () => {
+  const m = fakeMaster([{ i1: { n1: 3, n2: 4 }, i2: { n3: 4 } }]);
+  try {
+    const r = await dlg(["status", "m"], { manager: m.url });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(
+      r.out,
+      "m RUNNING\n  i1: RUNNING\n    n1: RUNNING\n    n2: FINISHED\n  i2: FINISHED\n    n3: FINISHED\n",
+    );
+  } finally {
+    await m.close();
+  }
+});
+
+Deno.test("dlg submit --wait at a composite tier ends when every child has ended", async () => {
+  const graph = JSON.stringify([{ oid: "a", categoryType: "Data", consumers: ["b"] }, {
+    oid: "b",
+    categoryType: "Application",
+  }]);
+  const running = { i1: { n1: 3, n2: 4 } };
+  for (
+    const [last, code, state] of [
+      [{ i1: { n1: 4, n2: 4 } }, 0, "FINISHED"],
+      [{ i1: { n1: 4, n2: 6 } }, 1, "FAILED"],
+    ] as const
+  ) {
+    const m = fakeMaster([running, running, last]);
+    try {
+      const r = await dlg(["submit", "-", "-s", "m", "-w", "--interval", "0.01"], {
+        manager: m.url,
+        stdin: graph,
+      });
+      assert.equal(r.code, code, r.err);
+      assert.match(r.out, new RegExp(`^m ${state} in [\\d.]+s: 2 Drops, 1 done, 1 waiting\\n$`));
+      assert.match(r.err, /1\/2 done \| 0 running \| 1 waiting \| RUNNING/);
+    } finally {
+      await m.close();
+    }
+  }
+});

@@ -17,6 +17,8 @@ Options:
   -t, --max-threads N          worker-pool size (default: number of cores)
       --dlm-check-period S     seconds between memory-Drop expiry checks (default 10, 0: off)
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
+      --allow-path DIR         let file Drops use DIR besides the session directory
+                               (repeatable; absolute paths)
   -h, --help                   this help
 
 The first line printed is "dlg-node listening on http://HOST:PORT".`);
@@ -40,6 +42,7 @@ export async function main(args = Deno.args): Promise<void> {
     maxThreads: c.maxThreads,
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
+    allowedPaths: c.allowedPaths,
   });
   await serveManager(manager, c, "dlg-node");
   Deno.exit(0);

@@ -255,3 +255,55 @@ Deno.test("an unknown Drop is 404 NoDropException; unknown routes are JSON 404s"
     assert.match(x.headers.get("content-type") ?? "", /application\/json/);
   });
 });
+
+Deno.test("graph/append rejects a file Drop outside the session directory", async () => {
+  await rejectsAppend(
+    [{
+      oid: "F",
+      categoryType: "Data",
+      dropclass: "dlg.data.drops.file.FileDROP",
+      filepath: "/etc/dlg-x",
+    }],
+    400,
+    "InvalidGraphException",
+    /Drop F: file path \/etc\/dlg-x is outside the session directory/,
+  );
+  await rejectsAppend(
+    [{
+      oid: "F",
+      categoryType: "Data",
+      dropclass: "dlg.data.drops.file.FileDROP",
+      filepath: "../../x",
+    }],
+    400,
+    "InvalidGraphException",
+    /outside/,
+  );
+});
+
+Deno.test("--allow-path lets file Drops use another directory", async () => {
+  const extra = await Deno.makeTempDir({ prefix: "dlg-allowed-" });
+  try {
+    await withNode(async (api) => {
+      await api.session("s", [
+        {
+          oid: "H",
+          categoryType: "Application",
+          dropclass: "dlg.apps.simple.HelloWorldApp",
+          outputs: ["F"],
+        },
+        {
+          oid: "F",
+          categoryType: "Data",
+          dropclass: "dlg.data.drops.file.FileDROP",
+          filepath: `${extra}/out.txt`,
+        },
+      ]);
+      await api.post("/api/sessions/s/deploy", { completed: ["H"] });
+      await api.until("s", [4]);
+      assert.equal(await Deno.readTextFile(`${extra}/out.txt`), "Hello World");
+    }, { allowedPaths: [extra] });
+  } finally {
+    await Deno.remove(extra, { recursive: true });
+  }
+});

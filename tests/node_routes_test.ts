@@ -308,3 +308,51 @@ Deno.test("DELETE /api/sessions/<sid> of a running session cancels its Drops", a
     assert.equal((await api.get("/api/sessions/s/status")).status, 404);
   });
 });
+
+Deno.test("CORS headers answer requests with an Origin, preflight included", async () => {
+  await withNode(async (api) => {
+    const app = (await import("../core/rest/mod.ts")).createApp(api.nm);
+    const r = await app.request("/api/sessions", {
+      headers: { origin: "http://dlg-tm.localhost" },
+    });
+    assert.equal(r.headers.get("access-control-allow-origin"), "http://dlg-tm.localhost");
+    assert.equal(r.headers.get("access-control-allow-credentials"), "true");
+    await r.body?.cancel();
+    const pre = await app.request("/api/sessions/s/graph/append", {
+      method: "OPTIONS",
+      headers: { origin: "http://ui.example", "access-control-request-method": "POST" },
+    });
+    assert.ok(pre.status < 300);
+    assert.match(pre.headers.get("access-control-allow-headers") ?? "", /Content-Encoding/);
+    assert.match(pre.headers.get("access-control-allow-methods") ?? "", /POST/);
+  });
+});
+
+Deno.test("memory Drops expire after their consumers finish, then are deleted; persist keeps them", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [
+      mem("A", { consumers: ["B"], pydata: "x" }),
+      appSpec("B", "CopyApp", { outputs: ["C", "P"] }),
+      mem("C"),
+      mem("P", { persist: true }),
+      file("F", { producers: ["B"] }),
+    ]);
+    await api.post("/api/sessions/s/deploy", { completed: ["A"] });
+    await api.until("s", [FINISHED]);
+    // Right after the session finishes its Drops still read COMPLETED, as in DALiuGE.
+    const status = async () =>
+      (await api.get("/api/sessions/s/graph/status")).body as Record<string, { status: number }>;
+    const end = Date.now() + 5000;
+    let st = await status();
+    while ((st.A!.status !== 5 || st.C!.status !== 5) && Date.now() < end) {
+      await new Promise((r) => setTimeout(r, 20));
+      st = await status();
+    }
+    assert.equal(st.A!.status, 5, "A: COMPLETED -> EXPIRED -> DELETED");
+    assert.equal(st.C!.status, 5, "a leaf memory Drop expires too");
+    assert.equal(st.P!.status, 2, "persist keeps it");
+    assert.equal(st.F!.status, 2, "files do not expire");
+    const a = api.nm.get("s").drop("A") as unknown as { store: { size: number } };
+    assert.equal(a.store.size, 0, "memory released");
+  }, { dlmCheckPeriod: 0.05, dlmCleanupPeriod: 0.05 });
+});

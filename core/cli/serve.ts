@@ -3,6 +3,7 @@
  * SIGINT/SIGTERM or `POST /api/stop`.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import * as v from "valibot";
 import type { DropManager } from "../manager/mod.ts";
 import { createApp, MB } from "../rest/mod.ts";
 
@@ -14,29 +15,39 @@ export const COMMON_OPTIONS = {
   "max-threads": { type: "string", short: "t" },
   "dlm-check-period": { type: "string" },
   "dlm-cleanup-period": { type: "string" },
+  "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const satisfies ParseArgsConfig["options"];
-
-export interface CommonConfig {
-  host: string;
-  port: number;
-  workDir: string;
-  root: string;
-  maxRequestSize: number;
-  maxThreads: number;
-  dlmCheckPeriod: number;
-  dlmCleanupPeriod: number;
-}
 
 /** A bad flag: the entry prints it and the usage, then exits 2. */
 export class UsageError extends Error {}
 
-function num(name: string, raw: string | undefined, def: number, min = 0): number {
-  if (raw === undefined || raw === "") return def;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}`);
-  return n;
-}
+/** A numeric flag given as text (or absent: `def`). */
+const numberFlag = (name: string, def: number, min: number, integer = false) =>
+  v.pipe(
+    v.optional(v.string(), String(def)),
+    v.transform(Number),
+    v.check(
+      (n) => Number.isFinite(n) && n >= min && (!integer || Number.isInteger(n)),
+      `--${name} must be ${integer ? "an integer" : "a number"} >= ${min}`,
+    ),
+  );
+
+const ConfigSchema = v.object({
+  host: v.pipe(v.string(), v.nonEmpty("--host must not be empty")),
+  port: v.pipe(numberFlag("port", 0, 0, true), v.maxValue(65535, "--port must be 0..65535")),
+  workDir: v.pipe(v.string(), v.nonEmpty("--work-dir must not be empty")),
+  root: v.string(),
+  maxRequestSize: v.pipe(numberFlag("max-request-size", 10, 0.001), v.transform((n) => n * MB)),
+  maxThreads: numberFlag("max-threads", navigator.hardwareConcurrency, 1, true),
+  dlmCheckPeriod: numberFlag("dlm-check-period", 10, 0),
+  dlmCleanupPeriod: numberFlag("dlm-cleanup-period", 30, 0),
+  allowedPaths: v.array(
+    v.pipe(v.string(), v.startsWith("/", "--allow-path needs an absolute path")),
+  ),
+});
+
+export type CommonConfig = v.InferOutput<typeof ConfigSchema>;
 
 function home(): string {
   return Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
@@ -54,22 +65,22 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const f = parsed.values as Record<string, string | boolean | undefined>;
+  const f = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const env = (k: string) => Deno.env.get(k);
   const root = env("DLG_ROOT") ?? `${home()}/dlg`;
-  const port = num("port", f.port as string ?? env("DLG_PORT"), defaultPort);
-  if (!Number.isInteger(port) || port > 65535) throw new UsageError("--port must be 0..65535");
-  const config: CommonConfig = {
-    host: (f.host as string | undefined) ?? env("DLG_HOST") ?? "127.0.0.1",
-    port,
-    workDir: (f["work-dir"] as string | undefined) ?? env("DLG_WORK_DIR") ?? `${root}/workspace`,
+  const r = v.safeParse(ConfigSchema, {
+    host: f.host ?? env("DLG_HOST") ?? "127.0.0.1",
+    port: f.port ?? env("DLG_PORT") ?? String(defaultPort),
+    workDir: f["work-dir"] ?? env("DLG_WORK_DIR") ?? `${root}/workspace`,
     root,
-    maxRequestSize: num("max-request-size", f["max-request-size"] as string, 10, 0.001) * MB,
-    maxThreads: num("max-threads", f["max-threads"] as string, navigator.hardwareConcurrency, 1),
-    dlmCheckPeriod: num("dlm-check-period", f["dlm-check-period"] as string, 10),
-    dlmCleanupPeriod: num("dlm-cleanup-period", f["dlm-cleanup-period"] as string, 30),
-  };
-  return { config, help: f.help === true, values: f };
+    maxRequestSize: f["max-request-size"],
+    maxThreads: f["max-threads"],
+    dlmCheckPeriod: f["dlm-check-period"],
+    dlmCleanupPeriod: f["dlm-cleanup-period"],
+    allowedPaths: f["allow-path"] ?? [],
+  });
+  if (!r.success) throw new UsageError(r.issues[0].message);
+  return { config: r.output, help: f.help === true, values: f };
 }
 
 /**

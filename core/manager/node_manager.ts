@@ -3,7 +3,7 @@ import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
 import { appStateName, dropStateName } from "../drops/states.ts";
 import { badRequest, noSession, sessionExists } from "../errors/mod.ts";
-import { Session } from "../session/mod.ts";
+import { normalizePath, Session } from "../session/mod.ts";
 import type { LifecycleOptions } from "../session/lifecycle.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
@@ -14,6 +14,8 @@ export interface NodeManagerOptions extends LifecycleOptions {
   root?: string;
   /** Size of the worker pool. */
   maxThreads?: number;
+  /** Directories outside session directories that file Drops may use (`--allow-path`). */
+  allowedPaths?: string[];
 }
 
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
@@ -32,7 +34,13 @@ export class NodeManager implements DropManager {
   #sessions = new Map<string, Session>();
 
   constructor(options: NodeManagerOptions) {
-    this.options = options;
+    // Session directories must be absolute: file paths are checked against them.
+    const abs = (p: string) => normalizePath(p.startsWith("/") ? p : `${Deno.cwd()}/${p}`);
+    this.options = {
+      ...options,
+      workDir: abs(options.workDir),
+      allowedPaths: options.allowedPaths?.map(abs),
+    };
   }
 
   get(sessionId: string): Session {
@@ -55,6 +63,7 @@ export class NodeManager implements DropManager {
       new Session(sessionId, {
         dir,
         root: this.options.root ?? this.options.workDir,
+        allowedPaths: this.options.allowedPaths,
         dlmCheckPeriod: this.options.dlmCheckPeriod,
         dlmCleanupPeriod: this.options.dlmCleanupPeriod,
       }),

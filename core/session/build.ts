@@ -10,7 +10,7 @@ import { addTo, type Drop, type DropHost } from "../drops/drop.ts";
 import { FileStore, MemoryStore, NullStore } from "../drops/store.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
-import { safeName } from "../apps/bash.ts";
+import { filePath } from "./paths.ts";
 
 export interface Built {
   drops: Map<string, Drop>;
@@ -19,16 +19,6 @@ export interface Built {
 }
 
 const encoder = new TextEncoder();
-
-/** The absolute path of a FileDROP: relative paths live under the session directory. */
-export function filePath(spec: DropSpec, dir: string): string {
-  const p = spec.params.filepath;
-  const d = spec.params.dirname;
-  const name = typeof p === "string" && p ? p : safeName(spec.uid);
-  if (name.startsWith("/")) return name;
-  const base = typeof d === "string" && d ? (d.startsWith("/") ? d : `${dir}/${d}`) : dir;
-  return `${base}/${name}`;
-}
 
 function makeData(spec: DropSpec, cls: DataClass, host: DropHost): DataDrop {
   const p = spec.params;

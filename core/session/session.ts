@@ -11,6 +11,7 @@ import type { DropSpec } from "../graph/normalize.ts";
 import type { LinkKey } from "../graph/schema.ts";
 import { normalizeBatch } from "../graph/batch.ts";
 import { buildGraph } from "./build.ts";
+import { checkPaths } from "./paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
@@ -20,6 +21,8 @@ export interface SessionOptions extends LifecycleOptions {
   dir: string;
   /** DLG_ROOT as apps see it. */
   root: string;
+  /** Directories outside the session directory that file Drops may use. */
+  allowedPaths?: readonly string[];
 }
 
 const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
@@ -37,6 +40,7 @@ export class Session implements DropHost {
   #errors = 0;
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
   #lifecycle: Lifecycle;
+  #allowedPaths: readonly string[];
   /** OIDs of Drops on other nodes that local Drops may link to (set by subscriptions). */
   remoteOids = new Set<string>();
 
@@ -44,6 +48,7 @@ export class Session implements DropHost {
     this.sessionId = sessionId;
     this.dir = opts.dir;
     this.root = opts.root;
+    this.#allowedPaths = opts.allowedPaths ?? [];
     this.#lifecycle = new Lifecycle(opts);
   }
 
@@ -75,6 +80,7 @@ export class Session implements DropHost {
       throw this.#stateError("graph/append", "PRISTINE or BUILDING");
     }
     const specs = normalizeBatch(items, this.#specs);
+    checkPaths(specs, this.dir, this.#allowedPaths);
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
   }

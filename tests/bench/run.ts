@@ -5,10 +5,12 @@
 import { parseArgs } from "node:util";
 import { printTable, type Row } from "./_report.ts";
 import { oneNode, oneNodeMillion } from "./one_node.ts";
+import { statusUnderLoad } from "./status_load.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
   "one-node-1m": oneNodeMillion,
+  "status-load": statusUnderLoad,
 };
 
 async function main() {

@@ -16,7 +16,27 @@ export function describeArgs(args: unknown): string {
   return args === undefined ? "" : typeof args === "string" ? args : JSON.stringify(args);
 }
 
+/** DALiuGE's exception class names, as servers send them in `type`. */
+export type DlgErrorType =
+  | "DaliugeException"
+  | "InvalidDropException"
+  | "InvalidRelationshipException"
+  | "InvalidGraphException"
+  | "NoDropException"
+  | "NoSessionException"
+  | "SessionAlreadyExistsException"
+  | "InvalidSessionState"
+  | "SubManagerException"
+  | "ErrorManagerCaughtException"
+  | "RestClientException"
+  | "NotImplementedError";
+
 export class DlgClientError extends Error {
+  /** `true` when `e` is a DlgClientError of DALiuGE exception `type`. */
+  static is(e: unknown, type: DlgErrorType): e is DlgClientError {
+    return e instanceof DlgClientError && e.type === type;
+  }
+
   /** HTTP status (0 when the manager could not be reached). */
   readonly status: number;
   /** DALiuGE's exception class name, e.g. `NoSessionException`. */

@@ -75,6 +75,10 @@ Deno.test("NodeManagerClient rebuilds server errors with DALiuGE's type and args
     await rejects(c.graphStatus("dup"), 400, "InvalidSessionState");
     await rejects(c.appendGraph("dup", [{ oid: "X" }]), 400, "InvalidGraphException");
     await rejects(c.cancelSession("nope"), 404, "NoSessionException");
+    const e = await c.session("nope").catch((e) => e);
+    assert.ok(DlgClientError.is(e, "NoSessionException"));
+    assert.ok(!DlgClientError.is(e, "InvalidGraphException"));
+    assert.ok(!DlgClientError.is(new Error("x"), "NoSessionException"));
     try {
       await c.destroySession("nope");
       assert.fail("expected an error");

@@ -4,6 +4,7 @@ export {
   type ClientOptions,
   describeArgs,
   DlgClientError,
+  type DlgErrorType,
   type RequestOptions,
   RestClient,
 } from "./base.ts";

@@ -15,6 +15,9 @@ Options:
                                else ~/dlg/workspace)
   -m, --max-request-size MB    largest request body (default 10)
   -t, --max-threads N          worker-pool size (default: number of cores)
+      --app-root DIR           also allow module apps (dlg.apps.js.ModuleApp) from DIR
+                               (repeatable; env DLG_APP_ROOTS, ':'-separated); the work
+                               dir is always allowed
       --dlm-check-period S     seconds between memory-Drop expiry checks (default 10, 0: off)
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
       --allow-path DIR         let file Drops use DIR besides the session directory
@@ -27,7 +30,7 @@ The first line printed is "dlg-node listening on http://HOST:PORT".`);
 export async function main(args = Deno.args): Promise<void> {
   let parsed;
   try {
-    parsed = parseCommon(args, 8000, {});
+    parsed = parseCommon(args, 8000, { "app-root": { type: "string", multiple: true } });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`dlg-node: ${e.message}`);
@@ -36,10 +39,13 @@ export async function main(args = Deno.args): Promise<void> {
   }
   if (parsed.help) return printUsage();
   const c = parsed.config;
+  const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
+  const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
   const manager = new NodeManager({
     workDir: c.workDir,
     root: c.root,
     maxThreads: c.maxThreads,
+    appRoots,
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,

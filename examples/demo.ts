@@ -1,10 +1,12 @@
 /**
- * `deno task demo`: start a local dlg-node on a free port, submit the sample graph, show its
- * progress and result, and stop everything on exit or Ctrl-C.
+ * `deno task demo`: a local cluster (master -> island -> 2 nodes, free ports), one sample graph
+ * that crosses nodes, its progress and its result. Everything stops on exit or Ctrl-C.
  */
-import { NodeManagerClient } from "../core/client/mod.ts";
-import { startNode } from "../tests/_util/procs.ts";
+import { MasterManagerClient } from "../core/client/mod.ts";
+import { graphRoots } from "../core/graph/mod.ts";
+import { type Proc, startNode, startProc } from "../tests/_util/procs.ts";
 
+const GRAPH = new URL("./cluster_demo.graph.json", import.meta.url);
 const NAMES = [
   "INITIALIZED",
   "WRITING",
@@ -16,40 +18,87 @@ const NAMES = [
   "SKIPPED",
 ];
 
-async function main() {
-  const graph = JSON.parse(
-    await Deno.readTextFile(new URL("./sample_graph.json", import.meta.url)),
-  ) as Record<string, unknown>[];
-  const node = await startNode();
-  const stop = () => node.stop().then(() => Deno.exit(130));
-  Deno.addSignalListener("SIGINT", stop);
+/** Point the graph's symbolic `n1, n2, i1` at the managers just started. */
+export function placeGraph(graph: Record<string, unknown>[], map: Record<string, string>) {
+  return graph.map((d) => {
+    const out = { ...d };
+    for (const k of ["node", "island"]) {
+      const v = out[k];
+      if (typeof v === "string" && map[v]) out[k] = map[v];
+    }
+    return out;
+  });
+}
+
+function flat(status: unknown): number[] {
+  if (typeof status === "number") return [status];
+  return Object.values(status as Record<string, unknown>).flatMap(flat);
+}
+
+async function main(): Promise<void> {
+  const procs: Proc[] = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => stopping ??= Promise.all(procs.map((p) => p.stop())).then(() => {});
+  const onSignal = () => {
+    console.log("\nstopping the cluster ...");
+    stopAll().then(() => Deno.exit(130));
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
   try {
-    console.log(`dlg-node up at ${node.url} (work dir ${node.workDir})`);
-    const c = new NodeManagerClient(node.url);
+    const nodes = await Promise.all([startNode(), startNode()]);
+    procs.push(...nodes);
+    const island = await startProc("cmd/dlg-island.ts", [
+      "-N",
+      nodes.map((n) => n.hostPort).join(","),
+    ]);
+    procs.push(island);
+    const master = await startProc("cmd/dlg-master.ts", ["-N", island.hostPort]);
+    procs.push(master);
+    console.log(`master  ${master.url}\nisland  ${island.url}`);
+    nodes.forEach((n, i) => console.log(`node n${i + 1} ${n.url}`));
+
+    const raw = JSON.parse(await Deno.readTextFile(GRAPH)) as Record<string, unknown>[];
+    const graph = placeGraph(raw, {
+      n1: nodes[0]!.hostPort,
+      n2: nodes[1]!.hostPort,
+      i1: island.hostPort,
+    });
+    const m = new MasterManagerClient(master.url);
     const sid = `demo-${Date.now()}`;
-    await c.createSession(sid);
-    await c.appendGraph(sid, graph);
-    await c.deploySession(sid, ["hello"]);
-    console.log(`session ${sid}: ${graph.length - 1} Drops deployed`);
-    let status: unknown;
-    do {
-      await new Promise((r) => setTimeout(r, 200));
-      status = await c.sessionStatus(sid);
+    await m.createSession(sid);
+    await m.appendGraph(sid, graph);
+    const start = graphRoots(graph);
+    console.log(`session ${sid}: ${graph.length - 1} Drops on 2 nodes; roots ${start.join(", ")}`);
+    await m.deploySession(sid, start);
+
+    let last = "";
+    for (;;) {
+      const st = await m.graphStatus(sid);
       const counts: Record<string, number> = {};
-      for (const d of Object.values(await c.graphStatus(sid))) {
-        const n = NAMES[d.status] ?? String(d.status);
-        counts[n] = (counts[n] ?? 0) + 1;
+      for (const d of Object.values(st)) {
+        const name = NAMES[d.status] ?? String(d.status);
+        const key = d.execStatus === 1 ? "RUNNING" : name;
+        counts[key] = (counts[key] ?? 0) + 1;
       }
-      console.log(`  ${JSON.stringify(counts)}`);
-    } while (status === 2 || status === 3);
-    const dir = `${node.workDir}/${sid}`;
-    console.log(`session ended in state ${status} (4 = FINISHED)`);
-    console.log(`  greeting.txt: ${await Deno.readTextFile(`${dir}/greeting.txt`)}`);
-    console.log(`  bytes.txt:    ${(await Deno.readTextFile(`${dir}/bytes.txt`)).trim()}`);
-    if (status !== 4) Deno.exitCode = 1;
+      const line = Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ");
+      if (line !== last) console.log(`  ${line}`);
+      last = line;
+      if (Object.values(st).every((d) => d.status >= 2 && d.execStatus !== 1)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const final = await m.sessionStatus(sid);
+    console.log(`session status per island and node (4 = FINISHED): ${JSON.stringify(final)}`);
+    if (!flat(final).every((x) => x === 4)) Deno.exitCode = 1;
+    const { filepath } = await m.request<{ filepath: string }>(
+      "GET",
+      `/api/sessions/${sid}/graph/drop/data/result`,
+    );
+    console.log(`result (${filepath}):\n${await Deno.readTextFile(filepath)}`);
   } finally {
-    Deno.removeSignalListener("SIGINT", stop);
-    await node.stop();
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    await stopAll();
   }
 }
 

@@ -3,10 +3,11 @@
  * directory. Placeholders `{oid}`, `{uid}`, `{port}`, `%iN`, `%oN`, `%i[uid]`, `%o[uid]` become
  * file paths; memory Drops are staged through files under the session directory.
  */
-import { runBash } from "../exec/mod.ts";
+import { ChunkFeed, runBash } from "../exec/mod.ts";
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
 import { MemoryStore, NullStore } from "../drops/store.ts";
+import { AppStates } from "../drops/states.ts";
 
 /** A file name safe to use for any uid. */
 export function safeName(uid: string): string {
@@ -52,7 +53,36 @@ export function substitute(
     .replace(/\{([^{}\s]+)\}/g, (m, key) => byKey.get(key) ?? m);
 }
 
+/** Streaming inputs of a running (or about to run) app: their chunks, merged, for stdin. */
+interface Stdin {
+  feed: ChunkFeed;
+  ended: number;
+  failed: string | undefined;
+}
+const stdins = new WeakMap<AppDrop, Stdin>();
+
+function stdinOf(app: AppDrop): Stdin {
+  let s = stdins.get(app);
+  if (!s) {
+    s = { feed: new ChunkFeed(), ended: 0, failed: undefined };
+    stdins.set(app, s);
+    app.signal.addEventListener("abort", () => s!.feed.end(), { once: true });
+  }
+  return s;
+}
+
 export const BashShellApp: AppImpl = {
+  /** A streaming input's chunk goes to the command's stdin. */
+  dataWritten(app, _input, chunk) {
+    if (app.execStatus < AppStates.FINISHED) stdinOf(app).feed.push(chunk);
+  },
+  /** stdin closes when every streaming input has ended. */
+  streamEnded(app, input, status) {
+    if (app.execStatus >= AppStates.FINISHED) return;
+    const s = stdinOf(app);
+    if (status === 3) s.failed ??= `streaming input ${input.oid} failed`;
+    if (++s.ended >= app.streamingInputs.length) s.feed.end();
+  },
   async run(app) {
     const command = app.params.command;
     if (typeof command !== "string" || !command.trim()) {
@@ -70,7 +100,11 @@ export const BashShellApp: AppImpl = {
         DLG_ROOT: app.host.root,
       },
       signal: app.signal,
+      stdin: app.streamingInputs.length ? stdinOf(app).feed : undefined,
     });
+    const failed = stdins.get(app)?.failed;
+    stdins.delete(app);
+    if (failed) throw new Error(failed);
     if (r.stdout) app.log("INFO", `stdout: ${r.stdout}`);
     if (r.code !== 0) {
       throw new Error(`command exited with code ${r.code}: ${r.stderr.trim() || "(no stderr)"}`);

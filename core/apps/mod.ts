@@ -9,4 +9,5 @@ export {
   supportedClasses,
 } from "./registry.ts";
 export { BashShellApp, safeName } from "./bash.ts";
+export { MODULE_APP, ModuleApp, moduleAppChecker, OUTPUT_RESERVE } from "./module_app.ts";
 export { copyAll, readText, sleep, writeAll } from "./simple.ts";

@@ -5,6 +5,7 @@
 import type { AppImpl } from "../drops/app_drop.ts";
 import type { ParamDecl, Params } from "../graph/params.ts";
 import { BashShellApp } from "./bash.ts";
+import { checkModuleParams, MODULE_APP, ModuleApp } from "./module_app.ts";
 import * as simple from "./simple.ts";
 
 export interface DataClass {
@@ -26,6 +27,8 @@ export interface AppClass {
   readonly barrier: boolean;
   /** A problem with resolved parameters, found at append. */
   readonly check?: (params: Params) => string | undefined;
+  /** The app gets every parameter of its spec, not only the declared ones. */
+  readonly allParams?: boolean;
 }
 
 export type DropClass = DataClass | AppClass;
@@ -72,6 +75,11 @@ const CLASSES: DropClass[] = [
   app(`${S}HelloWorldApp`, simple.HelloWorldApp, { greet: "string" }),
   app(`${S}GenericGatherApp`, simple.GenericGatherApp),
   app("dlg.apps.bash_shell_app.BashShellApp", BashShellApp, { command: "string" }),
+  app(MODULE_APP, ModuleApp, { module: "string", function: "string" }, {
+    barrier: false,
+    check: checkModuleParams,
+    allParams: true,
+  }),
 ];
 
 const ALIASES: Record<string, string> = {

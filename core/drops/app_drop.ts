@@ -11,8 +11,13 @@ import { AppStates, DropStates } from "./states.ts";
 export interface AppImpl {
   /** Sync for light apps (they run on the event loop); a Promise for the rest. */
   run(app: AppDrop): void | Promise<void>;
-  /** A streaming input got a chunk. */
+  /**
+   * A streaming input got a chunk. Apps that implement it accept streaming inputs (barrier
+   * apps do not) and start when streaming starts, not when their inputs complete.
+   */
   dataWritten?(app: AppDrop, input: DataDrop, chunk: Uint8Array): void;
+  /** A streaming input finished with `status` (COMPLETED, ERROR or SKIPPED). */
+  streamEnded?(app: AppDrop, input: DataDrop, status: number): void;
 }
 
 export interface AppOptions {
@@ -23,6 +28,8 @@ export interface AppOptions {
 }
 
 const { INITIALIZED, COMPLETED, ERROR, CANCELLED, SKIPPED } = DropStates;
+const STREAMING = 1;
+const DECIDED = 2;
 
 export class AppDrop extends Drop implements Consumer {
   readonly isApp = true;
@@ -42,6 +49,9 @@ export class AppDrop extends Drop implements Consumer {
   #ok = 0;
   #errors = 0;
   #skipped = 0;
+  /** Bit 1: a streaming input wrote or finished (streaming apps may start). Bit 2: failed,
+   * skipped or made ready once, so later input events change nothing. One field for both. */
+  #flags = 0;
   #ctrl: AbortController | null = null;
 
   constructor(oid: string, uid: string, host: DropHost, impl: AppImpl, params: Params) {
@@ -63,15 +73,37 @@ export class AppDrop extends Drop implements Consumer {
   }
 
   /** An input finished with `status` (COMPLETED, ERROR or SKIPPED). */
-  dropCompleted(_input: DataDrop, status: number): void {
+  dropCompleted(input: DataDrop, status: number): void {
+    if (this.streamingInputs.length && this.streamingInputs.includes(input)) {
+      this.impl.streamEnded?.(this, input, status);
+      return this.#streamStarted(status);
+    }
     if (this.status !== INITIALIZED || this.execStatus !== AppStates.NOT_RUN) return;
     if (status === ERROR) this.#errors++;
     else if (status === SKIPPED) this.#skipped++;
     else this.#ok++;
+    this.#maybeStart();
+  }
+
+  /** Streaming started (first chunk) or a streaming input ended before any chunk. */
+  #streamStarted(status: number): void {
+    if (this.#flags & STREAMING) return;
+    this.#flags |= STREAMING;
+    if (this.status !== INITIALIZED || this.execStatus !== AppStates.NOT_RUN) return;
+    if (status === ERROR) this.#errors++;
+    else if (status === SKIPPED) this.#skipped++;
+    this.#maybeStart();
+  }
+
+  /** Every counted input finished (and streaming began, if any): fail, skip or run. */
+  #maybeStart(): void {
     const n = this.nEffectiveInputs === -1 ? this.inputs.length : this.nEffectiveInputs;
     const done = this.#ok + this.#errors + this.#skipped;
-    if (done !== n) return;
-    const percentFailed = Math.floor((this.#errors / n) * 100);
+    const flags = this.#flags;
+    if (flags & DECIDED || done < n) return;
+    if (this.streamingInputs.length > 0 && !(flags & STREAMING)) return;
+    this.#flags = flags | DECIDED;
+    const percentFailed = n > 0 ? Math.floor((this.#errors / n) * 100) : this.#errors ? 100 : 0;
     if (percentFailed > this.inputErrorThreshold) {
       this.error = `${this.#errors} of ${n} inputs failed (threshold ${this.inputErrorThreshold}%)`;
       this.log("ERROR", this.error);
@@ -89,6 +121,7 @@ export class AppDrop extends Drop implements Consumer {
 
   dataWritten(input: DataDrop, chunk: Uint8Array): void {
     this.impl.dataWritten?.(this, input, chunk);
+    if (!(this.#flags & STREAMING)) this.#streamStarted(COMPLETED);
   }
 
   /** Start as a root (listed in `completed`). */

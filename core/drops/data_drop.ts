@@ -1,7 +1,7 @@
 /** Data Drops: INITIALIZED -> WRITING -> COMPLETED, driven by their producers. */
 import { Drop, type DropHost, NONE } from "./drop.ts";
 import { DropStates } from "./states.ts";
-import type { DataStore } from "./store.ts";
+import { type DataStore, MemoryStore } from "./store.ts";
 
 /** Anything told when a data Drop completes: a local app, or a proxy for a remote one. */
 export interface Consumer {
@@ -37,9 +37,33 @@ export class DataDrop extends Drop {
     if (this.status !== INITIALIZED && this.status !== WRITING) {
       throw new Error(`${this.oid} is not writable in state ${this.status}`);
     }
+    const from = this.store.size;
     this.store.write(chunk);
+    this.#written(from, chunk);
+  }
+
+  /**
+   * A worker wrote straight into this Drop's shared buffer up to `size` bytes (MemoryStore
+   * only): commit them, then the same as `write`.
+   */
+  wroteShared(size: number): void {
+    if (this.status !== INITIALIZED && this.status !== WRITING) {
+      throw new Error(`${this.oid} is not writable in state ${this.status}`);
+    }
+    if (!(this.store instanceof MemoryStore)) throw new TypeError(`${this.oid} is not in memory`);
+    const from = this.store.size;
+    this.store.commit(size);
+    this.#written(from, undefined);
+  }
+
+  #written(from: number, chunk: Uint8Array | undefined): void {
     this.setStatus(WRITING);
-    for (const c of this.streamingConsumers) c.dataWritten?.(this, chunk);
+    if (this.streamingConsumers.length) {
+      // Consumers get a view of the shared buffer itself when the data is in memory.
+      const store = this.store;
+      const view = store instanceof MemoryStore ? store.view(from) : chunk ?? new Uint8Array(0);
+      for (const c of this.streamingConsumers) c.dataWritten?.(this, view);
+    }
     if (this.expectedSize > 0 && this.store.size >= this.expectedSize) this.setCompleted();
   }
 

@@ -1,4 +1,5 @@
 /** What every Drop shares: identity, status, error and log lines, and its host session. */
+import type { WorkerPool } from "../exec/pool.ts";
 import type { AppDrop } from "./app_drop.ts";
 import { dropStateName } from "./states.ts";
 
@@ -9,6 +10,8 @@ export interface DropHost {
   readonly dir: string;
   /** DLG_ROOT as apps see it. */
   readonly root: string;
+  /** The node's worker pool, where module apps run (absent outside a node manager). */
+  readonly workers?: WorkerPool;
   /** A Drop's status or execStatus changed; `prev` is the status before. */
   changed(drop: Drop, prev: number): void;
   /** An app is ready to execute. */

@@ -71,6 +71,41 @@ export class MemoryStore implements DataStore {
     return this.#sab ? new Uint8Array(this.#sab, 0, this.#size) : EMPTY;
   }
 
+  /** Bytes `from` .. `to` as a view of the shared buffer (no copy). */
+  view(from: number, to = this.#size): Uint8Array {
+    return this.#sab ? new Uint8Array(this.#sab, from, to - from) : EMPTY;
+  }
+
+  /**
+   * The buffer a worker writes into directly, made now if needed: exact with `expectedSize`,
+   * else growable in place up to `reserve` bytes (address space only until written).
+   */
+  shareForWriting(reserve: number): SharedArrayBuffer {
+    if (!this.#sab) {
+      this.#sab = this.#expected > 0
+        ? new SharedArrayBuffer(this.#expected)
+        : new SharedArrayBuffer(0, { maxByteLength: Math.max(MIN_CAPACITY, reserve) });
+    }
+    return this.#sab;
+  }
+
+  /** A worker wrote into the shared buffer up to `size`: those bytes now count. */
+  commit(size: number): void {
+    const cap = this.#sab?.byteLength ?? 0;
+    if (!Number.isInteger(size) || size < this.#size || size > cap) {
+      throw new RangeError(`cannot commit ${size} bytes (have ${this.#size}, capacity ${cap})`);
+    }
+    this.#size = size;
+  }
+
+  /** A worker outgrew the buffer and moved the data to `sab` (which holds all committed bytes). */
+  adopt(sab: SharedArrayBuffer): void {
+    if (sab.byteLength < this.#size) {
+      throw new RangeError(`a ${sab.byteLength}-byte buffer cannot hold ${this.#size} bytes`);
+    }
+    this.#sab = sab;
+  }
+
   release(): void {
     this.#sab = null;
     this.#size = 0;

@@ -12,6 +12,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Bytes kept from the end of stdout/stderr. */
   tail?: number;
+  /** Chunks fed to the command's stdin (closed when they end or the command exits). */
+  stdin?: AsyncIterable<Uint8Array>;
 }
 
 const decoder = new TextDecoder();
@@ -41,7 +43,7 @@ export async function runBash(command: string, opts: RunOptions): Promise<RunRes
     args: ["-c", command],
     cwd: opts.cwd,
     env: opts.env,
-    stdin: "null",
+    stdin: opts.stdin ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
     detached: true,
@@ -54,11 +56,32 @@ export async function runBash(command: string, opts: RunOptions): Promise<RunRes
       tailOf(child.stdout, max),
       tailOf(child.stderr, max),
       child.status,
+      opts.stdin ? feed(child.stdin, opts.stdin, child.status) : undefined,
     ]);
     return { code: status.code, stdout, stderr };
   } finally {
     opts.signal.removeEventListener("abort", kill);
   }
+}
+
+/** Write `chunks` to `stdin` until they end or the process exits; then close it. */
+async function feed(
+  stdin: WritableStream<Uint8Array>,
+  chunks: AsyncIterable<Uint8Array>,
+  exited: Promise<unknown>,
+): Promise<void> {
+  const writer = stdin.getWriter();
+  const it = chunks[Symbol.asyncIterator]();
+  const EXITED: unique symbol = Symbol("exited");
+  const gone = exited.then(() => EXITED);
+  try {
+    while (true) {
+      const next = await Promise.race([it.next(), gone]);
+      if (typeof next === "symbol" || next.done) break;
+      if (await Promise.race([writer.write(next.value), gone]) === EXITED) break;
+    }
+  } catch { /* the command stopped reading (broken pipe) */ }
+  await writer.close().catch(() => {});
 }
 
 /** SIGTERM a process group, then SIGKILL it if it is still there after a grace period. */

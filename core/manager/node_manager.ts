@@ -1,10 +1,14 @@
 /** The Node Drop Manager: a collection of sessions that are created, fed, deployed and run. */
 import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
-import { appStateName, dropStateName } from "../drops/states.ts";
-import { badRequest, noSession, sessionExists } from "../errors/mod.ts";
+import { appStateName, dropStateName, sessionStateName, SessionStates } from "../drops/states.ts";
+import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { normalizePath, Session } from "../session/mod.ts";
+import type { DropSpec } from "../graph/normalize.ts";
+import { moduleAppChecker } from "../apps/module_app.ts";
+import { WorkerPool } from "../exec/pool.ts";
 import type { LifecycleOptions } from "../session/lifecycle.ts";
+import { EventSender, SessionRemote, type WireEvent } from "../rpc/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface NodeManagerOptions extends LifecycleOptions {
@@ -12,8 +16,12 @@ export interface NodeManagerOptions extends LifecycleOptions {
   workDir: string;
   /** DLG_ROOT as apps see it. */
   root?: string;
-  /** Size of the worker pool. */
+  /** Size of the worker pool (default: the number of cores). */
   maxThreads?: number;
+  /** Directories besides the work dir that module apps may load modules from. */
+  appRoots?: string[];
+  /** The worker entry, when not beside core/exec/pool.ts (a bundle). */
+  workerUrl?: URL | string;
   /** Directories outside session directories that file Drops may use (`--allow-path`). */
   allowedPaths?: string[];
 }
@@ -31,7 +39,13 @@ export function checkSessionId(id: unknown): string {
 export class NodeManager implements DropManager {
   readonly kind = "node" as const;
   readonly options: NodeManagerOptions;
+  /** One pool per node, shared by its sessions; workers start on first use. */
+  readonly workers: WorkerPool;
   #sessions = new Map<string, Session>();
+  #remotes = new Map<string, SessionRemote>();
+  /** Events to other nodes, batched. */
+  readonly sender = new EventSender();
+  #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
     // Session directories must be absolute: file paths are checked against them.
@@ -40,7 +54,13 @@ export class NodeManager implements DropManager {
       ...options,
       workDir: abs(options.workDir),
       allowedPaths: options.allowedPaths?.map(abs),
+      appRoots: options.appRoots?.map(abs),
     };
+    this.workers = new WorkerPool({
+      size: options.maxThreads ?? navigator.hardwareConcurrency,
+      workerUrl: options.workerUrl,
+    });
+    this.#checkSpec = moduleAppChecker([this.options.workDir, ...(this.options.appRoots ?? [])]);
   }
 
   get(sessionId: string): Session {
@@ -66,6 +86,8 @@ export class NodeManager implements DropManager {
         allowedPaths: this.options.allowedPaths,
         dlmCheckPeriod: this.options.dlmCheckPeriod,
         dlmCleanupPeriod: this.options.dlmCleanupPeriod,
+        workers: this.workers,
+        checkSpec: this.#checkSpec,
       }),
     );
   }
@@ -85,6 +107,8 @@ export class NodeManager implements DropManager {
 
   deleteSession(sessionId: string): void {
     this.get(sessionId).dispose();
+    this.#remotes.get(sessionId)?.abort();
+    this.#remotes.delete(sessionId);
     this.#sessions.delete(sessionId);
   }
 
@@ -106,6 +130,42 @@ export class NodeManager implements DropManager {
 
   cancel(sessionId: string): void {
     this.get(sessionId).cancel();
+    this.#remotes.get(sessionId)?.abort();
+  }
+
+  /** Undo part of a graph (all tiers have it: composites roll back refused batches). */
+  removeDrops(sessionId: string, oids: string[]): void {
+    this.get(sessionId).remove(oids);
+  }
+
+  /** `subscriptions`: which local Drops link to Drops on which peer nodes. */
+  subscribe(sessionId: string, subs: Record<string, [string, number, string][]>): void {
+    const s = this.get(sessionId);
+    if (s.status !== SessionStates.PRISTINE && s.status !== SessionStates.BUILDING) {
+      throw invalidState(
+        `Session ${sessionId} is ${sessionStateName(s.status)}; subscriptions need BUILDING`,
+      );
+    }
+    let r = this.#remotes.get(sessionId);
+    if (!r) this.#remotes.set(sessionId, r = new SessionRemote(s, this.sender));
+    for (const [peer, rels] of Object.entries(subs)) r.subscribe(peer, rels);
+  }
+
+  /** Events from other nodes; an unknown session's are dropped, as DALiuGE does. */
+  deliverEvents(sessionId: string, events: WireEvent[]): void {
+    this.#remotes.get(sessionId)?.deliver(events);
+  }
+
+  /** A local data Drop, for a peer reading or writing its bytes. */
+  dataDrop(sessionId: string, uid: string): DataDrop {
+    const d = this.get(sessionId).dropByUid(uid);
+    if (!(d instanceof DataDrop)) throw noDrop(uid, `no data Drop ${uid} in session ${sessionId}`);
+    return d;
+  }
+
+  /** A peer finished reading `d`. */
+  remoteRead(sessionId: string, d: DataDrop): void {
+    this.#remotes.get(sessionId)?.read(d);
   }
 
   trigger(sessionId: string, uids: string[]): void {
@@ -155,7 +215,11 @@ export class NodeManager implements DropManager {
     return { filepath: d instanceof DataDrop ? d.store.path ?? "" : "" };
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    await this.sender.drain();
+    this.sender.stop();
+    for (const r of this.#remotes.values()) r.abort();
     for (const s of this.#sessions.values()) s.dispose();
+    this.workers.stop();
   }
 }

@@ -19,6 +19,8 @@ export interface DropManager {
   readonly kind: "node" | "island" | "master";
   /** `GET /api`. */
   info(): MaybePromise<unknown>;
+  /** The session (whatever the tier keeps of it); 404 NoSessionException if unknown. */
+  get(sessionId: string): unknown;
   createSession(sessionId: string): MaybePromise<void>;
   sessions(): MaybePromise<SessionSummary[]>;
   session(sessionId: string): MaybePromise<SessionDetails>;
@@ -26,6 +28,8 @@ export interface DropManager {
   sessionStatus(sessionId: string): MaybePromise<unknown>;
   sessionDir(sessionId: string): MaybePromise<unknown>;
   append(sessionId: string, items: Record<string, unknown>[]): MaybePromise<void>;
+  /** Take specs out of a session not yet deployed (rolls back a partly refused batch). */
+  removeDrops(sessionId: string, oids: string[]): MaybePromise<void>;
   deploy(sessionId: string, completed: string[]): MaybePromise<void>;
   cancel(sessionId: string): MaybePromise<void>;
   graph(sessionId: string): MaybePromise<Record<string, unknown>>;

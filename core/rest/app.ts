@@ -8,11 +8,12 @@ import { cors } from "hono/cors";
 import * as v from "valibot";
 import { badRequest, HttpError } from "../errors/mod.ts";
 import { graphItems } from "../graph/mod.ts";
-import { type DropManager, NodeManager } from "../manager/mod.ts";
+import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
+import { compositeRoutes } from "./composite_routes.ts";
 import { nodeRoutes } from "./node_routes.ts";
 import { readBody, readFields, readJson, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
-import { CompletedField, CreateSessionBody } from "./schemas.ts";
+import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
 import { MB, SUCCESS } from "./reply.ts";
 
 export interface AppOptions {
@@ -45,7 +46,12 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   // CORS headers only mean something to a request with an Origin; skipping the middleware
   // otherwise keeps hot routes (status polling) about five times cheaper.
   app.use("/api/*", (c, next) => c.req.header("origin") ? withCors(c, next) : next());
-  app.use("/api/*", bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) }));
+  const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
+  // Drop bytes between nodes are streams of any size; everything else has the limit.
+  app.use(
+    "/api/*",
+    (c, next) => /\/drops\/[^/]+\/data$/.test(c.req.path) ? next() : limited(c, next),
+  );
 
   const ok = <T>(value: T | void) => value === undefined ? SUCCESS : value;
 
@@ -90,9 +96,13 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
       ]);
     }
     const id = sid(c);
-    await manager.sessionStatus(id); // 404 before reading a large body for nothing
+    manager.get(id); // 404 before reading a large body for nothing
     const items = graphItems(await readJson(c, limit * 16));
     return c.json(ok(await manager.append(id, items)));
+  });
+  app.post("/api/sessions/:sid/graph/remove", async (c) => {
+    const oids = await readBody(c, UidList, limit);
+    return c.json(ok(await manager.removeDrops(sid(c), oids)));
   });
   app.get("/api/sessions/:sid/graph/drop/data/:oid{.+}", async (c) => {
     return c.json(await manager.dropFile(sid(c), c.req.param("oid")));
@@ -104,5 +114,6 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     throw new HttpError(501, "NotImplementedError", ["reproducibility data is not supported"]);
   });
   if (manager instanceof NodeManager) nodeRoutes(app, manager, limit);
+  if (manager instanceof CompositeManager) compositeRoutes(app, manager);
   return app;
 }

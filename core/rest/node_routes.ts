@@ -5,7 +5,10 @@ import { badRequest } from "../errors/mod.ts";
 import { describeIssues, type LinkKey } from "../graph/mod.ts";
 import type { NodeManager } from "../manager/mod.ts";
 import { readBody, readFields } from "./body.ts";
-import { LinkParams, UidList } from "./schemas.ts";
+import { LinkParams, SubscriptionsBody, UidList } from "./schemas.ts";
+import { storeStream, WireEventList } from "../rpc/mod.ts";
+import { DropStates } from "../drops/states.ts";
+import { invalidState } from "../errors/mod.ts";
 import { SUCCESS } from "./reply.ts";
 
 /** DROPLinkType -> the spec list it appends to. */
@@ -22,6 +25,40 @@ export function nodeRoutes(app: Hono, nm: NodeManager, limit: number): void {
   app.post("/api/sessions/:sid/trigger", async (c) => {
     const uids = await readBody(c, UidList, limit);
     nm.trigger(c.req.param("sid"), uids);
+    return c.json(SUCCESS);
+  });
+  app.post("/api/sessions/:sid/subscriptions", async (c) => {
+    const subs = await readBody(c, SubscriptionsBody, limit);
+    nm.subscribe(c.req.param("sid"), subs);
+    return c.json(SUCCESS);
+  });
+  // Node to node: batched Drop events, and Drop bytes read or written as streams.
+  app.post("/api/sessions/:sid/events", async (c) => {
+    nm.deliverEvents(c.req.param("sid"), await readBody(c, WireEventList, limit));
+    return c.json(SUCCESS);
+  });
+  app.get("/api/sessions/:sid/drops/:uid/data", async (c) => {
+    const sid = c.req.param("sid");
+    const d = nm.dataDrop(sid, c.req.param("uid"));
+    if (d.status !== DropStates.COMPLETED) {
+      throw invalidState(`Drop ${d.uid} is not COMPLETED (status ${d.status}): nothing to read`);
+    }
+    const size = d.store.size;
+    const body = await storeStream(d.store);
+    const counted = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({ flush: () => nm.remoteRead(sid, d) }),
+    );
+    return new Response(counted, {
+      headers: { "content-type": "application/octet-stream", "content-length": String(size) },
+    });
+  });
+  app.post("/api/sessions/:sid/drops/:uid/data", async (c) => {
+    const d = nm.dataDrop(c.req.param("sid"), c.req.param("uid"));
+    if (d.status > DropStates.WRITING) {
+      throw invalidState(`Drop ${d.uid} is not writable (status ${d.status})`);
+    }
+    const body = c.req.raw.body;
+    if (body) { for await (const chunk of body) d.write(chunk); }
     return c.json(SUCCESS);
   });
   app.post("/api/sessions/:sid/graph/link", async (c) => {

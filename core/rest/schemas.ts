@@ -20,16 +20,21 @@ export const CompletedField = v.optional(
 export const UidList = v.array(v.string(), "the body must be a JSON list of UIDs");
 
 /** `subscriptions`: `{peerNode: [[lhsUid, linkType, rhsUid], ...]}`. */
-export const SubscriptionsBody = v.record(
-  v.string(),
-  v.array(
-    v.tuple([
-      v.string(),
-      v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7)),
-      v.string(),
-    ]),
+const SUBS_MESSAGE = "the body must map peer nodes to lists of [lhsUid, linkType, rhsUid]";
+export const SubscriptionsBody = v.pipe(
+  v.unknown(),
+  v.check((x) => !Array.isArray(x), SUBS_MESSAGE),
+  v.record(
+    v.string(),
+    v.array(
+      v.tuple([
+        v.string(),
+        v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7)),
+        v.string(),
+      ]),
+    ),
+    SUBS_MESSAGE,
   ),
-  "the body must map peer nodes to lists of [lhsUid, linkType, rhsUid]",
 );
 
 /** `graph/link` query or form fields. */

@@ -10,6 +10,7 @@ import { addTo, type Drop, type DropHost } from "../drops/drop.ts";
 import { FileStore, MemoryStore, NullStore } from "../drops/store.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
+import { allParams } from "../graph/params.ts";
 import { filePath } from "./paths.ts";
 
 export interface Built {
@@ -36,7 +37,8 @@ function makeData(spec: DropSpec, cls: DataClass, host: DropHost): DataDrop {
 }
 
 function makeApp(spec: DropSpec, cls: AppClass, host: DropHost): AppDrop {
-  const a = new AppDrop(spec.oid, spec.uid, host, cls.impl, spec.params);
+  const params = cls.allParams ? { ...allParams(spec.raw), ...spec.params } : spec.params;
+  const a = new AppDrop(spec.oid, spec.uid, host, cls.impl, params);
   const p = spec.params;
   if (!cls.barrier && typeof p.n_effective_inputs === "number") {
     a.nEffectiveInputs = p.n_effective_inputs;
@@ -60,6 +62,14 @@ function linkInput(d: DataDrop, a: AppDrop, streaming: boolean): void {
     a.inputs = addTo(mine, d);
     d.consumers = addTo(theirs, a);
   }
+}
+
+/** Barrier apps reject streaming inputs, as in DALiuGE; apps that take chunks accept them. */
+function streamable(a: AppDrop, problems: string[]): boolean {
+  if (a.impl.dataWritten) return true;
+  const msg = `Drop ${a.oid} cannot take streaming inputs (barrier apps wait for whole inputs)`;
+  if (!problems.includes(msg)) problems.push(msg);
+  return false;
 }
 
 /** Link app `a` to data `d` as a producer of `d`. */
@@ -109,7 +119,7 @@ export function buildGraph(
       }
       for (const o of l.streamingConsumers ?? []) {
         const a = other(self, "streamingConsumers", o, "app") as AppDrop | undefined;
-        if (a) linkInput(self, a, true);
+        if (a && streamable(a, problems)) linkInput(self, a, true);
       }
       for (const o of l.producers ?? []) {
         const a = other(self, "producers", o, "app") as AppDrop | undefined;
@@ -126,7 +136,7 @@ export function buildGraph(
       }
       for (const o of l.streamingInputs ?? []) {
         const d = other(a, "streamingInputs", o, "data") as DataDrop | undefined;
-        if (d) linkInput(d, a, true);
+        if (d && streamable(a, problems)) linkInput(d, a, true);
       }
       for (const o of l.outputs ?? []) {
         const d = other(a, "outputs", o, "data") as DataDrop | undefined;

@@ -55,7 +55,7 @@ export class Lifecycle {
       if (d.status === DropStates.COMPLETED && consumersDone(d)) {
         d.expire();
         this.#expired.push({ drop: d, at: now });
-      } else if (d.status < DropStates.COMPLETED) keep.push(d);
+      } else if (d.status <= DropStates.COMPLETED) keep.push(d); // still written or read
     }
     this.#candidates = keep;
     const due = now - this.#cleanup * 1000;
@@ -66,8 +66,14 @@ export class Lifecycle {
   }
 }
 
+/** Every local consumer (streaming ones too) has finished reading. */
 function consumersDone(d: DataDrop): boolean {
   for (const c of d.consumers) {
+    if (c instanceof AppDrop ? c.status < DropStates.COMPLETED : "done" in c && !c.done) {
+      return false;
+    }
+  }
+  for (const c of d.streamingConsumers) {
     if (c instanceof AppDrop && c.status < DropStates.COMPLETED) return false;
   }
   return true;

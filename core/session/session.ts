@@ -15,12 +15,17 @@ import { checkPaths } from "./paths.ts";
 import { SessionEvents } from "./events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
+import type { WorkerPool } from "../exec/pool.ts";
 
 export interface SessionOptions extends LifecycleOptions {
   /** The session directory (created by the manager). */
   dir: string;
   /** DLG_ROOT as apps see it. */
   root: string;
+  /** The node's worker pool (module apps run there). */
+  workers?: WorkerPool;
+  /** An extra append-time check of each new spec (throws an HttpError); may fill in params. */
+  checkSpec?: (spec: DropSpec) => void;
   /** Directories outside the session directory that file Drops may use. */
   allowedPaths?: readonly string[];
 }
@@ -31,7 +36,9 @@ export class Session implements DropHost {
   readonly sessionId: string;
   readonly dir: string;
   readonly root: string;
+  readonly workers: WorkerPool | undefined;
   readonly events = new SessionEvents();
+  #checkSpec: ((spec: DropSpec) => void) | undefined;
   #status: number = PRISTINE;
   #specs = new Map<string, DropSpec>();
   #drops: Map<string, Drop> | null = null;
@@ -43,11 +50,15 @@ export class Session implements DropHost {
   #allowedPaths: readonly string[];
   /** OIDs of Drops on other nodes that local Drops may link to (set by subscriptions). */
   remoteOids = new Set<string>();
+  /** Wires links to remote Drops into the built graph (set by the node's remote links). */
+  attachRemote: ((drops: Map<string, Drop>) => void) | undefined = undefined;
 
   constructor(sessionId: string, opts: SessionOptions) {
     this.sessionId = sessionId;
     this.dir = opts.dir;
     this.root = opts.root;
+    this.workers = opts.workers;
+    this.#checkSpec = opts.checkSpec;
     this.#allowedPaths = opts.allowedPaths ?? [];
     this.#lifecycle = new Lifecycle(opts);
   }
@@ -81,8 +92,20 @@ export class Session implements DropHost {
     }
     const specs = normalizeBatch(items, this.#specs);
     checkPaths(specs, this.dir, this.#allowedPaths);
+    if (this.#checkSpec) { for (const s of specs) this.#checkSpec(s); }
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
+  }
+
+  /** Take Drop specs out again (a composite manager undoing a batch another child refused). */
+  remove(oids: string[]): number {
+    if (this.#status !== PRISTINE && this.#status !== BUILDING) {
+      throw this.#stateError("graph/remove", "PRISTINE or BUILDING");
+    }
+    let n = 0;
+    for (const oid of oids) if (this.#specs.delete(oid)) n++;
+    if (this.#specs.size === 0) this.#setStatus(PRISTINE);
+    return n;
   }
 
   /** Add `rhs` to the `key` link list of `lhs`'s spec (`graph/link`). */
@@ -117,6 +140,7 @@ export class Session implements DropHost {
     }
     this.#drops = built.drops;
     this.#pendingLeaves = built.leaves;
+    this.attachRemote?.(built.drops);
     this.#setStatus(RUNNING);
     this.#lifecycle.start(built.drops);
     this.trigger(completed);

@@ -71,7 +71,7 @@ export async function withNode(
   try {
     await fn(api);
   } finally {
-    nm.stop();
+    await nm.stop();
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
 }

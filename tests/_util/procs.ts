@@ -17,18 +17,31 @@ export interface Proc {
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Start `cmd/<tier>.ts` (or any script) with `args`; resolves once it prints its URL. */
-export async function startProc(
+export function startProc(
   script: string,
   args: string[],
   opts: { env?: Record<string, string>; denoArgs?: string[] } = {},
-) {
-  const env = opts.env;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...(opts.denoArgs ?? []), `${ROOT}${script}`, "-P", "0", ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env,
-  }).spawn();
+): Promise<Proc> {
+  const path = script.startsWith("/") ? script : `${ROOT}${script}`;
+  return startCommand(Deno.execPath(), [
+    "run",
+    "-A",
+    ...(opts.denoArgs ?? []),
+    path,
+    "-P",
+    "0",
+    ...args,
+  ], opts.env);
+}
+
+/** Start any command that prints its URL (a bundle, a compiled binary). */
+export async function startCommand(
+  cmd: string,
+  args: string[],
+  env?: Record<string, string>,
+): Promise<Proc> {
+  const script = args.find((a) => /\.(ts|js)$/.test(a)) ?? cmd;
+  const child = new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped", env }).spawn();
   let text = "";
   let resolveUrl: (u: string) => void;
   let rejectUrl: (e: Error) => void;

@@ -6,11 +6,18 @@ import { parseArgs } from "node:util";
 import { printTable, type Row } from "./_report.ts";
 import { oneNode, oneNodeMillion } from "./one_node.ts";
 import { statusUnderLoad } from "./status_load.ts";
+import { sharedMemoryBandwidth, statusLatencyWhileBusy } from "./workers.ts";
+import { hierarchy } from "./hierarchy.ts";
+import { remoteRead } from "./remote_read.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
   "one-node-1m": oneNodeMillion,
   "status-load": statusUnderLoad,
+  "workers-shared-memory": () => sharedMemoryBandwidth(),
+  "workers-status-busy": () => statusLatencyWhileBusy(),
+  "hierarchy": () => hierarchy(),
+  "remote-read": () => remoteRead(),
 };
 
 async function main() {

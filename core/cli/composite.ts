@@ -1,0 +1,64 @@
+/** The shared entry of dlg-island and dlg-master: the node's flags plus `-N/--nodes`. */
+import { CompositeManager } from "../manager/mod.ts";
+import { parseCommon, serveManager, UsageError } from "./serve.ts";
+
+export interface CompositeEntry {
+  attr: "node" | "island";
+  name: string;
+  port: number;
+  childPort: number;
+}
+
+export function printUsage(e: CompositeEntry): void {
+  const kids = e.attr === "node" ? "node managers" : "island managers";
+  console.log(`Usage: ${e.name} [options]
+
+The ${e.attr === "node" ? "Data Island" : "Master"} manager: serves DALiuGE's REST API
+(/api/...), splits each graph by its Drops' "${e.attr}" attribute and runs it on its ${kids}.
+
+Options:
+  -N, --nodes LIST             ${kids}, comma-separated host[:port[:events[:rpc]]]
+                               (default port ${e.childPort}; env DLG_NODES)
+  -H, --host HOST              interface to listen on (default 127.0.0.1, env DLG_HOST)
+  -P, --port PORT              port (default ${e.port}; 0 picks a free one, env DLG_PORT)
+  -m, --max-request-size MB    largest request body (default 10)
+      --check-period S         seconds between health checks of the children (default 2)
+  -h, --help                   this help
+
+The first line printed is "${e.name} listening on http://HOST:PORT".`);
+}
+
+export async function main(args: string[], e: CompositeEntry): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseCommon(args, e.port, {
+      nodes: { type: "string", short: "N" },
+      "check-period": { type: "string" },
+    });
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`${e.name}: ${err.message}`);
+    printUsage(e);
+    Deno.exit(2);
+  }
+  if (parsed.help) return printUsage(e);
+  const nodes = (parsed.values.nodes as string | undefined) ?? Deno.env.get("DLG_NODES") ?? "";
+  const period = Number(parsed.values["check-period"] ?? 2);
+  let manager: CompositeManager;
+  try {
+    if (!Number.isFinite(period) || period < 0) {
+      throw new UsageError("--check-period must be a number >= 0");
+    }
+    manager = new CompositeManager({
+      attr: e.attr,
+      children: nodes.split(",").map((x) => x.trim()).filter(Boolean),
+      checkPeriod: period,
+    });
+  } catch (err) {
+    console.error(`${e.name}: ${(err as Error).message}`);
+    printUsage(e);
+    Deno.exit(2);
+  }
+  await serveManager(manager, parsed.config, e.name);
+  Deno.exit(0);
+}

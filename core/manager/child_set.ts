@@ -1,0 +1,105 @@
+/**
+ * A composite manager's children: added (twice is a no-op), removed (unknown is 404), found by
+ * node string, and the node managers below them reached for pass-through reads.
+ */
+import { HttpError, invalidGraph } from "../errors/mod.ts";
+import { all, Child, fanOut, nodeClient } from "./children.ts";
+import { type NodeRef, parseNode } from "./node_string.ts";
+
+export class ChildSet {
+  readonly attr: "node" | "island";
+  /** Port assumed when a child's string has none: 8000 for nodes, 8001 for islands. */
+  readonly defaultPort: number;
+  #list: Child[] = [];
+  /** A master's informational node list (`POST /api/node/<n>`). */
+  #extraNodes: string[] = [];
+
+  constructor(attr: "node" | "island") {
+    this.attr = attr;
+    this.defaultPort = attr === "node" ? 8000 : 8001;
+  }
+
+  get list(): readonly Child[] {
+    return this.#list;
+  }
+
+  get #what(): string {
+    return this.attr === "node" ? "island" : "master";
+  }
+
+  ref(s: string): NodeRef {
+    try {
+      return parseNode(s, this.defaultPort);
+    } catch (e) {
+      throw invalidGraph((e as Error).message);
+    }
+  }
+
+  add(s: string): void {
+    const ref = this.ref(s);
+    if (this.#list.some((c) => c.ref.key === ref.key)) return;
+    this.#list = [...this.#list, new Child(ref, this.attr === "node" ? 1 : 2)];
+  }
+
+  remove(s: string): void {
+    this.get(s);
+    const key = this.ref(s).key;
+    this.#list = this.#list.filter((c) => c.ref.key !== key);
+  }
+
+  get(s: string): Child {
+    const key = this.ref(s).key;
+    const c = this.#list.find((x) => x.ref.key === key);
+    if (!c) throw unknownChild(`${s} is not a child of this ${this.#what} manager`);
+    return c;
+  }
+
+  /** `GET /api/nodes`: an island's children; a master's islands' nodes plus its own list. */
+  async nodes(): Promise<string[]> {
+    if (this.attr === "node") return this.#list.map((c) => c.name);
+    const r = await fanOut(this.#list, (c) => c.client.request<unknown>("GET", "/api/nodes"));
+    const nodes = new Set<string>();
+    for (const v of r.ok.values()) for (const n of Array.isArray(v) ? v : []) nodes.add(String(n));
+    for (const n of this.#extraNodes) nodes.add(n);
+    return [...nodes];
+  }
+
+  addExtraNode(s: string): void {
+    const name = parseNode(s).name;
+    if (!this.#extraNodes.includes(name)) this.#extraNodes.push(name);
+  }
+
+  removeExtraNode(s: string): void {
+    const name = parseNode(s).name;
+    if (!this.#extraNodes.includes(name)) throw unknownChild(`${s} is not a known node`);
+    this.#extraNodes = this.#extraNodes.filter((n) => n !== name);
+  }
+
+  /** The node manager a `node` attribute names: a child at an island, reached directly above. */
+  nodeClient(node: string): { name: string; client: Child["client"] } {
+    if (this.attr === "node") {
+      const key = parseNode(node, 8000).key;
+      const c = this.#list.find((x) => x.ref.key === key);
+      if (c) return { name: c.name, client: c.client };
+    }
+    return nodeClient(node);
+  }
+
+  /** `GET /api/node/<node>/...`: passed through to that node manager. */
+  async passThrough(node: string, path: string): Promise<unknown> {
+    let target: { name: string; client: Child["client"] };
+    if (this.attr === "node") target = this.get(node);
+    else {
+      if (!(await this.nodes()).includes(parseNode(node, 8000).name)) {
+        throw unknownChild(`${node} is not a node under this master`);
+      }
+      target = nodeClient(node);
+    }
+    return (await all([target], (t) => t.client.request("GET", path))).get(target.name);
+  }
+}
+
+/** 404 for a node or island this manager does not have. */
+function unknownChild(message: string): HttpError {
+  return new HttpError(404, "DaliugeException", [message]);
+}

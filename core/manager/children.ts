@@ -1,0 +1,105 @@
+/**
+ * A composite manager's children (node managers under an island, islands under a master):
+ * clients with timeouts on every call, and calls fanned out to many children whose failures
+ * become one 555 SubManagerException carrying each child's real error.
+ */
+import { DlgClientError, NodeManagerClient } from "../client/mod.ts";
+import { HttpError } from "../errors/mod.ts";
+import { type NodeRef, parseNode } from "./node_string.ts";
+
+/**
+ * Timeouts (ms) at an island; a master waits twice as long, so that an island reporting a hung
+ * node answers its master before the master gives up on the island.
+ */
+export const STATUS_MS = 3_000;
+export const CONTROL_MS = 8_000;
+export const BULK_MS = 120_000;
+
+export class Child {
+  readonly ref: NodeRef;
+  /** Status reads, and the health check. */
+  readonly status: NodeManagerClient;
+  /** Other short calls. */
+  readonly client: NodeManagerClient;
+  /** Appends and deploys of large graphs. */
+  readonly bulk: NodeManagerClient;
+  /** Why the last health check failed; undefined while the child answers. */
+  down: string | undefined = undefined;
+
+  /** `depth`: 1 for an island's nodes, 2 for a master's islands. */
+  constructor(ref: NodeRef, depth = 1) {
+    this.ref = ref;
+    this.status = new NodeManagerClient(ref.url, { timeoutMs: STATUS_MS * depth });
+    this.client = new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS * depth });
+    this.bulk = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS * depth });
+  }
+
+  get name(): string {
+    return this.ref.name;
+  }
+}
+
+export type ChildError = { type: string; args: unknown };
+
+/** What a child's failure looks like inside a SubManagerException. */
+export function childError(e: unknown, child: { name: string }): ChildError {
+  if (e instanceof DlgClientError) {
+    if (e.status === 0) {
+      const args = Array.isArray(e.args) ? e.args : [e.args];
+      return { type: "RestClientException", args: [`${child.name}: ${String(args[0] ?? "")}`] };
+    }
+    return { type: e.type, args: e.args };
+  }
+  if (e instanceof HttpError) return e.toJSON();
+  return { type: "DaliugeException", args: [`${child.name}: ${(e as Error).message ?? e}`] };
+}
+
+export function subManagerError(errors: Record<string, ChildError>): HttpError {
+  return new HttpError(555, "SubManagerException", errors);
+}
+
+/** One message naming the child, for status maps and `GET /api/sessions/<sid>`. */
+export function describe(err: ChildError): string {
+  const args = Array.isArray(err.args) ? err.args.map(String).join("; ") : JSON.stringify(err.args);
+  return `${err.type}: ${args}`;
+}
+
+export interface Settled<T> {
+  ok: Map<string, T>;
+  errors: Record<string, ChildError>;
+  failed: number;
+}
+
+/** Run `fn` on every child at once; collect answers and errors by child name. */
+export async function fanOut<C extends { name: string }, T>(
+  children: readonly C[],
+  fn: (c: C) => Promise<T>,
+): Promise<Settled<T>> {
+  const results = await Promise.allSettled(children.map(fn));
+  const out: Settled<T> = { ok: new Map(), errors: {}, failed: 0 };
+  results.forEach((r, i) => {
+    const c = children[i]!;
+    if (r.status === "fulfilled") out.ok.set(c.name, r.value);
+    else {
+      out.errors[c.name] = childError(r.reason, c);
+      out.failed++;
+    }
+  });
+  return out;
+}
+
+/** Like fanOut, but any failure throws SubManagerException. */
+export async function all<C extends { name: string }, T>(
+  children: readonly C[],
+  fn: (c: C) => Promise<T>,
+): Promise<Map<string, T>> {
+  const r = await fanOut(children, fn);
+  if (r.failed) throw subManagerError(r.errors);
+  return r.ok;
+}
+
+/** A client for a node named in a graph's `node` attribute (the master reaches nodes directly). */
+export function nodeClient(node: string): { name: string; client: NodeManagerClient } {
+  const ref = parseNode(node, 8000);
+  return { name: ref.name, client: new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS }) };
+}

@@ -1,0 +1,393 @@
+/**
+ * The Data Island and Master managers: one class, configured by its partition attribute
+ * (`node` for an island, `island` for a master) and its children. It keeps no Drops, only
+ * where each went and the links between partitions; everything else is asked of the children.
+ */
+import { SessionStates } from "../drops/states.ts";
+import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
+import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
+import { CompositeSession, Phase } from "./composite_session.ts";
+import { Health } from "./health.ts";
+import { checkSessionId } from "./node_manager.ts";
+import { ChildSet } from "./child_set.ts";
+import { splitBatch } from "./partition.ts";
+import { normalizeSpec } from "../graph/mod.ts";
+import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
+
+export interface CompositeOptions {
+  /** `node` for an island, `island` for a master. */
+  attr: "node" | "island";
+  /** Children as node strings. */
+  children: string[];
+  /** Seconds between health checks of the children (default 2). */
+  checkPeriod?: number;
+}
+
+const FAILED = SessionStates.FAILED;
+/** Drops per append sent to a child. */
+const APPEND_CHUNK = 10_000;
+
+export class CompositeManager implements DropManager {
+  readonly kind: "island" | "master";
+  readonly attr: "node" | "island";
+  readonly childSet: ChildSet;
+  #sessions = new Map<string, CompositeSession>();
+  #health: Health;
+
+  constructor(o: CompositeOptions) {
+    this.attr = o.attr;
+    this.kind = o.attr === "node" ? "island" : "master";
+    this.childSet = new ChildSet(o.attr);
+    for (const c of o.children) this.childSet.add(c);
+    this.#health = new Health({
+      children: () => this.childSet.list,
+      sessions: () => this.#sessions.values(),
+      periodMs: (o.checkPeriod ?? 2) * 1000,
+    });
+  }
+
+  /** The children (as a list; `childSet` manages them). */
+  get children(): readonly Child[] {
+    return this.childSet.list;
+  }
+
+  get(sessionId: string): CompositeSession {
+    const s = this.#sessions.get(sessionId);
+    if (!s) throw noSession(sessionId);
+    return s;
+  }
+
+  /** 555 at once when a child of the session has failed. */
+  #alive(s: CompositeSession): void {
+    if (s.failed.size) throw subManagerError(Object.fromEntries(s.failed));
+  }
+
+  info(): unknown {
+    return { hosts: this.children.map((c) => c.name), sessionIds: [...this.#sessions.keys()] };
+  }
+
+  async createSession(sessionId: string): Promise<void> {
+    checkSessionId(sessionId);
+    if (this.#sessions.has(sessionId)) throw sessionExists(sessionId);
+    // Children known to be down are left out: new sessions run on what is alive.
+    const children = this.children.filter((c) => !c.down);
+    const s = new CompositeSession(sessionId, children);
+    this.#sessions.set(sessionId, s);
+    const r = await fanOut(children, (c) => c.client.createSession(sessionId));
+    if (r.failed) {
+      this.#sessions.delete(sessionId);
+      const made = children.filter((c) => r.ok.has(c.name));
+      await fanOut(made, (c) => c.client.destroySession(sessionId));
+      throw subManagerError(r.errors);
+    }
+  }
+
+  async sessions(): Promise<SessionSummary[]> {
+    const r = await fanOut(this.children.filter((c) => !c.down), (c) => c.status.sessions());
+    const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
+    for (const [name, list] of r.ok) {
+      byChild.set(name, new Map(list.map((x) => [x.sessionId, x])));
+    }
+    return [...this.#sessions.values()].map((s) => {
+      const status: Record<string, unknown> = {};
+      let size = 0;
+      for (const c of s.children) {
+        const got = byChild.get(c.name)?.get(s.id);
+        status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+        size += got?.size ?? 0;
+      }
+      return { sessionId: s.id, status, size };
+    });
+  }
+
+  /**
+   * Run `fn` on the session's children. An unreachable child holding none of its Drops is
+   * marked down and skipped; any other failure is a SubManagerException.
+   */
+  async #run<T>(s: CompositeSession, fn: (c: Child) => Promise<T>): Promise<Map<string, T>> {
+    const r = await fanOut(s.targets(), fn);
+    const errors: Record<string, ChildError> = {};
+    for (const c of s.children) {
+      const err = r.errors[c.name];
+      if (!err) continue;
+      if (err.type === "RestClientException" && !s.uses(c)) c.down = describe(err);
+      else errors[c.name] = err;
+    }
+    if (Object.keys(errors).length) throw subManagerError(errors);
+    return r.ok;
+  }
+
+  /** Ask the session's children; failures show as FAILED and are remembered. */
+  async #statusMap<T>(s: CompositeSession, fn: (c: Child) => Promise<T>) {
+    // A child already failed (or down) is not asked again: status answers stay fast.
+    const ask = s.targets().filter((c) => !s.failed.has(c.name) && !c.down);
+    const r = await fanOut(ask, fn);
+    for (const c of s.children) {
+      const err = r.errors[c.name];
+      if (err && s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
+    }
+    return r;
+  }
+
+  async session(sessionId: string): Promise<SessionDetails> {
+    const s = this.get(sessionId);
+    const r = await this.#statusMap(s, (c) => c.status.session(sessionId));
+    const status: Record<string, unknown> = {};
+    const graph: Record<string, unknown> = {};
+    const dir: Record<string, unknown> = {};
+    const errors: string[] = [];
+    for (const c of s.children) {
+      const got = r.ok.get(c.name) as (SessionDetails & { error?: unknown }) | undefined;
+      if (typeof got?.error === "string") errors.push(`${c.name}: ${got.error}`);
+      status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+      if (got) {
+        Object.assign(graph, got.graph);
+        dir[c.name] = got.dir;
+      }
+    }
+    s.putBack(graph);
+    const out: SessionDetails & { error?: string } = { status, graph, dir };
+    if (s.failed.size) errors.unshift(this.#failure(s));
+    if (errors.length) out.error = errors.join("; ");
+    return out;
+  }
+
+  #failure(s: CompositeSession): string {
+    return [...s.failed].map(([name, e]) => `${name} failed: ${describe(e)}`).join("; ");
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const s = this.get(sessionId);
+    this.#sessions.delete(sessionId);
+    const r = await fanOut(s.children, (c) => c.client.destroySession(sessionId));
+    const errors = Object.entries(r.errors).filter(([name, e]) =>
+      e.type !== "NoSessionException" && !s.failed.has(name)
+    );
+    if (errors.length) throw subManagerError(Object.fromEntries(errors));
+  }
+
+  async sessionStatus(sessionId: string): Promise<unknown> {
+    const s = this.get(sessionId);
+    const r = await this.#statusMap(s, (c) => c.status.sessionStatus(sessionId));
+    const out: Record<string, unknown> = {};
+    for (const c of s.children) {
+      out[c.name] = s.failed.has(c.name) || !r.ok.has(c.name) ? FAILED : r.ok.get(c.name);
+    }
+    return out;
+  }
+
+  async sessionDir(sessionId: string): Promise<unknown> {
+    const s = this.get(sessionId);
+    const r = await all(
+      s.children,
+      (c) => c.client.request("GET", `/api/sessions/${enc(s.id)}/dir`),
+    );
+    return { dir: Object.fromEntries(r) };
+  }
+
+  async append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
+    const s = this.get(sessionId);
+    if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
+      throw invalidState(
+        `Session ${sessionId} is deployed; graph/append needs PRISTINE or BUILDING`,
+      );
+    }
+    this.#alive(s);
+    // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
+    // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
+    items.forEach((item, i) => normalizeSpec(item, i));
+    const split = splitBatch(items, {
+      attr: this.attr,
+      nParts: s.children.length,
+      partOf: (v) => {
+        let key: string;
+        try {
+          key = this.childSet.ref(v).key;
+        } catch {
+          return undefined;
+        }
+        const i = s.children.findIndex((c) => c.ref.key === key);
+        return i < 0 ? undefined : i;
+      },
+    }, s);
+    // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
+    const undo = s.commit(split);
+    const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
+    const parts = new Map(s.children.map((c, i) => [c.name, split.parts[i]!]));
+    const r = await fanOut(targets, async (c) => {
+      // Large partitions go in parts, each well under the child's request-size limit, a few
+      // in flight at once so that the tiers below work while the next part is sent.
+      const part = parts.get(c.name)!;
+      const chunks: Record<string, unknown>[][] = [];
+      for (let i = 0; i < part.length; i += APPEND_CHUNK) {
+        chunks.push(part.slice(i, i + APPEND_CHUNK));
+      }
+      await inParallel(chunks, 3, (chunk) => c.bulk.appendGraph(sessionId, chunk));
+    });
+    if (r.failed) {
+      // All or nothing: take this batch back from every child (a refused child may have taken
+      // some parts; removing OIDs a child does not hold is a no-op).
+      await fanOut(
+        targets,
+        (c) =>
+          c.client.request("POST", `/api/sessions/${enc(sessionId)}/graph/remove`, {
+            json: parts.get(c.name)!.map((x) => x.oid),
+          }),
+      );
+      undo();
+      throw subManagerError(r.errors);
+    }
+  }
+
+  async removeDrops(sessionId: string, oids: string[]): Promise<void> {
+    const s = this.get(sessionId);
+    if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
+      throw invalidState(`Session ${sessionId} is deployed; graph/remove needs BUILDING`);
+    }
+    const byPart = new Map<Child, string[]>();
+    for (const oid of oids) {
+      const o = s.owners.get(oid);
+      const c = o && s.children[o.part];
+      if (!c) continue;
+      const list = byPart.get(c);
+      if (list) list.push(oid);
+      else byPart.set(c, [oid]);
+    }
+    await all(
+      [...byPart.keys()],
+      (c) =>
+        c.client.request("POST", `/api/sessions/${enc(sessionId)}/graph/remove`, {
+          json: byPart.get(c),
+        }),
+    );
+    s.forget(new Set(oids));
+  }
+
+  async deploy(sessionId: string, completed: string[]): Promise<void> {
+    const s = this.get(sessionId);
+    const empty = s.owners.size === 0;
+    if (s.phase !== Phase.BUILDING && !(s.phase === Phase.PRISTINE && empty)) {
+      throw invalidState(`Session ${sessionId} is already deployed; deploy needs BUILDING`);
+    }
+    this.#alive(s);
+    const byUid = new Map<string, { node: string | undefined }>();
+    for (const o of s.owners.values()) byUid.set(o.uid, o);
+    const missing = completed.filter((u) => !byUid.has(u));
+    if (missing.length) {
+      throw invalidGraph(`UIDs for completed drops not found: ${missing.join(", ")}`);
+    }
+    // The master sees every Drop of the session: a link still waiting for its Drop never gets
+    // one. (An island cannot tell: the Drop may live on another island.)
+    if (this.attr === "island" && s.pending.size) {
+      const missing = [...s.pending].slice(0, 5).map(([oid, w]) =>
+        `Drop ${w[0]!.from} lists ${oid} in ${w[0]!.key}, but no such Drop`
+      );
+      throw invalidGraph(missing.join("; "));
+    }
+    s.phase = Phase.DEPLOYING;
+    try {
+      // 1. Each node learns which of its Drops link to Drops on which other nodes.
+      const subs = s.subscriptions();
+      const nodes = [...subs.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
+      await all(nodes, (n) => n.client.addNodeSubscriptions(sessionId, subs.get(n.node)!));
+      // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
+      await this.#run(s, (c) => c.bulk.deploySession(sessionId));
+      // 3. The roots start on their own nodes.
+      const roots = new Map<string, string[]>();
+      for (const uid of completed) {
+        const node = byUid.get(uid)!.node ?? "";
+        const list = roots.get(node);
+        if (list) list.push(uid);
+        else roots.set(node, [uid]);
+      }
+      const targets = [...roots.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
+      await all(targets, (n) => n.client.triggerDrops(sessionId, roots.get(n.node)!));
+    } finally {
+      s.phase = Phase.DEPLOYED;
+    }
+  }
+
+  async cancel(sessionId: string): Promise<void> {
+    const s = this.get(sessionId);
+    if (s.phase < Phase.DEPLOYING) {
+      throw invalidState(`Session ${sessionId} is not running; cancel needs RUNNING`);
+    }
+    const live = s.targets().filter((c) => !s.failed.has(c.name));
+    const r = await fanOut(live, (c) => c.client.cancelSession(sessionId));
+    const errors = Object.entries(r.errors);
+    const wrongState = errors.filter(([, e]) => e.type === "InvalidSessionState");
+    if (live.length > 0 && wrongState.length === live.length) {
+      throw invalidState(`Session ${sessionId} is not running on any child; cancel needs RUNNING`);
+    }
+    const real = errors.filter(([, e]) => e.type !== "InvalidSessionState");
+    if (real.length) throw subManagerError(Object.fromEntries(real));
+  }
+
+  async graph(sessionId: string): Promise<Record<string, unknown>> {
+    const s = this.get(sessionId);
+    const r = await this.#run(s, (c) => c.bulk.graph(sessionId));
+    const out: Record<string, unknown> = {};
+    for (const g of r.values()) Object.assign(out, g);
+    s.putBack(out);
+    return out;
+  }
+
+  async graphStatus(sessionId: string): Promise<Record<string, unknown>> {
+    const s = this.get(sessionId);
+    if (s.phase < Phase.DEPLOYING) {
+      throw invalidState(
+        `Session ${sessionId} is not deployed: ` +
+          "The session is currently not running, cannot get graph status",
+      );
+    }
+    this.#alive(s);
+    const r = await this.#run(s, (c) => c.client.graphStatus(sessionId));
+    const out: Record<string, unknown> = {};
+    for (const g of r.values()) Object.assign(out, g);
+    return out;
+  }
+
+  async graphSize(sessionId: string): Promise<number> {
+    const s = this.get(sessionId);
+    const r = await this.#run(s, (c) => c.client.graphSize(sessionId));
+    let n = 0;
+    for (const v of r.values()) n += Number(v) || 0;
+    return n;
+  }
+
+  #owner(s: CompositeSession, oid: string): Child {
+    const o = s.owners.get(oid);
+    const c = o && s.children[o.part];
+    if (!c) throw noDrop(oid, `Drop ${oid} is not in session ${s.id}`);
+    return c;
+  }
+
+  async dropInfo(sessionId: string, oid: string): Promise<unknown> {
+    const s = this.get(sessionId);
+    const c = this.#owner(s, oid);
+    return (await all([c], (x) => x.client.dropStatus(sessionId, oid))).get(c.name);
+  }
+
+  async dropFile(sessionId: string, oid: string): Promise<{ filepath: string }> {
+    const s = this.get(sessionId);
+    const c = this.#owner(s, oid);
+    const path = `/api/sessions/${enc(sessionId)}/graph/drop/data/${enc(oid)}`;
+    const r = await all([c], (x) => x.client.request<{ filepath: string }>("GET", path));
+    return r.get(c.name)!;
+  }
+
+  async stop(): Promise<void> {
+    await this.#health.stop();
+  }
+}
+
+const enc = encodeURIComponent;
+
+/** Run `fn` over `items`, at most `limit` at a time; the first failure rejects. */
+async function inParallel<T>(items: T[], limit: number, fn: (x: T) => Promise<unknown>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

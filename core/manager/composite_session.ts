@@ -1,0 +1,112 @@
+/** What a composite manager keeps per session: where each Drop went and the links between. */
+import type { Child, ChildError } from "./children.ts";
+import type { Owned, Rel, Split, Waiting } from "./partition.ts";
+import type { LinkKey } from "../graph/mod.ts";
+
+export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
+
+export class CompositeSession {
+  readonly id: string;
+  /** The children the session was created on. */
+  readonly children: Child[];
+  readonly createdAt = Date.now();
+  phase: number = Phase.PRISTINE;
+  owners = new Map<string, Owned>();
+  pending = new Map<string, Waiting[]>();
+  rels: Rel[] = [];
+  removed: [string, LinkKey, unknown][] = [];
+  /** Indexes of the children holding Drops of this session. */
+  parts = new Set<number>();
+  /** Children that failed during the session, with why. */
+  failed = new Map<string, ChildError>();
+
+  constructor(id: string, children: Child[]) {
+    this.id = id;
+    this.children = children;
+  }
+
+  /** Record a batch; the returned function undoes exactly that. */
+  commit(s: Split): () => void {
+    const phase = this.phase;
+    const resolved = s.resolved.map((oid) => [oid, this.pending.get(oid)] as const);
+    for (const [oid, o] of s.owners) {
+      this.owners.set(oid, o);
+      this.parts.add(o.part);
+    }
+    for (const oid of s.resolved) this.pending.delete(oid);
+    for (const [oid, w] of s.waiting) {
+      const list = this.pending.get(oid);
+      if (list) list.push(...w);
+      else this.pending.set(oid, [...w]);
+    }
+    for (const r of s.rels) this.rels.push(r);
+    for (const r of s.removed) this.removed.push(r);
+    if (s.owners.size) this.phase = Phase.BUILDING;
+    return () => {
+      for (const oid of s.owners.keys()) this.owners.delete(oid);
+      this.parts = new Set([...this.owners.values()].map((o) => o.part));
+      for (const [oid, w] of s.waiting) {
+        const mine = new Set(w);
+        const keep = (this.pending.get(oid) ?? []).filter((x) => !mine.has(x));
+        if (keep.length) this.pending.set(oid, keep);
+        else this.pending.delete(oid);
+      }
+      for (const [oid, list] of resolved) if (list) this.pending.set(oid, list);
+      const rels = new Set(s.rels);
+      this.rels = this.rels.filter((r) => !rels.has(r));
+      const removed = new Set(s.removed);
+      this.removed = this.removed.filter((r) => !removed.has(r));
+      if (this.owners.size === 0) this.phase = phase;
+    };
+  }
+
+  /** Does `c` hold Drops of this session? Losing a child that holds none fails nothing. */
+  uses(c: Child): boolean {
+    return this.parts.has(this.children.indexOf(c));
+  }
+
+  /** The children calls go to: all but those that are down and hold nothing. */
+  targets(): Child[] {
+    return this.children.filter((c) => !c.down || this.uses(c));
+  }
+
+  /** Forget Drops (after `graph/remove`). */
+  forget(oids: Set<string>): void {
+    for (const oid of oids) this.owners.delete(oid);
+    this.parts = new Set([...this.owners.values()].map((o) => o.part));
+    this.rels = this.rels.filter((r) => !oids.has(r.lhsOid) && !oids.has(r.rhsOid));
+    this.removed = this.removed.filter(([h]) => !oids.has(h));
+    for (const [t, list] of this.pending) {
+      const keep = list.filter((w) => !oids.has(w.from));
+      if (keep.length) this.pending.set(t, keep);
+      else this.pending.delete(t);
+    }
+    if (this.owners.size === 0 && this.phase === Phase.BUILDING) this.phase = Phase.PRISTINE;
+  }
+
+  /** `{node: {peerNode: [[lhs, rel, rhs], ...]}}`: what each node must subscribe to. */
+  subscriptions(): Map<string, Record<string, [string, number, string][]>> {
+    const out = new Map<string, Record<string, [string, number, string][]>>();
+    const add = (node: string, peer: string, r: Rel) => {
+      let m = out.get(node);
+      if (!m) out.set(node, m = {});
+      (m[peer] ??= []).push([r.lhs, r.rel, r.rhs]);
+    };
+    for (const r of this.rels) {
+      if (!r.lhsNode || !r.rhsNode || r.lhsNode === r.rhsNode) continue;
+      add(r.lhsNode, r.rhsNode, r);
+      add(r.rhsNode, r.lhsNode, r);
+    }
+    return out;
+  }
+
+  /** Put the links taken out at append back into a merged graph. */
+  putBack(graph: Record<string, unknown>): void {
+    for (const [holder, key, entry] of this.removed) {
+      const spec = graph[holder] as Record<string, unknown> | undefined;
+      if (!spec) continue;
+      const list = Array.isArray(spec[key]) ? spec[key] as unknown[] : [];
+      spec[key] = [...list, entry];
+    }
+  }
+}

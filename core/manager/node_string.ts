@@ -1,0 +1,52 @@
+/**
+ * DALiuGE's node strings, `host[:port[:events[:rpc]]]` (manager_data.Node). Only the host and
+ * the REST port matter to dlg-ts: events and data travel over the REST port.
+ */
+
+export interface NodeRef {
+  host: string;
+  port: number;
+  /** `host:port:events:rpc`, as DALiuGE prints children. */
+  name: string;
+  /** `host:port`: what two node strings are compared by. */
+  key: string;
+  /** `http://host:port`. */
+  url: string;
+}
+
+function portOf(raw: string | undefined, def: number): number {
+  const n = Number(raw);
+  return raw && Number.isInteger(n) && n > 0 && n < 65536 ? n : def;
+}
+
+/** Parse a node string (or an `http://host:port` URL); missing ports take the defaults. */
+export function parseNode(s: string, defaultPort = 8000): NodeRef {
+  const text = s.trim().replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  let host: string;
+  let rest: string[];
+  if (text.startsWith("[")) {
+    const end = text.indexOf("]");
+    host = text.slice(0, end + 1);
+    rest = text.slice(end + 2).split(":").filter((x) => x !== "");
+  } else {
+    [host = "", ...rest] = text.split(":");
+  }
+  if (!host) throw new TypeError(`invalid node string ${JSON.stringify(s)}: no host`);
+  const port = portOf(rest[0], defaultPort);
+  const events = portOf(rest[1], 5555);
+  const rpc = portOf(rest[2], 6666);
+  return {
+    host,
+    port,
+    name: `${host}:${port}:${events}:${rpc}`,
+    key: `${host}:${port}`,
+    url: `http://${host}:${port}`,
+  };
+}
+
+/** Comma-separated `-N` lists. */
+export function parseNodeList(s: string | undefined, defaultPort = 8000): NodeRef[] {
+  return (s ?? "").split(",").map((x) => x.trim()).filter(Boolean).map((x) =>
+    parseNode(x, defaultPort)
+  );
+}

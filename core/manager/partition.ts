@@ -1,0 +1,157 @@
+/**
+ * Splitting a `graph/append` batch by the partition attribute (`node` at an island, `island`
+ * at a master). Links between partitions are taken out of the specs (string links; `{oid: port}`
+ * links stay, as DALiuGE leaves them, so port names survive) and recorded as DALiuGE relations
+ * `(lhs, linkType, rhs)`: "lhs is linkType of rhs".
+ */
+import { invalidGraph } from "../errors/mod.ts";
+import { LINK_KEYS, type LinkKey } from "../graph/mod.ts";
+
+export const LINK_TYPE: Record<LinkKey, number> = {
+  consumers: 0,
+  streamingConsumers: 1,
+  producers: 2,
+  inputs: 5,
+  streamingInputs: 6,
+  outputs: 7,
+};
+
+/** Where a Drop went. */
+export interface Owned {
+  uid: string;
+  part: number;
+  /** The `node` attribute: where the Drop runs. */
+  node: string | undefined;
+}
+
+/** A cross-partition relation, in UIDs, with the nodes of both ends. */
+export interface Rel {
+  lhs: string;
+  rel: number;
+  rhs: string;
+  lhsOid: string;
+  rhsOid: string;
+  lhsNode: string | undefined;
+  rhsNode: string | undefined;
+}
+
+/** A link to an OID not seen yet, kept in its spec until the OID arrives. */
+export interface Waiting {
+  from: string;
+  key: LinkKey;
+}
+
+export interface SplitState {
+  owners: ReadonlyMap<string, Owned>;
+  pending: ReadonlyMap<string, Waiting[]>;
+}
+
+export interface Split {
+  parts: Record<string, unknown>[][];
+  owners: Map<string, Owned>;
+  rels: Rel[];
+  /** Link entries taken out: `[holderOid, key, entry]`, put back in `GET .../graph`. */
+  removed: [string, LinkKey, unknown][];
+  /** New waiting links, by target OID. */
+  waiting: Map<string, Waiting[]>;
+  /** Target OIDs whose waiting links this batch resolved. */
+  resolved: string[];
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === "string" && x ? x : typeof x === "number" ? String(x) : undefined;
+}
+
+function linkOid(entry: unknown): string | undefined {
+  if (typeof entry === "string") return entry;
+  if (entry && typeof entry === "object") return Object.keys(entry)[0];
+  return undefined;
+}
+
+/** Split `items`; throws 400 InvalidGraphException naming the Drop, changing nothing. */
+export function splitBatch(
+  items: Record<string, unknown>[],
+  o: { attr: "node" | "island"; nParts: number; partOf: (value: string) => number | undefined },
+  state: SplitState,
+): Split {
+  const owners = new Map<string, Owned>();
+  items.forEach((item, i) => {
+    const oid = item.oid;
+    if (typeof oid !== "string" || !oid) throw invalidGraph(`Drop #${i} has no oid`);
+    if (state.owners.has(oid)) {
+      throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
+    }
+    if (owners.has(oid)) throw invalidGraph(`Drop ${oid} appears twice in the graph`);
+    const value = str(item[o.attr]);
+    if (!value) throw invalidGraph(`Drop ${oid} doesn't specify a ${o.attr} attribute`);
+    const part = o.partOf(value);
+    if (part === undefined) {
+      throw invalidGraph(`Drop ${oid}'s ${o.attr} ${value} does not belong to this manager`);
+    }
+    owners.set(oid, { uid: str(item.uid) ?? oid, part, node: str(item.node) });
+  });
+  const out: Split = {
+    parts: Array.from({ length: o.nParts }, () => []),
+    owners,
+    rels: [],
+    removed: [],
+    waiting: new Map(),
+    resolved: [],
+  };
+  const rel = (target: Owned, tOid: string, key: LinkKey, holder: Owned, hOid: string) =>
+    out.rels.push({
+      lhs: target.uid,
+      rel: LINK_TYPE[key],
+      rhs: holder.uid,
+      lhsOid: tOid,
+      rhsOid: hOid,
+      lhsNode: target.node,
+      rhsNode: holder.node,
+    });
+  for (const item of items) {
+    const oid = item.oid as string;
+    const me = owners.get(oid)!;
+    let spec = item;
+    for (const key of LINK_KEYS) {
+      const list = item[key];
+      if (!Array.isArray(list) || list.length === 0) continue;
+      let kept: unknown[] | undefined;
+      list.forEach((entry, j) => {
+        const t = linkOid(entry);
+        const owner = t === undefined ? undefined : owners.get(t) ?? state.owners.get(t);
+        if (t !== undefined && !owner) {
+          const w = out.waiting.get(t) ?? [];
+          w.push({ from: oid, key });
+          out.waiting.set(t, w);
+        }
+        if (!owner || owner.part === me.part) {
+          kept?.push(entry);
+          return;
+        }
+        rel(owner, t!, key, me, oid);
+        if (typeof entry === "string") {
+          kept ??= list.slice(0, j);
+          out.removed.push([oid, key, entry]);
+        } else kept?.push(entry);
+      });
+      if (kept) {
+        if (spec === item) spec = { ...item };
+        spec[key] = kept;
+      }
+    }
+    out.parts[me.part]!.push(spec);
+  }
+  // Links from earlier batches to Drops that arrive now.
+  for (const [oid, me] of owners) {
+    const waiting = state.pending.get(oid);
+    if (!waiting) continue;
+    out.resolved.push(oid);
+    for (const w of waiting) {
+      const holder = state.owners.get(w.from);
+      if (holder && holder.part !== me.part) rel(me, oid, w.key, holder, w.from);
+    }
+  }
+  // Links within this batch to Drops of this batch are not waiting.
+  for (const t of [...out.waiting.keys()]) if (owners.has(t)) out.waiting.delete(t);
+  return out;
+}

@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { HttpError } from "../errors/mod.ts";
+import { type Owned, splitBatch, type Waiting } from "./partition.ts";
+
+const parts = { attr: "node" as const, nParts: 2, partOf: (v: string) => ({ n0: 0, n1: 1 })[v] };
+const empty = { owners: new Map<string, Owned>(), pending: new Map<string, Waiting[]>() };
+
+Deno.test("splitBatch takes cross-partition string links out and records relations", () => {
+  const s = splitBatch(
+    [
+      { oid: "A", node: "n0", consumers: ["B", "C"] },
+      { oid: "B", node: "n0", inputs: ["A"] },
+      { oid: "C", node: "n1", inputs: [{ A: "port" }] },
+    ],
+    parts,
+    empty,
+  );
+  assert.deepEqual(s.parts[0], [
+    { oid: "A", node: "n0", consumers: ["B"] },
+    { oid: "B", node: "n0", inputs: ["A"] },
+  ]);
+  // {oid: port} links stay (the node keeps the port name); the relation is recorded anyway.
+  assert.deepEqual(s.parts[1], [{ oid: "C", node: "n1", inputs: [{ A: "port" }] }]);
+  assert.deepEqual(s.rels.map((r) => [r.lhs, r.rel, r.rhs, r.lhsNode, r.rhsNode]), [
+    ["C", 0, "A", "n1", "n0"],
+    ["A", 5, "C", "n0", "n1"],
+  ]);
+  assert.deepEqual(s.removed, [["A", "consumers", "C"]]);
+});
+
+Deno.test("splitBatch rejects a missing or foreign partition and duplicates, naming the Drop", () => {
+  const bad: [Record<string, unknown>[], string][] = [
+    [[{ oid: "A" }], "Drop A doesn't specify a node attribute"],
+    [[{ oid: "A", node: "n9" }], "Drop A's node n9 does not belong to this manager"],
+    [[{ node: "n0" }], "Drop #0 has no oid"],
+    [[{ oid: "A", node: "n0" }, { oid: "A", node: "n1" }], "Drop A appears twice in the graph"],
+  ];
+  for (const [items, msg] of bad) {
+    assert.throws(() => splitBatch(items, parts, empty), (e: HttpError) => {
+      assert.equal(e.status, 400);
+      assert.deepEqual(e.args, [msg]);
+      return true;
+    });
+  }
+});
+
+Deno.test("splitBatch resolves links to Drops that arrive in a later batch", () => {
+  const first = splitBatch([{ oid: "A", node: "n0", consumers: ["B"] }], parts, empty);
+  assert.deepEqual(first.parts[0], [{ oid: "A", node: "n0", consumers: ["B"] }]);
+  assert.deepEqual([...first.waiting.keys()], ["B"]);
+  const second = splitBatch([{ oid: "B", node: "n1" }], parts, {
+    owners: first.owners,
+    pending: first.waiting,
+  });
+  assert.deepEqual(second.resolved, ["B"]);
+  assert.deepEqual(second.rels.map((r) => [r.lhs, r.rel, r.rhs]), [["B", 0, "A"]]);
+});

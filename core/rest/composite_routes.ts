@@ -1,0 +1,47 @@
+/**
+ * Routes only composite managers have: children (`/api/nodes`, `/api/node/<n>`, master's
+ * `/api/islands`, `/api/island/<i>`) and pass-through reads of one node's sessions.
+ */
+import type { Hono } from "hono";
+import type { CompositeManager } from "../manager/mod.ts";
+import { SUCCESS } from "./reply.ts";
+
+const enc = encodeURIComponent;
+
+export function compositeRoutes(app: Hono, cm: CompositeManager): void {
+  const island = cm.attr === "node";
+  const kids = cm.childSet;
+  app.get("/api/nodes", async (c) => {
+    const nodes = await kids.nodes();
+    return c.json(island ? nodes : { nodes });
+  });
+  app.post("/api/node/:node", (c) => {
+    if (island) kids.add(c.req.param("node"));
+    else kids.addExtraNode(c.req.param("node"));
+    return c.json(SUCCESS);
+  });
+  app.delete("/api/node/:node", (c) => {
+    if (island) kids.remove(c.req.param("node"));
+    else kids.removeExtraNode(c.req.param("node"));
+    return c.json(SUCCESS);
+  });
+  app.get("/api/node/:node/sessions", async (c) => {
+    return c.json(await kids.passThrough(c.req.param("node"), "/api/sessions"));
+  });
+  for (const rest of ["", "/status", "/graph", "/graph/status"]) {
+    app.get(`/api/node/:node/sessions/:sid${rest}`, async (c) => {
+      const path = `/api/sessions/${enc(c.req.param("sid"))}${rest}`;
+      return c.json(await kids.passThrough(c.req.param("node"), path));
+    });
+  }
+  if (island) return;
+  app.get("/api/islands", (c) => c.json({ islands: cm.children.map((x) => x.name) }));
+  app.post("/api/island/:island", (c) => {
+    kids.add(c.req.param("island"));
+    return c.json(SUCCESS);
+  });
+  app.delete("/api/island/:island", (c) => {
+    kids.remove(c.req.param("island"));
+    return c.json(SUCCESS);
+  });
+}

@@ -1,0 +1,66 @@
+/**
+ * A Drop's bytes over HTTP: served as a stream (`GET .../drops/<uid>/data`), read into a local
+ * store chunk by chunk, and pushed to the node that holds an output (`POST`).
+ */
+import type { DataStore } from "../drops/store.ts";
+import { dataUrl } from "./wire.ts";
+
+const CHUNK = 8 * 1024 * 1024;
+
+/** The bytes of `store` as a stream: files straight from disk, memory in 8 MiB copies. */
+export async function storeStream(store: DataStore): Promise<ReadableStream<Uint8Array>> {
+  if (store.path) {
+    const f = await Deno.open(store.path, { read: true });
+    return f.readable;
+  }
+  const bytes = store.bytes();
+  let off = 0;
+  return new ReadableStream<Uint8Array>({
+    type: "bytes",
+    pull(ctrl) {
+      if (off >= bytes.length) return ctrl.close();
+      const end = Math.min(bytes.length, off + CHUNK);
+      ctrl.enqueue(bytes.slice(off, end));
+      off = end;
+    },
+  });
+}
+
+/** Stream a remote Drop's bytes into `write`; throws on HTTP errors. */
+export async function fetchDrop(
+  peer: string,
+  ids: { sessionId: string; uid: string },
+  write: (chunk: Uint8Array) => void,
+  signal?: AbortSignal,
+): Promise<number> {
+  const r = await fetch(dataUrl(peer, ids.sessionId, ids.uid), { signal });
+  if (!r.ok || !r.body) {
+    const text = await r.text();
+    throw new Error(`reading ${ids.uid} from ${peer}: HTTP ${r.status} ${text.slice(0, 200)}`);
+  }
+  let n = 0;
+  for await (const chunk of r.body) {
+    write(chunk);
+    n += chunk.length;
+  }
+  return n;
+}
+
+/** Send `bytes` to the remote Drop `uid` (an output written here, stored there). */
+export async function pushDrop(
+  peer: string,
+  ids: { sessionId: string; uid: string },
+  store: DataStore,
+  signal?: AbortSignal,
+): Promise<void> {
+  const r = await fetch(dataUrl(peer, ids.sessionId, ids.uid), {
+    method: "POST",
+    body: await storeStream(store),
+    headers: { "content-type": "application/octet-stream" },
+    signal,
+  });
+  const text = await r.text();
+  if (!r.ok) {
+    throw new Error(`writing ${ids.uid} to ${peer}: HTTP ${r.status} ${text.slice(0, 200)}`);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Stand-ins for Drops on other nodes. `ProxyInput`: a remote data Drop as local consumers see
+ * it, completed by the remote `dropCompleted` after its bytes are streamed in. `RemoteConsumer`:
+ * tells a remote node that a local data Drop completed. `RemoteOutput`: a remote data Drop a
+ * local app writes; its bytes and `producerFinished` go to the node that holds it.
+ */
+import type { Consumer } from "../drops/data_drop.ts";
+import { DataDrop } from "../drops/data_drop.ts";
+import type { DropHost } from "../drops/drop.ts";
+import { DropStates } from "../drops/states.ts";
+import { MemoryStore } from "../drops/store.ts";
+import { fetchDrop, pushDrop } from "./data_stream.ts";
+import type { EventSender } from "./sender.ts";
+import { fromBase64, INLINE_MAX, toBase64, type WireEvent } from "./wire.ts";
+
+const { COMPLETED, ERROR, SKIPPED } = DropStates;
+
+/** What proxies share: the session, the event sender, cancellation. */
+export interface ProxyContext {
+  sessionId: string;
+  sender: EventSender;
+  signal: AbortSignal;
+}
+
+/** A host for proxies: they are not local Drops, so their changes count for nothing. */
+export function proxyHost(h: DropHost): DropHost {
+  return { sessionId: h.sessionId, dir: h.dir, root: h.root, changed() {}, ready() {} };
+}
+
+export class ProxyInput extends DataDrop {
+  readonly peer: string;
+
+  constructor(uid: string, host: DropHost, peer: string) {
+    super(uid, uid, proxyHost(host), new MemoryStore());
+    this.peer = peer;
+  }
+
+  /** The remote Drop finished: fetch its bytes if any, then tell local consumers. */
+  async remoteCompleted(ev: WireEvent, ctx: ProxyContext): Promise<void> {
+    if (this.status !== DropStates.INITIALIZED) return;
+    if (ev.status === SKIPPED) return this.skipAndNotify();
+    if (ev.status !== COMPLETED) return this.setError(`remote Drop ${this.uid} failed`);
+    try {
+      if (ev.data !== undefined) this.store.write(fromBase64(ev.data));
+      else if ((ev.size ?? 1) > 0) {
+        const ids = { sessionId: ctx.sessionId, uid: this.uid };
+        await fetchDrop(this.peer, ids, (c) => this.store.write(c), ctx.signal);
+      }
+    } catch (e) {
+      if (ctx.signal.aborted) return;
+      return this.setError((e as Error).message);
+    }
+    this.setCompleted();
+  }
+}
+
+export class RemoteConsumer implements Consumer {
+  readonly uid: string;
+  readonly peer: string;
+  /** The remote side has what it needs (for expiry). */
+  done = false;
+  #ctx: ProxyContext;
+
+  constructor(peer: string, ctx: ProxyContext) {
+    this.uid = `remote:${peer}`;
+    this.peer = peer;
+    this.#ctx = ctx;
+  }
+
+  dropCompleted(input: DataDrop, status: number): void {
+    const ev: WireEvent = { type: "dropCompleted", uid: input.uid, status };
+    if (status === COMPLETED) {
+      const size = input.store.size;
+      ev.size = size;
+      if (size <= INLINE_MAX) {
+        if (size > 0) ev.data = toBase64(input.store.bytes());
+        this.done = true;
+      }
+    } else this.done = true;
+    this.#ctx.sender.send(this.peer, this.#ctx.sessionId, ev);
+  }
+}
+
+export class RemoteOutput extends DataDrop {
+  readonly peer: string;
+  readonly producerUid: string;
+  #ctx: ProxyContext;
+
+  constructor(
+    uid: string,
+    host: DropHost,
+    o: { peer: string; producer: string; ctx: ProxyContext },
+  ) {
+    super(uid, uid, proxyHost(host), new MemoryStore());
+    this.peer = o.peer;
+    this.producerUid = o.producer;
+    this.#ctx = o.ctx;
+    this.nProducers = 1;
+  }
+
+  override producerFinished(status: number): void {
+    super.producerFinished(status);
+    this.#forward(status).catch((e) => {
+      if (!this.#ctx.signal.aborted) console.error(`output ${this.uid}: ${(e as Error).message}`);
+    });
+  }
+
+  async #forward(status: number): Promise<void> {
+    const ev: WireEvent = { type: "producerFinished", uid: this.producerUid, to: this.uid, status };
+    const size = this.store.size;
+    if (status !== ERROR && size > 0) {
+      if (size <= INLINE_MAX) ev.data = toBase64(this.store.bytes());
+      else {
+        const ids = { sessionId: this.#ctx.sessionId, uid: this.uid };
+        await pushDrop(this.peer, ids, this.store, this.#ctx.signal);
+      }
+    }
+    this.store.release();
+    this.#ctx.sender.send(this.peer, this.#ctx.sessionId, ev);
+  }
+}

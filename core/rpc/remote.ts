@@ -1,0 +1,167 @@
+/**
+ * A node session's links to Drops on other nodes, from `POST .../subscriptions`
+ * (`{peerNode: [[lhsUid, linkType, rhsUid], ...]}`, "lhs is linkType of rhs"). At deploy the
+ * links become proxies (see proxies.ts); afterwards incoming events drive them.
+ */
+import { AppDrop } from "../drops/app_drop.ts";
+import { DataDrop } from "../drops/data_drop.ts";
+import { addTo, type Drop } from "../drops/drop.ts";
+import { DropStates, LinkTypes } from "../drops/states.ts";
+import { parseNode } from "../manager/node_string.ts";
+import type { Session } from "../session/session.ts";
+import { type ProxyContext, ProxyInput, RemoteConsumer, RemoteOutput } from "./proxies.ts";
+import type { EventSender } from "./sender.ts";
+import { fromBase64, type WireEvent } from "./wire.ts";
+
+/** One cross-node edge: data -> app (consume) or app -> data (produce). */
+interface Edge {
+  kind: "consume" | "produce";
+  data: string;
+  app: string;
+  /** Which end is here. */
+  local: "data" | "app";
+  peer: string;
+}
+
+const L = LinkTypes;
+
+/** The edge a DALiuGE relation describes, or undefined for parent/child links. */
+export function edgeOf(lhs: string, rel: number, rhs: string) {
+  if (rel === L.CONSUMER || rel === L.STREAMING_CONSUMER) {
+    return { kind: "consume", data: rhs, app: lhs } as const;
+  }
+  if (rel === L.INPUT || rel === L.STREAMING_INPUT) {
+    return { kind: "consume", data: lhs, app: rhs } as const;
+  }
+  if (rel === L.PRODUCER) return { kind: "produce", data: rhs, app: lhs } as const;
+  if (rel === L.OUTPUT) return { kind: "produce", data: lhs, app: rhs } as const;
+  return undefined;
+}
+
+export class SessionRemote {
+  readonly #session: Session;
+  readonly #ctx: ProxyContext;
+  readonly #abort = new AbortController();
+  #edges = new Map<string, Edge>();
+  #proxies = new Map<string, ProxyInput>();
+  #remoteConsumers = new Map<DataDrop, RemoteConsumer[]>();
+  #pending: WireEvent[] | null = [];
+
+  constructor(session: Session, sender: EventSender) {
+    this.#session = session;
+    this.#ctx = { sessionId: session.sessionId, sender, signal: this.#abort.signal };
+    session.attachRemote = (drops) => this.#attach(drops);
+  }
+
+  /** Record relations with `peerNode`; returns how many named no local Drop. */
+  subscribe(peerNode: string, rels: [string, number, string][]): number {
+    const peer = parseNode(peerNode).url;
+    const local = new Set<string>();
+    for (const s of this.#session.specs().values()) local.add(s.uid);
+    let foreign = 0;
+    for (const [lhs, rel, rhs] of rels) {
+      const e = edgeOf(lhs, rel, rhs);
+      if (!e) continue;
+      const dataHere = local.has(e.data);
+      const appHere = local.has(e.app);
+      if (dataHere === appHere) {
+        if (!dataHere) foreign++;
+        continue;
+      }
+      const remote = dataHere ? e.app : e.data;
+      this.#session.remoteOids.add(remote);
+      this.#edges.set(`${e.kind}:${e.data}>${e.app}`, {
+        ...e,
+        local: dataHere ? "data" : "app",
+        peer,
+      });
+    }
+    return foreign;
+  }
+
+  get size(): number {
+    return this.#edges.size;
+  }
+
+  /** Deploy time: wire proxies into the freshly built local graph. */
+  #attach(drops: Map<string, Drop>): void {
+    const byUid = new Map<string, Drop>();
+    for (const d of drops.values()) byUid.set(d.uid, d);
+    for (const e of this.#edges.values()) {
+      if (e.local === "data") {
+        const d = byUid.get(e.data);
+        if (!(d instanceof DataDrop)) continue;
+        if (e.kind === "produce") d.nProducers++;
+        else this.#remoteConsumer(d, e.peer);
+      } else {
+        const a = byUid.get(e.app);
+        if (!(a instanceof AppDrop)) continue;
+        if (e.kind === "produce") {
+          a.outputs = addTo(
+            a.outputs,
+            new RemoteOutput(e.data, this.#session, {
+              peer: e.peer,
+              producer: a.uid,
+              ctx: this.#ctx,
+            }),
+          );
+        } else {
+          let p = this.#proxies.get(e.data);
+          if (!p) this.#proxies.set(e.data, p = new ProxyInput(e.data, this.#session, e.peer));
+          a.inputs = addTo(a.inputs, p);
+          p.consumers = addTo(p.consumers, a);
+        }
+      }
+    }
+    const pending = this.#pending ?? [];
+    this.#pending = null;
+    if (pending.length) queueMicrotask(() => this.deliver(pending));
+  }
+
+  #remoteConsumer(d: DataDrop, peer: string): void {
+    const list = this.#remoteConsumers.get(d) ?? [];
+    if (list.some((c) => c.peer === peer)) return;
+    const c = new RemoteConsumer(peer, this.#ctx);
+    list.push(c);
+    this.#remoteConsumers.set(d, list);
+    d.consumers = addTo(d.consumers, c);
+  }
+
+  /** A peer read `d`'s bytes: one remote consumer has what it needs. */
+  read(d: DataDrop): void {
+    const c = this.#remoteConsumers.get(d)?.find((x) => !x.done);
+    if (c) c.done = true;
+  }
+
+  /** Events from peers; kept until deploy if they come early. */
+  deliver(events: WireEvent[]): void {
+    if (this.#pending) {
+      this.#pending.push(...events);
+      return;
+    }
+    for (const ev of events) {
+      if (ev.type === "dropCompleted") {
+        this.#proxies.get(ev.uid)?.remoteCompleted(ev, this.#ctx);
+        continue;
+      }
+      const d = this.#session.dropByUid(ev.to ?? "");
+      if (!(d instanceof DataDrop)) continue;
+      if (ev.data !== undefined && d.status <= DropStates.WRITING) {
+        try {
+          d.write(fromBase64(ev.data));
+        } catch (e) {
+          d.setError((e as Error).message);
+          continue;
+        }
+      }
+      if (ev.status === DropStates.SKIPPED) d.skip();
+      d.producerFinished(ev.status);
+    }
+  }
+
+  /** Cancel fetches and pushes in flight. */
+  abort(): void {
+    this.#abort.abort(new Error("session cancelled"));
+    for (const p of this.#proxies.values()) p.cancel();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Outgoing events, coalesced per peer and session: everything queued in one turn of the event
+ * loop leaves as one `POST .../events`. Failed posts are retried a few times, then logged.
+ */
+import { eventsUrl, type WireEvent } from "./wire.ts";
+
+const TRIES = 4;
+const TIMEOUT_MS = 10_000;
+const BATCH_BYTES = 2 * 1024 * 1024;
+
+export class EventSender {
+  #queues = new Map<string, WireEvent[]>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #inflight = new Set<Promise<void>>();
+  #stopped = false;
+
+  /** Queue `event` for the session `sessionId` on `peer` (a base URL). */
+  send(peer: string, sessionId: string, event: WireEvent): void {
+    if (this.#stopped) return;
+    const url = eventsUrl(peer, sessionId);
+    const q = this.#queues.get(url);
+    if (q) q.push(event);
+    else this.#queues.set(url, [event]);
+    this.#timer ??= setTimeout(this.#flush, 0);
+  }
+
+  #flush = (): void => {
+    this.#timer = undefined;
+    const queues = this.#queues;
+    this.#queues = new Map();
+    for (const [url, events] of queues) {
+      for (const part of split(events)) {
+        const p = post(url, part).finally(() => this.#inflight.delete(p));
+        this.#inflight.add(p);
+      }
+    }
+  };
+
+  /** Wait for what is queued and in flight. */
+  async drain(): Promise<void> {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#flush();
+    }
+    await Promise.all(this.#inflight);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#queues.clear();
+  }
+}
+
+async function post(url: string, events: WireEvent[]): Promise<void> {
+  const body = JSON.stringify(events);
+  for (let t = 1; t <= TRIES; t++) {
+    try {
+      const r = await fetch(url, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      const text = await r.text();
+      if (r.ok) return;
+      if (r.status < 500 || t === TRIES) {
+        console.error(`events to ${url} refused: HTTP ${r.status} ${text.slice(0, 200)}`);
+        return;
+      }
+    } catch (e) {
+      if (t === TRIES) {
+        console.error(`events to ${url} lost after ${TRIES} tries: ${(e as Error).message}`);
+        return;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100 * t));
+  }
+}
+
+/** Batches of at most ~2 MB, well under any peer's request limit. */
+function split(events: WireEvent[]): WireEvent[][] {
+  const out: WireEvent[][] = [];
+  let cur: WireEvent[] = [];
+  let size = 0;
+  for (const e of events) {
+    const n = 100 + (e.data?.length ?? 0);
+    if (cur.length && size + n > BATCH_BYTES) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(e);
+    size += n;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}

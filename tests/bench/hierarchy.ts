@@ -1,0 +1,101 @@
+/**
+ * DESIGN §4 hierarchy scenario: master -> 2 islands -> 4 nodes (real processes), 100k Drops
+ * (memory data + no-op apps in chains), 10% of the edges crossing nodes; append -> deploy ->
+ * every node FINISHED, timed end to end at the master.
+ */
+import { MasterManagerClient } from "../../core/client/mod.ts";
+import { startCluster } from "../_util/cluster.ts";
+import { atLeast, type Row } from "./_report.ts";
+
+const CHAIN = 10;
+
+/** Chains `d a d a ...` of CHAIN Drops; after each edge, with p = `cross`, the rest moves node. */
+export function hierarchyGraph(total: number, nodes: string[], islandOf: string[], cross = 0.1) {
+  let seed = 42;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const graph: Record<string, unknown>[] = [];
+  const roots: string[] = [];
+  let crossing = 0;
+  let edges = 0;
+  for (let c = 0; graph.length < total; c++) {
+    let at = c % nodes.length;
+    for (let i = 0; i < CHAIN && graph.length < total; i++) {
+      const oid = `c${c}_${i}`;
+      const next = i + 1 < CHAIN && graph.length + 1 < total ? `c${c}_${i + 1}` : undefined;
+      const d: Record<string, unknown> = i % 2 === 0
+        ? { oid, categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" }
+        : { oid, categoryType: "Application", dropclass: "dlg.apps.simple.NullBarrierApp" };
+      d.node = nodes[at];
+      d.island = islandOf[at];
+      if (next) d[i % 2 === 0 ? "consumers" : "outputs"] = [next];
+      if (i === 0) roots.push(oid);
+      graph.push(d);
+      if (next) {
+        edges++;
+        if (rand() < cross) {
+          crossing++;
+          at = (at + 1) % nodes.length;
+        }
+      }
+    }
+  }
+  return { graph, roots, edges, crossing };
+}
+
+function flat(status: unknown): number[] {
+  if (typeof status === "number") return [status];
+  return Object.values(status as Record<string, unknown>).flatMap(flat);
+}
+
+export async function hierarchy(total = 100_000): Promise<Row[]> {
+  const c = await startCluster([2, 2], ["--dlm-check-period", "0"]);
+  try {
+    const nodes = c.nodes.flat().map((p) => p.hostPort);
+    const islandOf = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
+    const { graph, roots, edges, crossing } = hierarchyGraph(total, nodes, islandOf);
+    const m = new MasterManagerClient(c.master.url, { timeoutMs: 300_000 });
+    const t0 = performance.now();
+    await m.createSession("bench");
+    await m.appendGraph("bench", graph, { gzip: true });
+    const t1 = performance.now();
+    await m.deploySession("bench", roots);
+    const t2 = performance.now();
+    for (;;) {
+      const st = flat(await m.sessionStatus("bench"));
+      if (st.every((x) => x >= 4)) {
+        if (!st.every((x) => x === 4)) throw new Error(`session ended ${JSON.stringify(st)}`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const t3 = performance.now();
+    const rate = total / ((t3 - t0) / 1000);
+    console.error(
+      `hierarchy: ${total} Drops, ${edges} edges (${crossing} cross-node): append ${
+        (t1 - t0).toFixed(0)
+      } ms, deploy ${(t2 - t1).toFixed(0)} ms, run ${(t3 - t2).toFixed(0)} ms`,
+    );
+    const row = atLeast(
+      "master -> 2 islands -> 4 nodes, 100k Drops, 10% cross-node edges",
+      rate,
+      "Drops/s",
+      25_000,
+    );
+    row.detail = {
+      drops: total,
+      edges,
+      crossNode: crossing,
+      appendMs: Math.round(t1 - t0),
+      deployMs: Math.round(t2 - t1),
+      runMs: Math.round(t3 - t2),
+    };
+    return [row];
+  } finally {
+    await c.stop();
+    if (Deno.env.get("DLG_TRACE")) {
+      for (const p of [c.master, ...c.islands, ...c.nodes.flat()]) console.error(p.output());
+    }
+  }
+}
+
+if (import.meta.main) console.table(await hierarchy(Number(Deno.args[0] ?? 100_000)));

@@ -1,0 +1,119 @@
+/**
+ * Issue 5's offline single-file form: each tier bundled into one JS file (worker inside), copied
+ * into an empty directory and run from there. With DENORT_BIN set, the compiled binaries run
+ * instead.
+ */
+import assert from "node:assert/strict";
+import { bundle, compile } from "../tools/build.ts";
+import { type Proc, startCommand, waitFor } from "./_util/procs.ts";
+
+const MODULE = `export function double(ctx) {
+  const n = Number(ctx.inputs[0].text());
+  for (const out of ctx.outputs) out.write(String(n * 2));
+}
+`;
+
+/** Build into `dir`; return how to start each tier from there. */
+async function build(dir: string) {
+  const out = `${dir}/build`;
+  const compiled = Deno.env.get("DENORT_BIN") ? await compile(undefined, out) : undefined;
+  const files = compiled ?? await bundle(out);
+  const run = `${dir}/run`;
+  await Deno.mkdir(run);
+  const start: Record<string, (args: string[]) => Promise<Proc>> = {};
+  for (const f of files) {
+    const name = f.split("/").pop()!;
+    await Deno.copyFile(f, `${run}/${name}`);
+    if (compiled) await Deno.chmod(`${run}/${name}`, 0o755);
+    const tier = name.replace(/\.js$/, "");
+    start[tier] = (args) =>
+      compiled
+        ? startCommand(`${run}/${name}`, ["-P", "0", ...args])
+        : startCommand(Deno.execPath(), ["run", "-A", `${run}/${name}`, "-P", "0", ...args]);
+  }
+  await Deno.remove(out, { recursive: true });
+  return { run, start, files: [...Deno.readDirSync(run)].map((e) => e.name).sort() };
+}
+
+Deno.test("bundled master, island and two nodes run a cross-node graph with a worker app", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dlg-bundle-" });
+  const procs: Proc[] = [];
+  try {
+    const { run, start, files } = await build(dir);
+    const suffix = Deno.env.get("DENORT_BIN") ? "" : ".js";
+    for (const t of ["dlg-node", "dlg-island", "dlg-master"]) {
+      assert.ok(files.includes(`${t}${suffix}`), `${t} built: ${files}`);
+    }
+    await Deno.writeTextFile(`${run}/double.js`, MODULE);
+    const nodes = await Promise.all(
+      [1, 2].map((i) => start["dlg-node"]!(["-w", `${run}/ws${i}`, "--app-root", run, "-t", "1"])),
+    );
+    procs.push(...nodes);
+    const island = await start["dlg-island"]!(["-N", nodes.map((n) => n.hostPort).join(",")]);
+    procs.push(island);
+    const master = await start["dlg-master"]!(["-N", island.hostPort]);
+    procs.push(master);
+    const [n1, n2] = nodes.map((n) => ({ node: n.hostPort, island: island.hostPort }));
+    const post = (path: string, body: unknown) =>
+      fetch(`${master.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    assert.equal((await post("/api/sessions", { sessionId: "b" })).status, 200);
+    const a = await post("/api/sessions/b/graph/append", [
+      {
+        oid: "in",
+        categoryType: "Data",
+        dropclass: "dlg.data.drops.memory.InMemoryDROP",
+        pydata: "21",
+        consumers: ["x2"],
+        ...n1,
+      },
+      {
+        oid: "x2",
+        categoryType: "Application",
+        dropclass: "dlg.apps.js.ModuleApp",
+        module: `${run}/double.js`,
+        function: "double",
+        outputs: ["out"],
+        ...n2,
+      },
+      {
+        oid: "out",
+        categoryType: "Data",
+        dropclass: "dlg.data.drops.file.FileDROP",
+        filepath: "out.txt",
+        ...n2,
+      },
+    ]);
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    const d = await post("/api/sessions/b/deploy", { completed: ["in"] });
+    assert.equal(d.status, 200, JSON.stringify(d.body));
+    const done = await waitFor(async () => {
+      const st = await (await fetch(`${master.url}/api/sessions/b/status`)).json();
+      const all = Object.values(st as Record<string, Record<string, number>>)
+        .flatMap((m) => Object.values(m));
+      return all.every((x) => x >= 4) ? all : undefined;
+    });
+    assert.deepEqual(done, [4, 4]);
+    assert.equal(await Deno.readTextFile(`${run}/ws2/b/out.txt`), "42");
+  } finally {
+    await Promise.all(procs.map((p) => p.stop()));
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task compile without a usable denort says what to do with DENORT_BIN", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../tools/build.ts", import.meta.url).pathname, "compile"],
+    env: { DENORT_BIN: "/nonexistent/denort", NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 1);
+  assert.match(err, /DENORT_BIN=\/nonexistent\/denort/);
+  assert.match(err, /point DENORT_BIN at it/);
+  assert.doesNotMatch(err, /Stack backtrace|at file:\/\//);
+});

@@ -1,0 +1,257 @@
+/** What only composite managers do: routing by node/island, rollback, children, child errors. */
+import assert from "node:assert/strict";
+import { flat, withTier } from "./_util/tiers.ts";
+import { waitFor } from "./_util/procs.ts";
+
+const mem = (oid: string, extra: Record<string, unknown> = {}) => ({
+  oid,
+  categoryType: "Data",
+  dropclass: "dlg.data.drops.memory.InMemoryDROP",
+  ...extra,
+});
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+Deno.test("island append rejects a Drop without node or on a node that is not a child", async () => {
+  await withTier("island", async (api) => {
+    await api.post("/api/sessions", { sessionId: "s" });
+    const none = await api.post("/api/sessions/s/graph/append", [
+      mem("A", { node: api.nodes[0] }),
+      mem("B"),
+    ]);
+    assert.equal(none.status, 400);
+    assert.deepEqual(none.body, {
+      type: "InvalidGraphException",
+      args: ["Drop B doesn't specify a node attribute"],
+    });
+    const far = await api.post("/api/sessions/s/graph/append", [mem("A", { node: "otherhost:9" })]);
+    assert.equal(far.status, 400);
+    assert.deepEqual(far.body, {
+      type: "InvalidGraphException",
+      args: ["Drop A's node otherhost:9 does not belong to this manager"],
+    });
+    assert.equal((await api.get("/api/sessions/s/graph/size")).body, 0);
+  });
+});
+
+Deno.test("master append rejects a Drop whose island is not a child", async () => {
+  await withTier("master", async (api) => {
+    await api.post("/api/sessions", { sessionId: "s" });
+    const r = await api.post("/api/sessions/s/graph/append", [
+      mem("A", { node: api.nodes[0], island: "127.0.0.1:1" }),
+    ]);
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.body, {
+      type: "InvalidGraphException",
+      args: ["Drop A's island 127.0.0.1:1 does not belong to this manager"],
+    });
+  });
+});
+
+for (const tier of ["island", "master"] as const) {
+  Deno.test(`${tier}: a batch one child refuses leaves nothing on any child (555, real error)`, async () => {
+    await withTier(tier, async (api) => {
+      await api.post("/api/sessions", { sessionId: "s" });
+      const graph = api.place([
+        mem("A", { consumers: ["B"] }),
+        // Only the node can tell this path is outside its session directory.
+        {
+          oid: "B",
+          categoryType: "Data",
+          dropclass: "dlg.data.drops.file.FileDROP",
+          filepath: "/etc/dlg-nope",
+        },
+      ]);
+      const r = await api.post("/api/sessions/s/graph/append", graph);
+      assert.equal(r.status, 555);
+      const body = r.body as { type: string; args: Record<string, unknown> };
+      assert.equal(body.type, "SubManagerException");
+      const text = JSON.stringify(body.args);
+      assert.ok(text.includes("InvalidGraphException"), text);
+      assert.ok(text.includes("outside the session directory"), text);
+      assert.equal((await api.get("/api/sessions/s/graph/size")).body, 0);
+      assert.deepEqual((await api.get("/api/sessions/s/graph")).body, {});
+      for (const n of api.nodes) {
+        const st = await api.get(`/api/node/${n}/sessions`);
+        assert.deepEqual(st.body, [{ sessionId: "s", status: 0, size: 0 }]);
+      }
+      // The session still takes a good batch and runs it.
+      const ok = await api.post(
+        "/api/sessions/s/graph/append",
+        api.place([
+          mem("A", { pydata: "x", consumers: ["B"] }),
+          {
+            oid: "B",
+            categoryType: "Application",
+            dropclass: "dlg.apps.simple.CopyApp",
+            outputs: ["C"],
+          },
+          mem("C"),
+        ]),
+      );
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+      await api.post("/api/sessions/s/deploy", "completed=A", FORM);
+      await waitFor(async () =>
+        flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 4)
+      );
+    });
+  });
+}
+
+for (const tier of ["island", "master"] as const) {
+  Deno.test(`${tier}: an unknown class is a 400 InvalidGraphException naming the Drop`, async () => {
+    await withTier(tier, async (api) => {
+      await api.post("/api/sessions", { sessionId: "s" });
+      const r = await api.post(
+        "/api/sessions/s/graph/append",
+        api.place([mem("A"), {
+          oid: "B",
+          categoryType: "Application",
+          dropclass: "dlg.apps.nope.Nope",
+        }]),
+      );
+      assert.equal(r.status, 400);
+      const body = r.body as { type: string; args: string[] };
+      assert.equal(body.type, "InvalidGraphException");
+      assert.match(body.args[0]!, /^Drop B: unknown application class dlg\.apps\.nope\.Nope/);
+      assert.equal((await api.get("/api/sessions/s/graph/size")).body, 0);
+    });
+  });
+}
+
+Deno.test("island: children are listed, added once, removed, and unknown ones are 404", async () => {
+  await withTier("island", async (api) => {
+    const names = api.nodes.map((n) => `${n}:5555:6666`);
+    assert.deepEqual((await api.get("/api")).body, { hosts: names, sessionIds: [] });
+    assert.deepEqual((await api.get("/api/nodes")).body, names);
+    assert.equal((await api.post(`/api/node/${api.nodes[0]}`)).status, 200);
+    assert.deepEqual((await api.get("/api/nodes")).body, names, "adding twice is a no-op");
+    const gone = await api.del("/api/node/nohost:1");
+    assert.equal(gone.status, 404);
+    assert.equal((await api.del(`/api/node/${api.nodes[1]}`)).status, 200);
+    assert.deepEqual((await api.get("/api/nodes")).body, [names[0]]);
+    assert.equal((await api.post(`/api/node/${api.nodes[1]}`)).status, 200);
+    assert.deepEqual((await api.get("/api/nodes")).body, [names[0], names[1]]);
+  });
+});
+
+Deno.test("island: /api/node/<node>/sessions/... passes reads through to that node", async () => {
+  await withTier("island", async (api) => {
+    await api.post("/api/sessions", { sessionId: "s" });
+    await api.post("/api/sessions/s/graph/append", api.place([mem("A"), mem("B")]));
+    const n0 = api.nodes[0];
+    assert.deepEqual((await api.get(`/api/node/${n0}/sessions`)).body, [
+      { sessionId: "s", status: 1, size: 1 },
+    ]);
+    assert.equal((await api.get(`/api/node/${n0}/sessions/s/status`)).body, 1);
+    assert.deepEqual(
+      Object.keys((await api.get(`/api/node/${n0}/sessions/s/graph`)).body as object),
+      ["A"],
+    );
+    const s = (await api.get(`/api/node/${n0}/sessions/s`)).body as { status: number };
+    assert.equal(s.status, 1);
+    assert.equal((await api.get("/api/node/nohost:1/sessions")).status, 404);
+    const gs = await api.get(`/api/node/${n0}/sessions/s/graph/status`);
+    assert.equal(gs.status, 555);
+    assert.equal((gs.body as { type: string }).type, "SubManagerException");
+  });
+});
+
+Deno.test("master: islands are listed, added once and removed; status maps are nested", async () => {
+  await withTier("master", async (api) => {
+    const island = `${api.islands[0]}:5555:6666`;
+    assert.deepEqual((await api.get("/api/islands")).body, { islands: [island] });
+    assert.equal((await api.post(`/api/island/${api.islands[0]}`)).status, 200);
+    assert.deepEqual((await api.get("/api/islands")).body, { islands: [island] });
+    assert.equal((await api.del("/api/island/nohost:1")).status, 404);
+    const nodes = (await api.get("/api/nodes")).body as { nodes: string[] };
+    assert.deepEqual(nodes.nodes.sort(), api.nodes.map((n) => `${n}:5555:6666`).sort());
+    await api.post("/api/sessions", { sessionId: "s" });
+    const st = (await api.get("/api/sessions/s/status")).body;
+    assert.deepEqual(st, { [island]: Object.fromEntries(nodes.nodes.map((n) => [n, 0])) });
+    assert.equal((await api.del(`/api/island/${api.islands[0]}`)).status, 200);
+    assert.deepEqual((await api.get("/api/islands")).body, { islands: [] });
+  });
+});
+
+Deno.test("a child that is down: create answers 555 naming it, and the manager keeps serving", async () => {
+  await withTier("island", async (api) => {
+    assert.equal((await api.post("/api/node/127.0.0.1:1")).status, 200);
+    const r = await api.post("/api/sessions", { sessionId: "s" });
+    assert.equal(r.status, 555);
+    const args = (r.body as { args: Record<string, { type: string; args: string[] }> }).args;
+    assert.deepEqual(Object.keys(args), ["127.0.0.1:1:5555:6666"]);
+    assert.equal(args["127.0.0.1:1:5555:6666"]!.type, "RestClientException");
+    assert.deepEqual((await api.get("/api/sessions")).body, []);
+    for (const n of api.nodes) {
+      assert.deepEqual((await api.get(`/api/node/${n}/sessions`)).body, [], "rolled back");
+    }
+    assert.equal((await api.del("/api/node/127.0.0.1:1")).status, 200);
+    assert.equal((await api.post("/api/sessions", { sessionId: "s" })).status, 200);
+  });
+});
+
+Deno.test("master deploy names a link to a Drop that never arrived and deploys nothing", async () => {
+  await withTier("master", async (api) => {
+    await api.post("/api/sessions", { sessionId: "s" });
+    await api.post("/api/sessions/s/graph/append", api.place([mem("A", { consumers: ["B"] })]));
+    const r = await api.post("/api/sessions/s/deploy", "completed=A", FORM);
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.body, {
+      type: "InvalidGraphException",
+      args: ["Drop A lists B in consumers, but no such Drop"],
+    });
+    assert.ok(flat((await api.get("/api/sessions/s/status")).body).every((x) => x <= 1));
+    const fixed = await api.post(
+      "/api/sessions/s/graph/append",
+      api.place([
+        mem("X"),
+        { oid: "B", categoryType: "Application", dropclass: "dlg.apps.simple.CopyApp" },
+      ]),
+    );
+    assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+    assert.deepEqual((await api.post("/api/sessions/s/deploy", "completed=A,X", FORM)).body, {
+      Status: "Success",
+    });
+    await waitFor(async () =>
+      flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 4)
+    );
+  });
+});
+
+Deno.test("an app failing on one node fails its outputs and consumers on another", async () => {
+  await withTier("island", async (api) => {
+    const [n0, n1] = api.nodes;
+    await api.post("/api/sessions", { sessionId: "s" });
+    const r = await api.post("/api/sessions/s/graph/append", [
+      {
+        oid: "bad",
+        categoryType: "Application",
+        dropclass: "dlg.apps.bash_shell_app.BashShellApp",
+        command: "exit 3",
+        node: n0,
+        outputs: ["D"],
+      },
+      mem("D", { node: n1, consumers: ["C"] }),
+      {
+        oid: "C",
+        categoryType: "Application",
+        dropclass: "dlg.apps.simple.CopyApp",
+        node: n1,
+        outputs: ["E"],
+      },
+      mem("E", { node: n1 }),
+    ]);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await api.post("/api/sessions/s/deploy", "completed=bad", FORM);
+    await waitFor(async () =>
+      flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 6)
+    );
+    const gs = (await api.get("/api/sessions/s/graph/status")).body;
+    assert.deepEqual(gs, {
+      bad: { status: 3, execStatus: 3 },
+      D: { status: 3 },
+      C: { status: 3, execStatus: 3 },
+      E: { status: 3 },
+    });
+  });
+});

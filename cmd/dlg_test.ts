@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { startCluster } from "../tests/_util/cluster.ts";
 import { startNode } from "../tests/_util/procs.ts";
 
 const DLG = new URL("./dlg.ts", import.meta.url).pathname;
@@ -243,5 +244,34 @@ Deno.test("dlg submit --wait at a composite tier ends when every child has ended
     } finally {
       await m.close();
     }
+  }
+});
+
+Deno.test("dlg submit --wait at a master runs the translator fixture across islands", async () => {
+  const c = await startCluster([2, 1], ["--dlm-check-period", "0"]);
+  const dir = await Deno.makeTempDir({ prefix: "dlg-cli-" });
+  try {
+    const nodes = c.nodes.flat().map((n) => n.hostPort);
+    const islands = [0, 0, 1].map((i) => c.islands[i]!.hostPort);
+    const graph = JSON.parse(await Deno.readTextFile(FIXTURE));
+    graph.slice(0, -1).forEach((s: Record<string, unknown>, i: number) => {
+      s.node = nodes[i % 3];
+      s.island = islands[i % 3];
+    });
+    await Deno.writeTextFile(`${dir}/g.json`, JSON.stringify(graph));
+    const m = { manager: c.master.url };
+    const r = await dlg(["submit", `${dir}/g.json`, "-s", "m1", "-w", "--part-size", "0.02"], m);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^m1 FINISHED in [\d.]+s: 15 Drops, 15 done\n$/);
+    const s = await dlg(["status", "m1"], m);
+    const lines = s.out.trim().split("\n");
+    assert.equal(lines[0], "m1 FINISHED");
+    assert.equal(lines.length, 1 + 2 + 3); // 2 islands, 3 nodes
+    assert.ok(lines.slice(1).every((l) => l.endsWith(": FINISHED")), s.out);
+    assert.equal((await dlg(["graph-status", "m1"], m)).out, "m1 FINISHED: 15 Drops, 15 done\n");
+    assert.equal((await dlg(["delete", "m1"], m)).out, "m1 deleted\n");
+  } finally {
+    await c.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -5,7 +5,8 @@
  * client meets.
  */
 import assert from "node:assert/strict";
-import { type Proc, startNode } from "./_util/procs.ts";
+import { startCluster } from "./_util/cluster.ts";
+import { type Proc, startNode, startProc } from "./_util/procs.ts";
 
 const SCRIPT = new URL("./python/dlg_client_compat.py", import.meta.url).pathname;
 const FIXTURE = new URL("./fixtures/translator_grpby_gather.json", import.meta.url).pathname;
@@ -33,6 +34,36 @@ const TIERS: Tier[] = [
       return { url: node.url, procs: [node] };
     },
   },
+  {
+    name: "island",
+    // Drops alternate between the island's two nodes: half of the links cross nodes.
+    start: async () => {
+      const procs: Proc[] = [];
+      try {
+        procs.push(...await Promise.all([1, 2].map(() => startNode(["--dlm-check-period", "0"]))));
+        const node = procs.map((p) => p.hostPort).join(",");
+        procs.push(await startProc("cmd/dlg-island.ts", ["-N", node]));
+        return { url: procs[2]!.url, node, procs };
+      } catch (e) {
+        await Promise.all(procs.map((p) => p.stop()));
+        throw e;
+      }
+    },
+  },
+  {
+    name: "master",
+    // Drops alternate between two islands of one node each: links cross islands.
+    start: async () => {
+      const c = await startCluster([1, 1], ["--dlm-check-period", "0"]);
+      const nodes = c.nodes.map((l) => l[0]!);
+      return {
+        url: c.master.url,
+        node: nodes.map((n) => n.hostPort).join(","),
+        island: c.islands.map((i) => i.hostPort).join(","),
+        procs: [...nodes, ...c.islands, c.master],
+      };
+    },
+  },
 ];
 
 async function runPython(tier: string, d: Deployment) {
@@ -49,7 +80,8 @@ async function runPython(tier: string, d: Deployment) {
 }
 
 for (const tier of TIERS) {
-  Deno.test(`DALiuGE's Python client drives a session's whole life on a ${tier.name}`, async () => {
+  const where = tier.name === "island" ? "an island" : `a ${tier.name}`;
+  Deno.test(`DALiuGE's Python client drives a session's whole life on ${where}`, async () => {
     const d = await tier.start();
     try {
       const r = await runPython(tier.name, d);

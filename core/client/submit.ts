@@ -2,11 +2,18 @@
  * Submitting a physical graph the way DALiuGE's deploy tooling does: create a session, append
  * the Drop specs in parts, deploy with the graph's roots completed.
  */
+import { graphRoots } from "../graph/roots.ts";
 import { isGraphMetadata } from "../graph/schema.ts";
 import { DlgClientError } from "./base.ts";
 import type { AppendOptions, BaseManagerClient } from "./managers.ts";
 
 type Spec = Record<string, unknown>;
+
+/**
+ * The UIDs of the graph's roots, as DALiuGE's `get_roots`: Drops with no inputs or producers
+ * that no other Drop lists among its outputs or consumers (links may be declared on one side).
+ */
+export { graphRoots };
 
 /** Default part size for `graph/append`: well under the managers' 10 MB default limit. */
 export const DEFAULT_PART_BYTES = 4 * 1024 * 1024;
@@ -35,26 +42,6 @@ export function linkOids(list: unknown): string[] {
     else if (e && typeof e === "object") out.push(...Object.keys(e));
   }
   return out;
-}
-
-const INCOMING = ["inputs", "streamingInputs", "producers"] as const;
-const OUTGOING = ["outputs", "consumers", "streamingConsumers"] as const;
-
-/**
- * The UIDs of the graph's roots, as DALiuGE's `get_roots`: Drops with no inputs or producers
- * that no other Drop lists among its outputs or consumers (links may be declared on one side).
- */
-export function graphRoots(specs: readonly Spec[]): string[] {
-  const nonRoots = new Set<string>();
-  for (const s of specs) {
-    if (INCOMING.some((k) => linkOids(s[k]).length > 0)) nonRoots.add(String(s.oid));
-    for (const k of OUTGOING) for (const oid of linkOids(s[k])) nonRoots.add(oid);
-  }
-  const roots: string[] = [];
-  for (const s of specs) {
-    if (!nonRoots.has(String(s.oid))) roots.push(String(s.uid ?? s.oid));
-  }
-  return roots;
 }
 
 function utf8Length(s: string): number {

@@ -111,6 +111,42 @@ Deno.test("dlg drives a node: submit --wait, sessions, status, graph-status, can
       assert.equal(r.code, 0, r.err);
       assert.equal(r.out, "slow\n");
     });
+    await t.step("Ctrl-C during submit --wait stops waiting and leaves the session", async () => {
+      const graph = JSON.stringify([{
+        oid: "z",
+        categoryType: "Application",
+        dropclass: "dlg.apps.simple.SleepApp",
+        sleep_time: 60,
+      }]);
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", DLG, "submit", "-", "-s", "int", "-w", "--interval", "0.05"],
+        env: { DLG_MANAGER: node.url },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const w = child.stdin.getWriter();
+      await w.write(new TextEncoder().encode(graph));
+      await w.close();
+      let err = "";
+      const dec = new TextDecoder();
+      const reader = child.stderr.getReader();
+      while (!err.includes("RUNNING")) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        err += dec.decode(value);
+      }
+      child.kill("SIGINT");
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        err += dec.decode(r.value);
+      }
+      const { code } = await child.status;
+      await child.stdout.cancel();
+      assert.equal(code, 130, err);
+      assert.match(err, /stopped waiting; session int keeps running \(dlg cancel int stops it\)/);
+      assert.equal((await dlg(["status", "int"], m)).out, "int RUNNING\n");
+      await dlg(["delete", "int"], m);
+    });
     await t.step("sessions lists both, with their state", async () => {
       const r = await dlg(["sessions"], m);
       assert.equal(r.code, 0, r.err);

@@ -98,6 +98,20 @@ Deno.test("bundled master, island and two nodes run a cross-node graph with a wo
     });
     assert.deepEqual(done, [4, 4]);
     assert.equal(await Deno.readTextFile(`${run}/ws2/b/out.txt`), "42");
+    // The client CLI from its own single file, with its exit codes.
+    const dlg = (...args: string[]) =>
+      new Deno.Command(
+        suffix ? Deno.execPath() : `${run}/dlg`,
+        {
+          args: suffix ? ["run", "-A", `${run}/dlg.js`, ...args] : args,
+          stdout: "piped",
+          stderr: "piped",
+        },
+      ).output();
+    const listed = await dlg("sessions", "-m", master.url, "--json");
+    assert.equal(listed.code, 0, new TextDecoder().decode(listed.stderr));
+    assert.match(new TextDecoder().decode(listed.stdout), /"sessionId":\s*"b"/);
+    assert.equal((await dlg("--bogus")).code, 2);
   } finally {
     await Promise.all(procs.map((p) => p.stop()));
     await Deno.remove(dir, { recursive: true });

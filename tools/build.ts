@@ -97,7 +97,9 @@ export async function bundle(out = DIST): Promise<string[]> {
     const tier = JSON.stringify(`${ROOT}${TIERS[name]!.entry}`);
     await Deno.writeTextFile(
       entry,
-      `import "./worker_prelude.js";\nimport { main } from ${tier};\nawait main();\n`,
+      `import "./worker_prelude.js";\nimport { main } from ${tier};\n` +
+        // A main that returns a number (the dlg CLI) returns its exit code.
+        `const code = await main();\nif (typeof code === "number") Deno.exit(code);\n`,
     );
     const file = `${out}/${name}.js`;
     await denoOrDie(["bundle", "--platform", "deno", "-o", file, entry]);

@@ -3,12 +3,48 @@
  * carrying DALiuGE's `type` and `args`; every call has a timeout.
  */
 
+/** DALiuGE's `args` as one readable line (SubManagerException's per-child map included). */
+export function describeArgs(args: unknown): string {
+  if (Array.isArray(args)) {
+    return args.map((a) => typeof a === "string" ? a : describeArgs(a)).join("; ");
+  }
+  if (args && typeof args === "object") {
+    const o = args as Record<string, unknown>;
+    if (typeof o.type === "string") return `${o.type}: ${describeArgs(o.args)}`;
+    return Object.entries(o).map(([k, val]) => `${k}: ${describeArgs(val)}`).join("; ");
+  }
+  return args === undefined ? "" : typeof args === "string" ? args : JSON.stringify(args);
+}
+
+/** DALiuGE's exception class names, as servers send them in `type`. */
+export type DlgErrorType =
+  | "DaliugeException"
+  | "InvalidDropException"
+  | "InvalidRelationshipException"
+  | "InvalidGraphException"
+  | "NoDropException"
+  | "NoSessionException"
+  | "SessionAlreadyExistsException"
+  | "InvalidSessionState"
+  | "SubManagerException"
+  | "ErrorManagerCaughtException"
+  | "RestClientException"
+  | "NotImplementedError";
+
 export class DlgClientError extends Error {
+  /** `true` when `e` is a DlgClientError of DALiuGE exception `type`. */
+  static is(e: unknown, type: DlgErrorType): e is DlgClientError {
+    return e instanceof DlgClientError && e.type === type;
+  }
+
+  /** HTTP status (0 when the manager could not be reached). */
   readonly status: number;
+  /** DALiuGE's exception class name, e.g. `NoSessionException`. */
   readonly type: string;
   readonly args: unknown;
   constructor(status: number, type: string, args: unknown, message?: string) {
-    super(message ?? `${type}: ${JSON.stringify(args)}`);
+    const detail = describeArgs(args);
+    super(message ?? (detail ? `${type}: ${detail}` : type));
     this.name = "DlgClientError";
     this.status = status;
     this.type = type;

@@ -1,24 +1,52 @@
-/** Typed clients for node, island and master managers (DALiuGE's `dlg.clients`, camelCase). */
+/**
+ * Typed clients for node, island and master managers: DALiuGE's `dlg.clients` with its
+ * operations in camelCase (`create_session` -> `createSession`). DALiuGE's own camelCase
+ * aliases (`addGraphSpec`, `getGraphStatus`, ...) are kept for code ported from Python.
+ */
 import { baseUrl, type ClientOptions, RestClient } from "./base.ts";
-
-export interface SessionInfo {
-  sessionId: string;
-  status: unknown;
-  size: number;
-}
+import type {
+  DropInfo,
+  GraphStatus,
+  SessionDetails,
+  SessionInfo,
+  SessionStatus,
+  Subscriptions,
+  Success,
+} from "./types.ts";
 
 const enc = encodeURIComponent;
+const s = (sessionId: string) => `/api/sessions/${enc(sessionId)}`;
+
+export interface AppendOptions {
+  /**
+   * Compress the body: `"zlib"` is what DALiuGE's Python client sends (labelled
+   * `Content-Encoding: gzip`), `"gzip"` is real gzip. Default: none.
+   */
+  compress?: "zlib" | "gzip" | false;
+  /** @deprecated use `compress: "gzip"`. */
+  gzip?: boolean;
+  timeoutMs?: number;
+}
+
+async function compressed(text: string, format: "deflate" | "gzip"): Promise<ArrayBuffer> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream(format));
+  return await new Response(stream).arrayBuffer();
+}
 
 export class BaseManagerClient extends RestClient {
   constructor(target: string, defaultPort: number, opts?: ClientOptions) {
     super(baseUrl(target, defaultPort), opts);
   }
 
-  info(): Promise<unknown> {
+  /** `GET /api`: a node lists its sessions, a composite its children and session ids. */
+  info(): Promise<Record<string, unknown>> {
     return this.request("GET", "/api");
   }
-  stop(): Promise<void> {
+  stop(): Promise<Success> {
     return this.request("POST", "/api/stop");
+  }
+  submissionMethod(): Promise<{ methods: string[] }> {
+    return this.request("GET", "/api/submission_method");
   }
   createSession(sessionId: string): Promise<{ sessionId: string }> {
     return this.request("POST", "/api/sessions", { json: { sessionId } });
@@ -26,57 +54,92 @@ export class BaseManagerClient extends RestClient {
   sessions(): Promise<SessionInfo[]> {
     return this.request("GET", "/api/sessions");
   }
-  session(sessionId: string): Promise<{ status: unknown; graph: Record<string, unknown> }> {
-    return this.request("GET", `/api/sessions/${enc(sessionId)}`);
+  session(sessionId: string): Promise<SessionDetails> {
+    return this.request("GET", s(sessionId));
   }
-  sessionStatus(sessionId: string): Promise<unknown> {
-    return this.request("GET", `/api/sessions/${enc(sessionId)}/status`);
+  sessionStatus(sessionId: string): Promise<SessionStatus> {
+    return this.request("GET", `${s(sessionId)}/status`);
   }
-  /** Append Drop specs (JSON; `gzip: true` compresses the body). */
-  async appendGraph(sessionId: string, specs: unknown[], o: { gzip?: boolean } = {}) {
-    const json = JSON.stringify(specs);
-    if (!o.gzip) {
-      return await this.request<void>("POST", `/api/sessions/${enc(sessionId)}/graph/append`, {
-        body: json,
-        headers: { "content-type": "application/json" },
-      });
-    }
-    const gz = new Blob([json]).stream().pipeThrough(new CompressionStream("gzip"));
-    return await this.request<void>("POST", `/api/sessions/${enc(sessionId)}/graph/append`, {
-      body: await new Response(gz).arrayBuffer(),
-      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+  sessionDir(sessionId: string): Promise<{ dir: unknown }> {
+    return this.request("GET", `${s(sessionId)}/dir`);
+  }
+  sessionReproStatus(sessionId: string): Promise<boolean> {
+    return this.request("GET", `${s(sessionId)}/repro/status`);
+  }
+  sessionReproData(sessionId: string): Promise<Record<string, unknown>> {
+    return this.request("GET", `${s(sessionId)}/repro/data`);
+  }
+  /** Append Drop specs: a list, or the JSON text of one (e.g. a part from `splitGraph`). */
+  async appendGraph(
+    sessionId: string,
+    specs: unknown[] | string,
+    o: AppendOptions = {},
+  ): Promise<Success> {
+    const text = typeof specs === "string" ? specs : JSON.stringify(specs);
+    const how = o.compress ?? (o.gzip ? "gzip" : false);
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (how) headers["content-encoding"] = "gzip";
+    const body = how ? await compressed(text, how === "zlib" ? "deflate" : "gzip") : text;
+    return await this.request("POST", `${s(sessionId)}/graph/append`, {
+      body,
+      headers,
+      timeoutMs: o.timeoutMs,
     });
   }
   /** Deploy, completing (data) or starting (apps) the `completed` UIDs. */
-  deploySession(sessionId: string, completed: string[] = []): Promise<void> {
-    const body = completed.length ? `completed=${encodeURIComponent(completed.join(","))}` : "";
-    return this.request("POST", `/api/sessions/${enc(sessionId)}/deploy`, {
+  deploySession(sessionId: string, completed: string[] = []): Promise<Success> {
+    const body = completed.length ? `completed=${enc(completed.join(","))}` : "";
+    return this.request("POST", `${s(sessionId)}/deploy`, {
       body,
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
   }
-  cancelSession(sessionId: string): Promise<void> {
-    return this.request("POST", `/api/sessions/${enc(sessionId)}/cancel`);
+  cancelSession(sessionId: string): Promise<Success> {
+    return this.request("POST", `${s(sessionId)}/cancel`);
   }
-  destroySession(sessionId: string): Promise<void> {
-    return this.request("DELETE", `/api/sessions/${enc(sessionId)}`);
+  destroySession(sessionId: string): Promise<Success> {
+    return this.request("DELETE", s(sessionId));
   }
-  graph(sessionId: string): Promise<Record<string, unknown>> {
-    return this.request("GET", `/api/sessions/${enc(sessionId)}/graph`);
+  graph(sessionId: string): Promise<Record<string, Record<string, unknown>>> {
+    return this.request("GET", `${s(sessionId)}/graph`);
   }
   graphSize(sessionId: string): Promise<number> {
-    return this.request("GET", `/api/sessions/${enc(sessionId)}/graph/size`);
+    return this.request("GET", `${s(sessionId)}/graph/size`);
   }
-  graphStatus(
-    sessionId: string,
-  ): Promise<Record<string, { status: number; execStatus?: number }>> {
-    return this.request("GET", `/api/sessions/${enc(sessionId)}/graph/status`);
+  graphStatus(sessionId: string): Promise<GraphStatus> {
+    return this.request("GET", `${s(sessionId)}/graph/status`);
   }
-  dropStatus(sessionId: string, oid: string): Promise<Record<string, unknown>> {
-    return this.request("GET", `/api/sessions/${enc(sessionId)}/graph/drop/${enc(oid)}`);
+  dropStatus(sessionId: string, oid: string): Promise<DropInfo> {
+    return this.request("GET", `${s(sessionId)}/graph/drop/${enc(oid)}`);
   }
-  submissionMethod(): Promise<{ methods: string[] }> {
-    return this.request("GET", "/api/submission_method");
+  dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
+    return this.request("GET", `${s(sessionId)}/graph/drop/data/${enc(oid)}`);
+  }
+
+  // DALiuGE's own camelCase names.
+  addGraphSpec(sessionId: string, specs: unknown[] | string): Promise<Success> {
+    return this.appendGraph(sessionId, specs);
+  }
+  getGraphStatus(sessionId: string): Promise<GraphStatus> {
+    return this.graphStatus(sessionId);
+  }
+  getDropStatus(sessionId: string, oid: string): Promise<DropInfo> {
+    return this.dropStatus(sessionId, oid);
+  }
+  getDropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
+    return this.dropData(sessionId, oid);
+  }
+  getGraph(sessionId: string): Promise<Record<string, Record<string, unknown>>> {
+    return this.graph(sessionId);
+  }
+  getSessionStatus(sessionId: string): Promise<SessionStatus> {
+    return this.sessionStatus(sessionId);
+  }
+  getSessionDir(sessionId: string): Promise<{ dir: unknown }> {
+    return this.sessionDir(sessionId);
+  }
+  getGraphSize(sessionId: string): Promise<number> {
+    return this.graphSize(sessionId);
   }
 }
 
@@ -85,25 +148,30 @@ export class NodeManagerClient extends BaseManagerClient {
     super(target, 8000, opts);
   }
   /** Tell the node which of its Drops link to Drops elsewhere. */
-  addNodeSubscriptions(
-    sessionId: string,
-    subs: Record<string, [string, number, string][]>,
-  ): Promise<void> {
-    return this.request("POST", `/api/sessions/${enc(sessionId)}/subscriptions`, { json: subs });
+  addNodeSubscriptions(sessionId: string, subs: Subscriptions): Promise<Success> {
+    return this.request("POST", `${s(sessionId)}/subscriptions`, { json: subs });
   }
-  triggerDrops(sessionId: string, uids: string[]): Promise<void> {
-    return this.request("POST", `/api/sessions/${enc(sessionId)}/trigger`, { json: uids });
+  triggerDrops(sessionId: string, uids: string[]): Promise<Success> {
+    return this.request("POST", `${s(sessionId)}/trigger`, { json: uids });
+  }
+  shutdownNodeManager(): Promise<Success> {
+    return this.request("GET", "/api/shutdown");
+  }
+  /** The session's log file as a raw response (its body is a stream). */
+  logFile(sessionId: string): Promise<Response> {
+    return this.raw("GET", `${s(sessionId)}/logs`);
   }
 }
 
 export class CompositeManagerClient extends BaseManagerClient {
-  nodes(): Promise<unknown> {
+  /** Children: a list at an island, `{nodes: [...]}` at a master (as DALiuGE). */
+  nodes(): Promise<string[] | { nodes: string[] }> {
     return this.request("GET", "/api/nodes");
   }
-  addNode(node: string): Promise<void> {
+  addNode(node: string): Promise<Success> {
     return this.request("POST", `/api/node/${node}`);
   }
-  removeNode(node: string): Promise<void> {
+  removeNode(node: string): Promise<Success> {
     return this.request("DELETE", `/api/node/${node}`);
   }
 }
@@ -121,10 +189,30 @@ export class MasterManagerClient extends CompositeManagerClient {
   islands(): Promise<{ islands: string[] }> {
     return this.request("GET", "/api/islands");
   }
-  addIsland(island: string): Promise<void> {
+  addIsland(island: string): Promise<Success> {
     return this.request("POST", `/api/island/${island}`);
   }
-  removeIsland(island: string): Promise<void> {
+  removeIsland(island: string): Promise<Success> {
     return this.request("DELETE", `/api/island/${island}`);
+  }
+  /** DALiuGE's names for the same routes. */
+  dims(): Promise<{ islands: string[] }> {
+    return this.islands();
+  }
+  addDim(island: string): Promise<Success> {
+    return this.addIsland(island);
+  }
+  removeDim(island: string): Promise<Success> {
+    return this.removeIsland(island);
+  }
+  /** Start an island manager through `host`'s daemon (DALiuGE's `create_island`). */
+  createIsland(host: string, nodes: string[]): Promise<{ islands: string[] }> {
+    return this.request("POST", `/api/managers/${host}/island`, { json: { nodes } });
+  }
+  addNodeToDim(island: string, node: string): Promise<Success> {
+    return this.request("POST", `/api/managers/${island}/node/${node}`);
+  }
+  removeNodeFromDim(island: string, node: string): Promise<Success> {
+    return this.request("DELETE", `/api/managers/${island}/node/${node}`);
   }
 }

@@ -2,15 +2,49 @@
 export {
   baseUrl,
   type ClientOptions,
+  describeArgs,
   DlgClientError,
+  type DlgErrorType,
   type RequestOptions,
   RestClient,
 } from "./base.ts";
 export {
+  type AppendOptions,
   BaseManagerClient,
   CompositeManagerClient,
   DataIslandManagerClient,
   MasterManagerClient,
   NodeManagerClient,
-  type SessionInfo,
 } from "./managers.ts";
+export type {
+  DropInfo,
+  DropStatus,
+  GraphStatus,
+  SessionDetails,
+  SessionInfo,
+  SessionStatus,
+  Subscriptions,
+  Success,
+} from "./types.ts";
+export {
+  DEFAULT_PART_BYTES,
+  graphRoots,
+  graphSpecs,
+  linkOids,
+  newSessionId,
+  splitGraph,
+  submitGraph,
+  type SubmitOptions,
+  type SubmitResult,
+} from "./submit.ts";
+export {
+  countDrops,
+  type DropCounts,
+  isSessionOver,
+  reduceSessionStatus,
+  type SessionProgress,
+  sessionStatusName,
+  waitForSession,
+  type WaitOptions,
+} from "./status.ts";
+export { formatProgress, type ProgressLine } from "./progress.ts";

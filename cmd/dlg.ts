@@ -1,0 +1,153 @@
+/** dlg: the command-line client for dlg-node, dlg-island and dlg-master (or DALiuGE's managers). */
+import { parseArgs } from "node:util";
+import { BaseManagerClient, DEFAULT_PART_BYTES } from "../core/client/mod.ts";
+import {
+  actionCommand,
+  graphStatusCommand,
+  type Out,
+  sessionsCommand,
+  statusCommand,
+  submitCommand,
+} from "../core/cli/dlg_commands.ts";
+
+export function printUsage(): void {
+  console.log(`Usage: dlg COMMAND [options]
+
+Commands:
+  submit GRAPH.json     create a session, append the graph in parts, deploy it with its
+                        roots completed; prints the session id (GRAPH may be .json.gz or -)
+  sessions              list the manager's sessions
+  status SID            a session's state (and each child's at an island or master)
+  graph-status SID      a session's Drops by state
+  cancel SID            cancel a running session
+  delete SID            delete a session (cancelling it first if it runs)
+
+Options:
+  -m, --manager URL     manager to talk to: URL or host[:port] (default $DLG_MANAGER,
+                        else http://localhost:8000)
+  -s, --session ID      submit: the session id (default: made from the file name and time)
+  -w, --wait            submit: show a progress bar of Drops by state until the session
+                        ends; exit code 0 only when it FINISHED
+      --part-size MB    submit: largest graph/append body (default ${DEFAULT_PART_BYTES / 2 ** 20})
+      --compress        submit: zlib-compress append bodies (as DALiuGE's Python client)
+      --interval S      submit --wait: seconds between polls (default 0.5)
+  -j, --json            JSON on stdout, for scripts
+  -T, --timeout S       seconds to wait for each answer (default 60)
+  -h, --help            this help
+
+Exit codes: 0 success, 1 error (or a session that did not finish), 2 bad usage.`);
+}
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  manager: { type: "string", short: "m" },
+  session: { type: "string", short: "s" },
+  wait: { type: "boolean", short: "w" },
+  "part-size": { type: "string" },
+  compress: { type: "boolean" },
+  interval: { type: "string" },
+  json: { type: "boolean", short: "j" },
+  timeout: { type: "string", short: "T" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const ARITY: Record<string, number> = {
+  submit: 1,
+  sessions: 0,
+  status: 1,
+  "graph-status": 1,
+  cancel: 1,
+  delete: 1,
+};
+
+function positive(name: string, raw: string | undefined, def: number): number {
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!raw.trim() || !Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+function parse(args: string[]) {
+  let p;
+  try {
+    p = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional.*$/s, ""));
+  }
+  const f = p.values;
+  const [command, ...rest] = p.positionals;
+  if (f.help) return { help: true as const };
+  if (!command) throw new UsageError("a command is needed");
+  const arity = ARITY[command];
+  if (arity === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  if (rest.length !== arity) {
+    const what = command === "submit" ? "a graph file" : arity ? "a session id" : "no arguments";
+    throw new UsageError(`${command} takes ${what}`);
+  }
+  if (command !== "submit") {
+    for (const k of ["session", "wait", "part-size", "compress", "interval"] as const) {
+      if (f[k] !== undefined) throw new UsageError(`--${k} is only for submit`);
+    }
+  }
+  return {
+    help: false as const,
+    command,
+    arg: rest[0] ?? "",
+    manager: f.manager ?? Deno.env.get("DLG_MANAGER") ?? "http://localhost:8000",
+    json: f.json === true,
+    timeoutMs: positive("timeout", f.timeout, 60) * 1000,
+    submit: {
+      graph: rest[0] ?? "",
+      sessionId: f.session,
+      wait: f.wait === true,
+      partBytes: Math.floor(
+        positive("part-size", f["part-size"], DEFAULT_PART_BYTES / 2 ** 20) * 2 ** 20,
+      ),
+      compress: f.compress === true,
+      intervalMs: positive("interval", f.interval, 0.5) * 1000,
+    },
+  };
+}
+
+const enc = new TextEncoder();
+
+export async function main(args = Deno.args): Promise<number> {
+  let p;
+  try {
+    p = parse(args);
+  } catch (e) {
+    console.error(`dlg: ${(e as Error).message} (dlg --help shows the usage)`);
+    return 2;
+  }
+  if (p.help) return printUsage(), 0;
+  const o: Out = {
+    json: p.json,
+    out: (line) => console.log(line),
+    err: (text) => void Deno.stderr.writeSync(enc.encode(text)),
+    tty: Deno.stderr.isTerminal(),
+  };
+  const c = new BaseManagerClient(p.manager, 8000, { timeoutMs: p.timeoutMs });
+  try {
+    switch (p.command) {
+      case "submit":
+        return await submitCommand(c, p.submit, o);
+      case "sessions":
+        return await sessionsCommand(c, o);
+      case "status":
+        return await statusCommand(c, p.arg, o);
+      case "graph-status":
+        return await graphStatusCommand(c, p.arg, o);
+      default:
+        return await actionCommand(c, p.arg, p.command as "cancel" | "delete", o);
+    }
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    console.error(`dlg: ${msg.split("\n")[0]}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,139 @@
+/**
+ * Submitting a physical graph the way DALiuGE's deploy tooling does: create a session, append
+ * the Drop specs in parts, deploy with the graph's roots completed.
+ */
+import { graphRoots } from "../graph/roots.ts";
+import { isGraphMetadata } from "../graph/schema.ts";
+import { DlgClientError } from "./base.ts";
+import type { AppendOptions, BaseManagerClient } from "./managers.ts";
+
+type Spec = Record<string, unknown>;
+
+/**
+ * The UIDs of the graph's roots, as DALiuGE's `get_roots`: Drops with no inputs or producers
+ * that no other Drop lists among its outputs or consumers (links may be declared on one side).
+ */
+export { graphRoots };
+
+/** Default part size for `graph/append`: well under the managers' 10 MB default limit. */
+export const DEFAULT_PART_BYTES = 4 * 1024 * 1024;
+
+/** The Drop specs of a graph file's JSON: the list without DALiuGE's trailing metadata. */
+export function graphSpecs(graph: unknown): Spec[] {
+  if (!Array.isArray(graph)) {
+    throw new TypeError("a physical graph must be a JSON array of Drop specs");
+  }
+  const specs: Spec[] = [];
+  for (const [i, item] of graph.entries()) {
+    if (!item || typeof item !== "object" || Array.isArray(item)) {
+      throw new TypeError(`element #${i} of the graph is not a JSON object`);
+    }
+    if (!isGraphMetadata(item as Spec)) specs.push(item as Spec);
+  }
+  return specs;
+}
+
+/** OIDs of a link list whose entries are OID strings or `{oid: port}` objects. */
+export function linkOids(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  const out: string[] = [];
+  for (const e of list) {
+    if (typeof e === "string") out.push(e);
+    else if (e && typeof e === "object") out.push(...Object.keys(e));
+  }
+  return out;
+}
+
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return n;
+}
+
+/**
+ * Split specs into `graph/append` bodies (JSON array texts) of at most `maxBytes` each; a
+ * single spec larger than that gets a part of its own.
+ */
+export function splitGraph(specs: readonly Spec[], maxBytes = DEFAULT_PART_BYTES): string[] {
+  const parts: string[] = [];
+  let cur: string[] = [];
+  let size = 2;
+  for (const spec of specs) {
+    const text = JSON.stringify(spec);
+    const len = utf8Length(text) + 1;
+    if (cur.length && size + len > maxBytes) {
+      parts.push(`[${cur.join(",")}]`);
+      cur = [];
+      size = 2;
+    }
+    cur.push(text);
+    size += len;
+  }
+  if (cur.length) parts.push(`[${cur.join(",")}]`);
+  return parts;
+}
+
+/** A session id for a new submission: `<name>-<UTC date-time>-<random>`. */
+export function newSessionId(name = "session"): string {
+  const clean = name.replace(/[^\w.-]+/g, "_").replace(/^[._]+/, "").slice(0, 40) || "session";
+  const t = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+  return `${clean}-${t}-${crypto.randomUUID().slice(0, 6)}`;
+}
+
+export interface SubmitOptions {
+  /** Session id (default: a new one from `name`). */
+  sessionId?: string;
+  /** Used for a generated session id. */
+  name?: string;
+  /** Largest `graph/append` body in bytes (default 4 MiB). */
+  partBytes?: number;
+  compress?: AppendOptions["compress"];
+  /** UIDs to complete at deploy (default: the graph's roots). */
+  completed?: string[];
+  /** Stop after appending (no deploy). */
+  noDeploy?: boolean;
+  /** Called after each appended part. */
+  onPart?: (done: number, total: number) => void;
+}
+
+export interface SubmitResult {
+  sessionId: string;
+  drops: number;
+  parts: number;
+  completed: string[];
+}
+
+/**
+ * Create a session, append `specs` in parts and deploy with the roots completed. If an append
+ * fails, the session this call created is deleted again and the error re-thrown.
+ */
+export async function submitGraph(
+  client: BaseManagerClient,
+  specs: readonly Spec[],
+  o: SubmitOptions = {},
+): Promise<SubmitResult> {
+  const sessionId = o.sessionId ?? newSessionId(o.name);
+  const completed = o.completed ?? graphRoots(specs);
+  const parts = splitGraph(specs, o.partBytes);
+  await client.createSession(sessionId);
+  let done = 0;
+  try {
+    for (const part of parts) {
+      await client.appendGraph(sessionId, part, { compress: o.compress });
+      done++;
+      o.onPart?.(done, parts.length);
+    }
+  } catch (e) {
+    await client.destroySession(sessionId).catch(() => {});
+    if (e instanceof DlgClientError && parts.length > 1) {
+      const where = `appending part ${done + 1} of ${parts.length}`;
+      throw new DlgClientError(e.status, e.type, e.args, `${e.message} (${where})`);
+    }
+    throw e;
+  }
+  if (!o.noDeploy) await client.deploySession(sessionId, completed);
+  return { sessionId, drops: specs.length, parts: parts.length, completed };
+}

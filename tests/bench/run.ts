@@ -9,6 +9,7 @@ import { statusUnderLoad } from "./status_load.ts";
 import { sharedMemoryBandwidth, statusLatencyWhileBusy } from "./workers.ts";
 import { hierarchy } from "./hierarchy.ts";
 import { remoteRead } from "./remote_read.ts";
+import { ingest, ingestCluster } from "./ingest.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
@@ -18,6 +19,8 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "workers-status-busy": () => statusLatencyWhileBusy(),
   "hierarchy": () => hierarchy(),
   "remote-read": () => remoteRead(),
+  "ingest-node": () => ingest(),
+  "ingest-cluster": () => ingestCluster(),
 };
 
 async function main() {

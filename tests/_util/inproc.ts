@@ -20,6 +20,16 @@ export interface Api {
   until(sid: string, states: number[], ms?: number): Promise<number>;
 }
 
+/** A response as status, body (parsed when JSON) and headers. */
+export async function replyOf(r: Response): Promise<Reply> {
+  const text = await r.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch { /* not JSON */ }
+  return { status: r.status, body, headers: r.headers };
+}
+
 export async function withNode(
   fn: (api: Api) => Promise<void>,
   opts: Partial<NodeManagerOptions> & { maxRequestSize?: number } = {},
@@ -27,15 +37,7 @@ export async function withNode(
   const workDir = await Deno.makeTempDir({ prefix: "dlg-test-" });
   const nm = new NodeManager({ workDir, dlmCheckPeriod: 0, ...opts });
   const app = createApp(nm, { maxRequestSize: opts.maxRequestSize ?? 1024 * 1024 });
-  const call = async (path: string, init: RequestInit): Promise<Reply> => {
-    const r = await app.request(path, init);
-    const text = await r.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch { /* not JSON */ }
-    return { status: r.status, body, headers: r.headers };
-  };
+  const call = async (path: string, init: RequestInit) => replyOf(await app.request(path, init));
   const api: Api = {
     nm,
     workDir,

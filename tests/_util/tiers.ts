@@ -4,7 +4,7 @@
  */
 import { CompositeManager, type DropManager, NodeManager } from "../../core/manager/mod.ts";
 import { createApp } from "../../core/rest/mod.ts";
-import type { Reply } from "./inproc.ts";
+import { type Reply, replyOf } from "./inproc.ts";
 
 export type Tier = "node" | "island" | "master";
 
@@ -39,13 +39,7 @@ function serve(manager: DropManager): Server {
 }
 
 async function call(app: ReturnType<typeof createApp>, path: string, init: RequestInit) {
-  const r = await app.request(path, init);
-  const text = await r.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch { /* not JSON */ }
-  return { status: r.status, body, headers: r.headers };
+  return replyOf(await app.request(path, init));
 }
 
 /** Run `fn` against a fresh tier; everything started is stopped after. */

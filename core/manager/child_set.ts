@@ -3,7 +3,8 @@
  * node string, and the node managers below them reached for pass-through reads.
  */
 import { HttpError, invalidGraph } from "../errors/mod.ts";
-import { all, Child, fanOut, nodeClient } from "./children.ts";
+import { NodeManagerClient } from "../client/mod.ts";
+import { all, BULK_MS, Child, fanOut, nodeClient } from "./children.ts";
 import { type NodeRef, parseNode } from "./node_string.ts";
 
 export class ChildSet {
@@ -13,6 +14,10 @@ export class ChildSet {
   #list: Child[] = [];
   /** A master's informational node list (`POST /api/node/<n>`). */
   #extraNodes: string[] = [];
+  /** A master's islands' nodes (`host:port`), as last asked. */
+  #islandNodes = new WeakMap<Child, Set<string>>();
+  /** A master's clients for appends straight to nodes, by `host:port`. */
+  #bulk = new Map<string, NodeManagerClient>();
 
   constructor(attr: "node" | "island") {
     this.attr = attr;
@@ -83,6 +88,30 @@ export class ChildSet {
       if (c) return { name: c.name, client: c.client };
     }
     return nodeClient(node);
+  }
+
+  /** An island's nodes as `host:port`: asked once, and again when `fresh`. */
+  async islandNodes(c: Child, fresh: boolean): Promise<Set<string>> {
+    let nodes = fresh ? undefined : this.#islandNodes.get(c);
+    if (!nodes) {
+      const list = (await all([c], (x) => x.client.request<unknown>("GET", "/api/nodes"))).get(
+        c.name,
+      );
+      nodes = new Set((Array.isArray(list) ? list : []).map((n) => parseNode(String(n)).key));
+      this.#islandNodes.set(c, nodes);
+    }
+    return nodes;
+  }
+
+  /** A client for large appends straight to the node a `node` attribute names. */
+  nodeBulk(node: string): NodeManagerClient {
+    const ref = parseNode(node, 8000);
+    let client = this.#bulk.get(ref.key);
+    if (!client) {
+      client = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS });
+      this.#bulk.set(ref.key, client);
+    }
+    return client;
   }
 
   /** `GET /api/node/<node>/...`: passed through to that node manager. */

@@ -10,7 +10,9 @@ import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
-import { splitBatch } from "./partition.ts";
+import { type Split, splitBatch, type SplitOptions } from "./partition.ts";
+import { apartByNode, byNode, sendDirect } from "./direct_append.ts";
+import { appendInParts } from "./send.ts";
 import { normalizeSpec } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
@@ -24,13 +26,6 @@ export interface CompositeOptions {
 }
 
 const FAILED = SessionStates.FAILED;
-/** At most this many Drops per append sent to a child. */
-const APPEND_CHUNK = 10_000;
-/**
- * About this many bytes of JSON per append sent to a child: small enough that the tiers below
- * start on one part while the next is serialised and sent (translator specs carry ~6 KB each).
- */
-const APPEND_CHUNK_BYTES = 1 << 20;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -201,33 +196,13 @@ export class CompositeManager implements DropManager {
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
     items.forEach((item, i) => normalizeSpec(item, i));
-    const split = splitBatch(items, {
-      attr: this.attr,
-      nParts: s.children.length,
-      partOf: (v) => {
-        let key: string;
-        try {
-          key = this.childSet.ref(v).key;
-        } catch {
-          return undefined;
-        }
-        const i = s.children.findIndex((c) => c.ref.key === key);
-        return i < 0 ? undefined : i;
-      },
-    }, s);
+    const split = this.#split(s, items, this.attr === "island" ? apartByNode : undefined);
+    if (this.attr === "island") return await this.#appendDirect(s, split);
     // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
     const undo = s.commit(split);
     const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
     const parts = new Map(s.children.map((c, i) => [c.name, split.parts[i]!]));
-    const r = await fanOut(targets, async (c) => {
-      // Large partitions go in parts, each well under the child's request-size limit, a few
-      // in flight at once so that the tiers below work while the next part is sent.
-      const part = parts.get(c.name)!;
-      const chunks: Record<string, unknown>[][] = [];
-      const n = chunkLength(part);
-      for (let i = 0; i < part.length; i += n) chunks.push(part.slice(i, i + n));
-      await inParallel(chunks, 3, (chunk) => c.bulk.appendGraph(sessionId, chunk));
-    });
+    const r = await fanOut(targets, (c) => appendInParts(c.bulk, sessionId, parts.get(c.name)!));
     if (r.failed) {
       // All or nothing: take this batch back from every child (a refused child may have taken
       // some parts; removing OIDs a child does not hold is a no-op).
@@ -241,6 +216,64 @@ export class CompositeManager implements DropManager {
       undo();
       throw subManagerError(r.errors);
     }
+  }
+
+  #split(s: CompositeSession, items: Record<string, unknown>[], apart?: SplitOptions["apart"]) {
+    return splitBatch(items, {
+      attr: this.attr,
+      nParts: s.children.length,
+      partOf: (v) => {
+        let key: string;
+        try {
+          key = this.childSet.ref(v).key;
+        } catch {
+          return undefined;
+        }
+        const i = s.children.findIndex((c) => c.ref.key === key);
+        return i < 0 ? undefined : i;
+      },
+      apart,
+    }, s);
+  }
+
+  /** A master's append: specs straight to the nodes, placements to the islands. */
+  async #appendDirect(s: CompositeSession, split: Split): Promise<void> {
+    const { nodes, placed } = await byNode(
+      split,
+      s.children,
+      (c, fresh) => this.childSet.islandNodes(c, fresh),
+    );
+    // A batch appended while the islands' nodes were asked for may have taken these OIDs.
+    for (const oid of split.owners.keys()) {
+      if (s.owners.has(oid)) {
+        throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
+      }
+    }
+    const undo = s.commit(split);
+    const errors = await sendDirect(s.id, {
+      nodes,
+      placed,
+      client: (n) => this.childSet.nodeBulk(n),
+    });
+    if (errors) {
+      undo();
+      throw subManagerError(errors);
+    }
+  }
+
+  /**
+   * `graph/placement` at an island: Drops its master appended straight to its nodes (`[oid,
+   * uid, node]`, no specs), recorded so that status, failures, removal and Drop reads find them.
+   */
+  place(sessionId: string, placed: [string, string, string][]): void {
+    const s = this.get(sessionId);
+    if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
+      throw invalidState(`Session ${sessionId} is deployed; graph/placement needs BUILDING`);
+    }
+    this.#alive(s);
+    const items = placed.map(([oid, uid, node]) => ({ oid, uid, node }));
+    const split = this.#split(s, items);
+    s.commit({ ...split, rels: [], removed: [], waiting: new Map(), resolved: [] });
   }
 
   async removeDrops(sessionId: string, oids: string[]): Promise<void> {
@@ -386,19 +419,3 @@ export class CompositeManager implements DropManager {
 }
 
 const enc = encodeURIComponent;
-
-/** Run `fn` over `items`, at most `limit` at a time; the first failure rejects. */
-/** Drops per append for `specs`, from the JSON size of a sample of them. */
-function chunkLength(specs: Record<string, unknown>[]): number {
-  const sample = specs.slice(0, 16);
-  const perSpec = JSON.stringify(sample).length / Math.max(1, sample.length);
-  return Math.max(1, Math.min(APPEND_CHUNK, Math.floor(APPEND_CHUNK_BYTES / perSpec)));
-}
-
-async function inParallel<T>(items: T[], limit: number, fn: (x: T) => Promise<unknown>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

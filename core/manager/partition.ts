@@ -68,12 +68,25 @@ function linkOid(entry: unknown): string | undefined {
   return undefined;
 }
 
+export interface SplitOptions {
+  attr: "node" | "island";
+  nParts: number;
+  partOf: (value: string) => number | undefined;
+  /**
+   * Whether a link between two Drops crosses (is taken out and recorded as a relation); by
+   * default when they are in different parts. A master sending straight to the nodes cuts
+   * every link between nodes.
+   */
+  apart?: (a: Owned, b: Owned) => boolean;
+}
+
 /** Split `items`; throws 400 InvalidGraphException naming the Drop, changing nothing. */
 export function splitBatch(
   items: Record<string, unknown>[],
-  o: { attr: "node" | "island"; nParts: number; partOf: (value: string) => number | undefined },
+  o: SplitOptions,
   state: SplitState,
 ): Split {
+  const apart = o.apart ?? ((a: Owned, b: Owned) => a.part !== b.part);
   const owners = new Map<string, Owned>();
   items.forEach((item, i) => {
     const oid = item.oid;
@@ -124,7 +137,7 @@ export function splitBatch(
           w.push({ from: oid, key });
           out.waiting.set(t, w);
         }
-        if (!owner || owner.part === me.part) {
+        if (!owner || !apart(owner, me)) {
           kept?.push(entry);
           return;
         }
@@ -148,7 +161,7 @@ export function splitBatch(
     out.resolved.push(oid);
     for (const w of waiting) {
       const holder = state.owners.get(w.from);
-      if (holder && holder.part !== me.part) rel(me, oid, w.key, holder, w.from);
+      if (holder && apart(holder, me)) rel(me, oid, w.key, holder, w.from);
     }
   }
   // Links within this batch to Drops of this batch are not waiting.

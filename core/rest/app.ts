@@ -114,6 +114,6 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     throw new HttpError(501, "NotImplementedError", ["reproducibility data is not supported"]);
   });
   if (manager instanceof NodeManager) nodeRoutes(app, manager, limit);
-  if (manager instanceof CompositeManager) compositeRoutes(app, manager);
+  if (manager instanceof CompositeManager) compositeRoutes(app, manager, limit);
   return app;
 }

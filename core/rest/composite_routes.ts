@@ -5,10 +5,12 @@
 import type { Hono } from "hono";
 import type { CompositeManager } from "../manager/mod.ts";
 import { SUCCESS } from "./reply.ts";
+import { readBody } from "./body.ts";
+import { PlacementBody } from "./schemas.ts";
 
 const enc = encodeURIComponent;
 
-export function compositeRoutes(app: Hono, cm: CompositeManager): void {
+export function compositeRoutes(app: Hono, cm: CompositeManager, limit: number): void {
   const island = cm.attr === "node";
   const kids = cm.childSet;
   app.get("/api/nodes", async (c) => {
@@ -34,7 +36,14 @@ export function compositeRoutes(app: Hono, cm: CompositeManager): void {
       return c.json(await kids.passThrough(c.req.param("node"), path));
     });
   }
-  if (island) return;
+  if (island) {
+    // Master to island: Drops appended straight to this island's nodes.
+    app.post("/api/sessions/:sid/graph/placement", async (c) => {
+      cm.place(c.req.param("sid"), await readBody(c, PlacementBody, limit));
+      return c.json(SUCCESS);
+    });
+    return;
+  }
   app.get("/api/islands", (c) => c.json({ islands: cm.children.map((x) => x.name) }));
   app.post("/api/island/:island", (c) => {
     kids.add(c.req.param("island"));

@@ -37,6 +37,12 @@ export const SubscriptionsBody = v.pipe(
   ),
 );
 
+/** `graph/placement` (master to island): `[[oid, uid, node], ...]`. */
+export const PlacementBody = v.array(
+  v.tuple([v.string(), v.string(), v.string()]),
+  "the body must be a JSON list of [oid, uid, node]",
+);
+
 /** `graph/link` query or form fields. */
 export const LinkParams = v.object({
   lhOID: v.pipe(v.string(), v.nonEmpty()),

@@ -4,6 +4,18 @@ import { invalidGraph } from "../errors/mod.ts";
 import { type DropSpec, normalizeSpec } from "./normalize.ts";
 import { describeIssues, GraphBodySchema, isGraphMetadata } from "./schema.ts";
 
+const decoder = new TextDecoder();
+
+/** UTF-8 JSON bytes parsed; 400 InvalidGraphException when they are not JSON. */
+export function parseJson(bytes: Uint8Array): unknown {
+  const text = decoder.decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw invalidGraph(`the body is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
 /** Check the body is an array of objects and drop DALiuGE's trailing metadata element. */
 export function graphItems(body: unknown): Record<string, unknown>[] {
   const r = v.safeParse(GraphBodySchema, body);

@@ -1,5 +1,6 @@
 /** Physical graphs: Drop-spec schema, DALiuGE's forms normalised, validation. */
-export { graphItems, normalizeBatch } from "./batch.ts";
+export { graphItems, normalizeBatch, parseJson } from "./batch.ts";
+export { jsonList, type LightItem, lightItems, RAW, specBytes } from "./raw_items.ts";
 export { graphRoots } from "./roots.ts";
 export { type DropSpec, type Links, normalizeSpec } from "./normalize.ts";
 export { allParams, type ParamDecl, type Params, rawParam, resolveParams } from "./params.ts";

@@ -10,10 +10,10 @@ import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
-import { type Split, splitBatch, type SplitOptions } from "./partition.ts";
-import { apartByNode, byNode, sendDirect } from "./direct_append.ts";
+import { splitBatch, type SplitOptions } from "./partition.ts";
+import { apartByNode, byNode, DirectSend } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
-import { normalizeSpec } from "../graph/mod.ts";
+import { graphItems, lightItems, normalizeSpec, parseJson } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface CompositeOptions {
@@ -26,6 +26,8 @@ export interface CompositeOptions {
 }
 
 const FAILED = SessionStates.FAILED;
+/** A master reads a large append in batches of about this many bytes, sending as it reads. */
+const READ_BYTES = 2 << 20;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -185,7 +187,8 @@ export class CompositeManager implements DropManager {
     return { dir: Object.fromEntries(r) };
   }
 
-  async append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
+  /** The session, if it takes appends (PRISTINE or BUILDING, no child failed). */
+  #forAppend(sessionId: string): CompositeSession {
     const s = this.get(sessionId);
     if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
       throw invalidState(
@@ -193,11 +196,49 @@ export class CompositeManager implements DropManager {
       );
     }
     this.#alive(s);
+    return s;
+  }
+
+  /**
+   * A master's `graph/append` from the body's bytes: only the keys it routes by are read (no
+   * full parse), and each spec goes to its node as received. Anything that fails, here or on a
+   * node, is checked again in full, so errors are those of `append` (400 naming the Drop for a
+   * bad spec; 555 with the nodes' errors for what only a node can tell).
+   */
+  async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
+    const s = this.#forAppend(sessionId);
+    const full = () => graphItems(parseJson(bytes));
+    if (this.attr !== "island") return await this.append(sessionId, full());
+    // Read in batches of about READ_BYTES, each sent while the next is read.
+    const send = new DirectSend(s.id, (n) => this.childSet.nodeBulk(n));
+    const undo: (() => void)[] = [];
+    let refused = false;
+    for (let at = 0; at >= 0 && !refused && !send.failed;) {
+      const batch = lightItems(bytes, at, READ_BYTES);
+      try {
+        if (!batch) throw new Error("not read light");
+        at = batch.at;
+        undo.push(await this.#commitDirect(s, batch.items, send));
+      } catch {
+        refused = true;
+      }
+    }
+    const errors = refused ? (await send.undo(), {}) : await send.finish();
+    if (!errors) return;
+    for (const u of undo.reverse()) u();
+    // Read in full: errors as `append` gives them.
+    if (refused) return await this.append(sessionId, full());
+    full().forEach((item, i) => normalizeSpec(item, i));
+    throw subManagerError(errors);
+  }
+
+  async append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
+    const s = this.#forAppend(sessionId);
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
     items.forEach((item, i) => normalizeSpec(item, i));
-    const split = this.#split(s, items, this.attr === "island" ? apartByNode : undefined);
-    if (this.attr === "island") return await this.#appendDirect(s, split);
+    if (this.attr === "island") return await this.#appendDirect(s, items);
+    const split = this.#split(s, items);
     // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
     const undo = s.commit(split);
     const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
@@ -237,12 +278,24 @@ export class CompositeManager implements DropManager {
   }
 
   /** A master's append: specs straight to the nodes, placements to the islands. */
-  async #appendDirect(s: CompositeSession, split: Split): Promise<void> {
-    const { nodes, placed } = await byNode(
-      split,
-      s.children,
-      (c, fresh) => this.childSet.islandNodes(c, fresh),
-    );
+  async #appendDirect(s: CompositeSession, items: Record<string, unknown>[]): Promise<void> {
+    const send = new DirectSend(s.id, (n) => this.childSet.nodeBulk(n));
+    const undo = await this.#commitDirect(s, items, send);
+    const errors = await send.finish();
+    if (errors) {
+      undo();
+      throw subManagerError(errors);
+    }
+  }
+
+  /** Split a batch by node, check it, record it and start sending it; returns its undo. */
+  async #commitDirect(
+    s: CompositeSession,
+    items: Record<string, unknown>[],
+    send: DirectSend,
+  ): Promise<() => void> {
+    const split = this.#split(s, items, apartByNode);
+    const placed = await byNode(split, s.children, (c, f) => this.childSet.islandNodes(c, f));
     // A batch appended while the islands' nodes were asked for may have taken these OIDs.
     for (const oid of split.owners.keys()) {
       if (s.owners.has(oid)) {
@@ -250,15 +303,8 @@ export class CompositeManager implements DropManager {
       }
     }
     const undo = s.commit(split);
-    const errors = await sendDirect(s.id, {
-      nodes,
-      placed,
-      client: (n) => this.childSet.nodeBulk(n),
-    });
-    if (errors) {
-      undo();
-      throw subManagerError(errors);
-    }
+    await send.add(placed);
+    return undo;
   }
 
   /**

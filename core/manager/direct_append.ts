@@ -6,10 +6,10 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { invalidGraph } from "../errors/mod.ts";
-import { type Child, type ChildError, fanOut } from "./children.ts";
+import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { Owned, Split } from "./partition.ts";
 import { parseNode } from "./node_string.ts";
-import { appendInParts } from "./send.ts";
+import { appendChunk, chunks } from "./send.ts";
 
 /** One node's share of a batch. */
 export interface NodePart {
@@ -97,38 +97,98 @@ function nameOf(node: string): string {
 
 const enc = encodeURIComponent;
 
+/** Requests in flight to one node at most; more waits (the master reads on meanwhile). */
+const IN_FLIGHT = 3;
+
+interface NodeSends {
+  name: string;
+  client: NodeManagerClient;
+  oids: string[];
+  inFlight: Set<Promise<void>>;
+}
+
 /**
- * Send the parts to the nodes and the placements to the islands, all at once. All or nothing:
- * on any failure the batch is taken back from every node and island (removing OIDs one does
- * not hold is a no-op), and the children's errors are returned.
+ * One append sent straight to the nodes, batch after batch as the master reads it: node parts
+ * go out at once (a few in flight per node), placements at the end. All or nothing: `finish`
+ * takes everything back from every node and island when anything was refused.
  */
-export async function sendDirect(
-  sessionId: string,
-  o: {
-    nodes: NodePart[];
-    placed: Map<Child, Placed[]>;
-    client: (node: string) => NodeManagerClient;
-  },
-): Promise<Record<string, ChildError> | undefined> {
-  const path = `/api/sessions/${enc(sessionId)}/graph`;
-  const islands = [...o.placed.keys()];
-  const [toNodes, toIslands] = await Promise.all([
-    fanOut(o.nodes, (p) => appendInParts(o.client(p.node), sessionId, p.specs)),
-    fanOut(islands, (c) =>
-      c.bulk.request("POST", `${path}/placement`, {
-        json: o.placed.get(c)!,
-      })),
-  ]);
-  if (!toNodes.failed && !toIslands.failed) return undefined;
-  await Promise.all([
-    fanOut(o.nodes, (p) =>
-      o.client(p.node).request("POST", `${path}/remove`, {
-        json: p.specs.map((x) => x.oid),
-      })),
-    fanOut(islands, (c) =>
-      c.client.request("POST", `${path}/remove`, {
-        json: o.placed.get(c)!.map((x) => x[0]),
-      })),
-  ]);
-  return { ...toIslands.errors, ...toNodes.errors };
+export class DirectSend {
+  #sessionId: string;
+  #client: (node: string) => NodeManagerClient;
+  #nodes = new Map<string, NodeSends>();
+  #placed = new Map<Child, Placed[]>();
+  #errors: Record<string, ChildError> = {};
+
+  constructor(sessionId: string, client: (node: string) => NodeManagerClient) {
+    this.#sessionId = sessionId;
+    this.#client = client;
+  }
+
+  get #path(): string {
+    return `/api/sessions/${enc(this.#sessionId)}/graph`;
+  }
+
+  /** Has a node refused something already? */
+  get failed(): boolean {
+    return Object.keys(this.#errors).length > 0;
+  }
+
+  /** Start sending a batch; resolves when there is room for the next. */
+  async add(batch: { nodes: NodePart[]; placed: Map<Child, Placed[]> }): Promise<void> {
+    for (const [c, list] of batch.placed) {
+      const all = this.#placed.get(c);
+      if (all) all.push(...list);
+      else this.#placed.set(c, list);
+    }
+    for (const p of batch.nodes) {
+      let n = this.#nodes.get(p.name);
+      if (!n) {
+        n = { name: p.name, client: this.#client(p.node), oids: [], inFlight: new Set() };
+        this.#nodes.set(p.name, n);
+      }
+      for (const spec of p.specs) n.oids.push(spec.oid as string);
+      for (const chunk of chunks(p.specs)) {
+        while (n.inFlight.size >= IN_FLIGHT) await Promise.race(n.inFlight);
+        const sent: Promise<void> = appendChunk(n.client, this.#sessionId, chunk).then(
+          () => {},
+          (e) => {
+            this.#errors[n.name] ??= childError(e, n);
+          },
+        ).finally(() => n.inFlight.delete(sent));
+        n.inFlight.add(sent);
+      }
+    }
+    // Let the requests go out before reading on.
+    await new Promise((r) => setTimeout(r, 0));
+  }
+
+  /** Wait for every node, place the Drops on their islands; undo all if anything failed. */
+  async finish(): Promise<Record<string, ChildError> | undefined> {
+    const nodes = [...this.#nodes.values()];
+    const islands = this.failed ? [] : [...this.#placed.keys()];
+    const [, toIslands] = await Promise.all([
+      Promise.all(nodes.flatMap((n) => [...n.inFlight])),
+      fanOut(islands, (c) =>
+        c.bulk.request("POST", `${this.#path}/placement`, {
+          json: this.#placed.get(c)!,
+        })),
+    ]);
+    const errors = { ...toIslands.errors, ...this.#errors };
+    if (!Object.keys(errors).length) return undefined;
+    await this.undo();
+    return errors;
+  }
+
+  /** Take back what was sent (removing OIDs one does not hold is a no-op). */
+  async undo(): Promise<void> {
+    const nodes = [...this.#nodes.values()];
+    await Promise.all(nodes.flatMap((n) => [...n.inFlight]));
+    await Promise.all([
+      fanOut(nodes, (n) => n.client.request("POST", `${this.#path}/remove`, { json: n.oids })),
+      fanOut([...this.#placed.keys()], (c) =>
+        c.client.request("POST", `${this.#path}/remove`, {
+          json: this.#placed.get(c)!.map((x) => x[0]),
+        })),
+    ]);
+  }
 }

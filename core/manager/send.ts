@@ -1,5 +1,6 @@
 /** Large appends sent in parts, a few in flight, so the tier below works while the next is sent. */
 import type { NodeManagerClient } from "../client/mod.ts";
+import { jsonList, type LightItem, RAW, specBytes } from "../graph/mod.ts";
 
 /** At most this many Drops per append sent to a child. */
 const APPEND_CHUNK = 10_000;
@@ -31,8 +32,48 @@ export async function appendInParts(
   sessionId: string,
   specs: Record<string, unknown>[],
 ): Promise<void> {
-  const chunks: Record<string, unknown>[][] = [];
-  const n = chunkLength(specs);
-  for (let i = 0; i < specs.length; i += n) chunks.push(specs.slice(i, i + n));
-  await inParallel(chunks, 3, (chunk) => client.appendGraph(sessionId, chunk));
+  await inParallel(chunks(specs), 3, (chunk) => appendChunk(client, sessionId, chunk));
+}
+
+/** `specs` in parts of about APPEND_CHUNK_BYTES of JSON. */
+export function chunks(specs: Record<string, unknown>[]): Record<string, unknown>[][] {
+  const out: Record<string, unknown>[][] = [];
+  if (!(specs[0] as LightItem | undefined)?.[RAW]) {
+    const n = chunkLength(specs);
+    for (let i = 0; i < specs.length; i += n) out.push(specs.slice(i, i + n));
+    return out;
+  }
+  // Read light: the sizes are known.
+  let chunk: LightItem[] = [];
+  let size = 0;
+  for (const spec of specs as LightItem[]) {
+    const raw = spec[RAW];
+    const n = raw ? raw.end - raw.start : 1024;
+    if (chunk.length && (size + n > APPEND_CHUNK_BYTES || chunk.length >= APPEND_CHUNK)) {
+      out.push(chunk);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(spec);
+    size += n;
+  }
+  if (chunk.length) out.push(chunk);
+  return out;
+}
+
+/** One `graph/append` of `specs`: as received when read light, else serialised. */
+export async function appendChunk(
+  client: NodeManagerClient,
+  sessionId: string,
+  specs: Record<string, unknown>[],
+): Promise<void> {
+  if (!(specs[0] as LightItem | undefined)?.[RAW]) {
+    await client.appendGraph(sessionId, specs);
+    return;
+  }
+  const path = `/api/sessions/${encodeURIComponent(sessionId)}/graph/append`;
+  await client.request("POST", path, {
+    body: jsonList((specs as LightItem[]).map(specBytes)),
+    headers: { "content-type": "application/json" },
+  });
 }

@@ -7,11 +7,11 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import * as v from "valibot";
 import { badRequest, HttpError } from "../errors/mod.ts";
-import { graphItems } from "../graph/mod.ts";
+import { graphItems, parseJson } from "../graph/mod.ts";
 import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
 import { compositeRoutes } from "./composite_routes.ts";
 import { nodeRoutes } from "./node_routes.ts";
-import { readBody, readFields, readJson, tooLarge } from "./body.ts";
+import { readBody, readBytes, readFields, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
 import { MB, SUCCESS } from "./reply.ts";
@@ -97,8 +97,12 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     }
     const id = sid(c);
     manager.get(id); // 404 before reading a large body for nothing
-    const items = graphItems(await readJson(c, limit * 16));
-    return c.json(ok(await manager.append(id, items)));
+    const bytes = await readBytes(c, limit * 16);
+    // A master reads only what it routes by and forwards the rest as received.
+    if (manager instanceof CompositeManager && manager.kind === "master") {
+      return c.json(ok(await manager.appendBytes(id, bytes)));
+    }
+    return c.json(ok(await manager.append(id, graphItems(parseJson(bytes)))));
   });
   app.post("/api/sessions/:sid/graph/remove", async (c) => {
     const oids = await readBody(c, UidList, limit);

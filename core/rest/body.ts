@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import * as v from "valibot";
 import { badRequest, HttpError, invalidGraph } from "../errors/mod.ts";
-import { describeIssues } from "../graph/mod.ts";
+import { describeIssues, parseJson } from "../graph/mod.ts";
 
 /** 413 for a body over the limit. */
 export function tooLarge(limit: number): HttpError {
@@ -40,22 +40,20 @@ async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
   return out;
 }
 
-const decoder = new TextDecoder();
+/** The body's bytes, inflated when `Content-Encoding` says so. */
+export async function readBytes(c: Context, inflatedLimit: number): Promise<Uint8Array> {
+  const bytes: Uint8Array = new Uint8Array(await c.req.arrayBuffer());
+  const enc = c.req.header("content-encoding")?.toLowerCase();
+  if (enc === "gzip" || enc === "deflate") return await inflate(bytes, inflatedLimit);
+  if (enc && enc !== "identity") {
+    throw new HttpError(415, "DaliugeException", [`unsupported Content-Encoding ${enc}`]);
+  }
+  return bytes;
+}
 
 /** The body as JSON, inflated when `Content-Encoding` says so. */
 export async function readJson(c: Context, inflatedLimit: number): Promise<unknown> {
-  let bytes: Uint8Array = new Uint8Array(await c.req.arrayBuffer());
-  const enc = c.req.header("content-encoding")?.toLowerCase();
-  if (enc === "gzip" || enc === "deflate") bytes = await inflate(bytes, inflatedLimit);
-  else if (enc && enc !== "identity") {
-    throw new HttpError(415, "DaliugeException", [`unsupported Content-Encoding ${enc}`]);
-  }
-  const text = decoder.decode(bytes);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw invalidGraph(`the body is not valid JSON: ${(e as Error).message}`);
-  }
+  return parseJson(await readBytes(c, inflatedLimit));
 }
 
 /** A JSON body checked against `schema`; problems are 400 `DaliugeException`. */

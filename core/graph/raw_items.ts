@@ -1,0 +1,238 @@
+/**
+ * A light read of a `graph/append` body for a master: only the top-level keys it routes by
+ * (oid, uid, node, island, the link lists, rmode) are parsed; every other value is skipped, and
+ * each element keeps where its bytes lie so it can be forwarded as received (with only its
+ * changed link lists re-serialised). No full decode or parse of ~6 KB of metadata per Drop.
+ * Not a validator: values it skips are checked by whoever parses them (the nodes).
+ */
+import { LINK_KEYS } from "./schema.ts";
+
+/** Where a light element came from (a symbol key: object spread copies it, JSON ignores it). */
+export const RAW: unique symbol = Symbol("raw element");
+
+export interface RawElement {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+  /** The light element itself, to tell which link lists a copy of it changed. */
+  item: Record<string, unknown>;
+  /** Byte ranges of the parsed values, by key. */
+  values: Map<string, [number, number]>;
+  /** How many keys the element has (`{}` is DALiuGE's trailing metadata element). */
+  nKeys: number;
+}
+
+export type LightItem = Record<string, unknown> & { [RAW]?: RawElement };
+
+const WANTED = new Set<string>(["oid", "uid", "node", "island", "rmode", ...LINK_KEYS]);
+const decoder = new TextDecoder();
+
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Index after the string starting at `i` (a quote), or -1. */
+function skipString(b: Uint8Array, i: number): number {
+  for (i++; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === 0x22) return i + 1;
+    if (c === 0x5c) i++;
+  }
+  return -1;
+}
+
+/** Index after the value starting at `i`, or -1. */
+function skipValue(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c === 0x22) return skipString(b, i);
+  if (c === 0x7b || c === 0x5b) {
+    const n = b.length;
+    let depth = 0;
+    for (; i < n; i++) {
+      const d = b[i]!;
+      if (d === 0x22) {
+        for (i++; i < n; i++) {
+          const e = b[i]!;
+          if (e === 0x22) break;
+          if (e === 0x5c) i++;
+        }
+      } else if (d === 0x7b || d === 0x5b) depth++;
+      else if ((d === 0x7d || d === 0x5d) && --depth === 0) return i + 1;
+    }
+    return -1;
+  }
+  const start = i;
+  while (i < b.length) {
+    const d = b[i]!;
+    if (d === 0x2c || d === 0x7d || d === 0x5d || isSpace(d)) break;
+    i++;
+  }
+  return i > start ? i : -1;
+}
+
+/** Lengths and first bytes of the wanted keys: most keys are told apart without a string. */
+const LENGTHS = new Set([...WANTED].map((k) => k.length));
+const FIRSTS = new Set([...WANTED].map((k) => k.charCodeAt(0)));
+
+/** A key as a string; "" for a key that cannot be one of the wanted. */
+function keyOf(b: Uint8Array, start: number, end: number): string {
+  if (!LENGTHS.has(end - start - 2) || !FIRSTS.has(b[start + 1]!)) {
+    // A key with escapes may still spell a wanted one.
+    for (let i = start + 1; i < end - 1; i++) {
+      if (b[i] === 0x5c) return JSON.parse(decoder.decode(b.subarray(start, end)));
+    }
+    return "";
+  }
+  let s = "";
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = b[i]!;
+    if (c === 0x5c || c >= 0x80) return JSON.parse(decoder.decode(b.subarray(start, end)));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/** Bytes as text: short ASCII by hand (cheaper than a decoder call), the rest decoded. */
+function text(b: Uint8Array, start: number, end: number): string {
+  if (end - start > 256) return decoder.decode(b.subarray(start, end));
+  let s = "";
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 0x80) return decoder.decode(b.subarray(start, end));
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/** One light element starting at `i` (a `{`), and where it ends; throws when unreadable. */
+function element(b: Uint8Array, i: number, ws: (i: number) => number): [LightItem, number] {
+  const start = i;
+  const item: LightItem = {};
+  const values = new Map<string, [number, number]>();
+  let nKeys = 0;
+  i = ws(i + 1);
+  if (b[i] === 0x7d) i++;
+  else {
+    for (;;) {
+      if (b[i] !== 0x22) throw new SyntaxError("key expected");
+      const ks = i;
+      i = skipString(b, i);
+      if (i < 0) throw new SyntaxError("unterminated string");
+      const key = keyOf(b, ks, i);
+      i = ws(i);
+      if (b[i] !== 0x3a) throw new SyntaxError("':' expected");
+      const vs = ws(i + 1);
+      i = skipValue(b, vs);
+      if (i < 0) throw new SyntaxError("value expected");
+      nKeys++;
+      if (WANTED.has(key)) {
+        item[key] = JSON.parse(text(b, vs, i));
+        values.set(key, [vs, i]);
+      }
+      i = ws(i);
+      if (b[i] === 0x2c) i = ws(i + 1);
+      else if (b[i] === 0x7d) {
+        i++;
+        break;
+      } else throw new SyntaxError("',' or '}' expected");
+    }
+  }
+  item[RAW] = { bytes: b, start, end: i, item, values, nKeys };
+  return [item, i];
+}
+
+/** Where `lightItems` stopped: `at` is where to go on, -1 once the array is read. */
+export interface LightBatch {
+  items: LightItem[];
+  at: number;
+}
+
+/**
+ * The next elements of a JSON array of objects, light, from `at` (0 to start), about `maxBytes`
+ * of them; undefined when the body is anything else or a value read does not parse (the caller
+ * then reads it in full and reports what is wrong).
+ */
+export function lightItems(b: Uint8Array, at = 0, maxBytes = Infinity): LightBatch | undefined {
+  const ws = (i: number) => {
+    while (isSpace(b[i])) i++;
+    return i;
+  };
+  const items: LightItem[] = [];
+  let i = ws(at);
+  if (at === 0) {
+    if (b[i] !== 0x5b) return undefined;
+    i = ws(i + 1);
+    if (b[i] === 0x5d) return ws(i + 1) === b.length ? { items, at: -1 } : undefined;
+  }
+  const stop = i + maxBytes;
+  try {
+    for (;;) {
+      if (b[i] !== 0x7b) return undefined;
+      const [item, end] = element(b, i, ws);
+      items.push(item);
+      i = ws(end);
+      if (b[i] === 0x2c) {
+        i = ws(i + 1);
+        if (i >= stop) return { items, at: i };
+      } else if (b[i] === 0x5d) break;
+      else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  if (ws(i + 1) !== b.length) return undefined;
+  // DALiuGE's trailing metadata element (`{}` or `{rmode}`), as graphItems drops it.
+  const last = items[items.length - 1];
+  if (last && !("oid" in last) && (last[RAW]!.nKeys === 0 || "rmode" in last)) items.pop();
+  return { items, at: -1 };
+}
+
+const encoder = new TextEncoder();
+
+/** A spec's JSON bytes: as received, with only changed link lists written anew. */
+export function specBytes(spec: LightItem): Uint8Array {
+  const raw = spec[RAW];
+  if (!raw) return encoder.encode(JSON.stringify(spec));
+  if (spec === raw.item) return raw.bytes.subarray(raw.start, raw.end);
+  const cuts: [number, number, Uint8Array][] = [];
+  for (const [key, [a, z]] of raw.values) {
+    if (spec[key] !== raw.item[key]) cuts.push([a, z, encoder.encode(JSON.stringify(spec[key]))]);
+  }
+  cuts.sort((x, y) => x[0] - y[0]);
+  const pieces: Uint8Array[] = [];
+  let at = raw.start;
+  for (const [a, z, bytes] of cuts) {
+    pieces.push(raw.bytes.subarray(at, a), bytes);
+    at = z;
+  }
+  pieces.push(raw.bytes.subarray(at, raw.end));
+  return concat(pieces);
+}
+
+/** `[p0,p1,...]` as one buffer. */
+export function jsonList(pieces: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let size = 2 + Math.max(0, pieces.length - 1);
+  for (const p of pieces) size += p.length;
+  const out = new Uint8Array(size);
+  out[0] = 0x5b;
+  let at = 1;
+  pieces.forEach((p, k) => {
+    if (k > 0) out[at++] = 0x2c;
+    out.set(p, at);
+    at += p.length;
+  });
+  out[at] = 0x5d;
+  return out;
+}
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of pieces) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -50,6 +50,20 @@ function unique(oids: string[]): string[] {
   return set.size === oids.length ? oids : [...set];
 }
 
+/**
+ * A cheap first look (a master's, before it forwards a spec unparsed): does the spec name a
+ * category and a class this engine runs? `normalizeSpec` says what is wrong when not.
+ */
+export function knownClass(raw: Record<string, unknown>): boolean {
+  const kind = typeof raw.categoryType === "string" ? kindOf(raw.categoryType) : undefined;
+  if (!kind) return false;
+  const name = raw.dropclass ?? raw.appclass ?? raw.Application ?? undefined;
+  const storage = raw.storage ?? undefined;
+  if (name !== undefined && typeof name !== "string") return false;
+  if (storage !== undefined && typeof storage !== "string") return false;
+  return !("error" in lookupClass(kind, name, storage));
+}
+
 /** Validate and normalise one spec; `index` names it when it has no usable `oid`. */
 export function normalizeSpec(raw: Record<string, unknown>, index: number): DropSpec {
   const parsed = v.safeParse(DropSpecSchema, raw);

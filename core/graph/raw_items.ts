@@ -24,7 +24,20 @@ export interface RawElement {
 
 export type LightItem = Record<string, unknown> & { [RAW]?: RawElement };
 
-const WANTED = new Set<string>(["oid", "uid", "node", "island", "rmode", ...LINK_KEYS]);
+/** What a master routes by, and what tells a spec's class (checked before forwarding). */
+const WANTED = new Set<string>([
+  "oid",
+  "uid",
+  "node",
+  "island",
+  "rmode",
+  ...LINK_KEYS,
+  "categoryType",
+  "dropclass",
+  "appclass",
+  "Application",
+  "storage",
+]);
 const decoder = new TextDecoder();
 
 function isSpace(c: number | undefined): boolean {
@@ -70,38 +83,44 @@ function skipValue(b: Uint8Array, i: number): number {
   return i > start ? i : -1;
 }
 
-/** Lengths and first bytes of the wanted keys: most keys are told apart without a string. */
-const LENGTHS = new Set([...WANTED].map((k) => k.length));
-const FIRSTS = new Set([...WANTED].map((k) => k.charCodeAt(0)));
-
-/** A key as a string; "" for a key that cannot be one of the wanted. */
-function keyOf(b: Uint8Array, start: number, end: number): string {
-  if (!LENGTHS.has(end - start - 2) || !FIRSTS.has(b[start + 1]!)) {
-    // A key with escapes may still spell a wanted one.
-    for (let i = start + 1; i < end - 1; i++) {
-      if (b[i] === 0x5c) return JSON.parse(decoder.decode(b.subarray(start, end)));
-    }
-    return "";
-  }
-  let s = "";
-  for (let i = start + 1; i < end - 1; i++) {
-    const c = b[i]!;
-    if (c === 0x5c || c >= 0x80) return JSON.parse(decoder.decode(b.subarray(start, end)));
-    s += String.fromCharCode(c);
-  }
-  return s;
+/** The wanted keys as bytes, by length: most keys are told apart without making a string. */
+const BY_LENGTH = new Map<number, [string, Uint8Array][]>();
+for (const k of WANTED) {
+  const list = BY_LENGTH.get(k.length) ?? [];
+  list.push([k, new TextEncoder().encode(k)]);
+  BY_LENGTH.set(k.length, list);
 }
 
-/** Bytes as text: short ASCII by hand (cheaper than a decoder call), the rest decoded. */
-function text(b: Uint8Array, start: number, end: number): string {
-  if (end - start > 256) return decoder.decode(b.subarray(start, end));
-  let s = "";
-  for (let i = start; i < end; i++) {
-    const c = b[i]!;
-    if (c >= 0x80) return decoder.decode(b.subarray(start, end));
-    s += String.fromCharCode(c);
+/** The key (a string from `start` to `end`, quotes included) if wanted, else "". */
+function keyOf(b: Uint8Array, start: number, end: number): string {
+  const list = BY_LENGTH.get(end - start - 2);
+  if (list) {
+    next: for (const [k, bytes] of list) {
+      for (let j = 0; j < bytes.length; j++) if (b[start + 1 + j] !== bytes[j]) continue next;
+      return k;
+    }
   }
-  return s;
+  // A key with escapes may still spell a wanted one.
+  for (let i = start + 1; i < end - 1; i++) {
+    if (b[i] === 0x5c) {
+      const k = JSON.parse(decoder.decode(b.subarray(start, end)));
+      return WANTED.has(k) ? k : "";
+    }
+  }
+  return "";
+}
+
+/** Short ASCII bytes without escapes as a string, or undefined. */
+function ascii(b: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start > 256) return undefined;
+  for (let i = start; i < end; i++) if (b[i]! >= 0x80 || b[i] === 0x5c) return undefined;
+  return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+}
+
+/** A value's bytes parsed (simple strings without a decoder or a parse). */
+function valueOf(b: Uint8Array, start: number, end: number): unknown {
+  const s = b[start] === 0x22 ? ascii(b, start + 1, end - 1) : undefined;
+  return s ?? JSON.parse(decoder.decode(b.subarray(start, end)));
 }
 
 /** One light element starting at `i` (a `{`), and where it ends; throws when unreadable. */
@@ -126,7 +145,7 @@ function element(b: Uint8Array, i: number, ws: (i: number) => number): [LightIte
       if (i < 0) throw new SyntaxError("value expected");
       nKeys++;
       if (WANTED.has(key)) {
-        item[key] = JSON.parse(text(b, vs, i));
+        item[key] = valueOf(b, vs, i);
         values.set(key, [vs, i]);
       }
       i = ws(i);
@@ -141,50 +160,80 @@ function element(b: Uint8Array, i: number, ws: (i: number) => number): [LightIte
   return [item, i];
 }
 
-/** Where `lightItems` stopped: `at` is where to go on, -1 once the array is read. */
+/** Where `lightItems` stopped. */
 export interface LightBatch {
   items: LightItem[];
+  /** Where to go on (just after the last element read), -1 once the array is read. */
   at: number;
+  /** The bytes so far end inside an element: go on once more have come. */
+  more?: boolean;
 }
 
 /**
  * The next elements of a JSON array of objects, light, from `at` (0 to start), about `maxBytes`
- * of them; undefined when the body is anything else or a value read does not parse (the caller
- * then reads it in full and reports what is wrong).
+ * of them. `complete` says whether `b` is the whole body (else it is what came so far, and an
+ * element is only taken once what follows it has come). Undefined when the body is anything
+ * else or a value read does not parse: the caller then reads it in full and reports what is
+ * wrong.
  */
-export function lightItems(b: Uint8Array, at = 0, maxBytes = Infinity): LightBatch | undefined {
+export function lightItems(
+  b: Uint8Array,
+  o: { at?: number; maxBytes?: number; complete?: boolean } = {},
+): LightBatch | undefined {
+  const n = b.length;
   const ws = (i: number) => {
-    while (isSpace(b[i])) i++;
+    while (i < n && isSpace(b[i])) i++;
     return i;
   };
+  const complete = o.complete ?? true;
   const items: LightItem[] = [];
-  let i = ws(at);
-  if (at === 0) {
+  let last = o.at ?? 0;
+  const need = (): LightBatch | undefined => complete ? undefined : { items, at: last, more: true };
+  let i = ws(last);
+  if (i >= n) return need();
+  if (last === 0) {
     if (b[i] !== 0x5b) return undefined;
     i = ws(i + 1);
-    if (b[i] === 0x5d) return ws(i + 1) === b.length ? { items, at: -1 } : undefined;
+    if (i >= n) return need();
+    if (b[i] === 0x5d) return end(i);
+  } else {
+    if (b[i] === 0x5d) return end(i);
+    if (b[i] !== 0x2c) return undefined;
+    i = ws(i + 1);
   }
-  const stop = i + maxBytes;
-  try {
-    for (;;) {
-      if (b[i] !== 0x7b) return undefined;
-      const [item, end] = element(b, i, ws);
-      items.push(item);
-      i = ws(end);
-      if (b[i] === 0x2c) {
-        i = ws(i + 1);
-        if (i >= stop) return { items, at: i };
-      } else if (b[i] === 0x5d) break;
-      else return undefined;
+  const stop = last + (o.maxBytes ?? Infinity);
+  for (;;) {
+    if (i >= n) return need();
+    if (b[i] !== 0x7b) return undefined;
+    let item: LightItem;
+    let after: number;
+    try {
+      [item, after] = element(b, i, ws);
+    } catch {
+      return need();
     }
-  } catch {
-    return undefined;
+    const j = ws(after);
+    if (j >= n) return need();
+    if (b[j] === 0x2c) {
+      items.push(item);
+      last = after;
+      if (last >= stop) return { items, at: last };
+      i = ws(j + 1);
+    } else if (b[j] === 0x5d) {
+      if (!complete) return need();
+      items.push(item);
+      return end(j);
+    } else return undefined;
   }
-  if (ws(i + 1) !== b.length) return undefined;
-  // DALiuGE's trailing metadata element (`{}` or `{rmode}`), as graphItems drops it.
-  const last = items[items.length - 1];
-  if (last && !("oid" in last) && (last[RAW]!.nKeys === 0 || "rmode" in last)) items.pop();
-  return { items, at: -1 };
+
+  function end(i: number): LightBatch | undefined {
+    if (!complete) return need();
+    if (ws(i + 1) !== n) return undefined;
+    // DALiuGE's trailing metadata element (`{}` or `{rmode}`), as graphItems drops it.
+    const tail = items[items.length - 1];
+    if (tail && !("oid" in tail) && (tail[RAW]!.nKeys === 0 || "rmode" in tail)) items.pop();
+    return { items, at: -1 };
+  }
 }
 
 const encoder = new TextEncoder();

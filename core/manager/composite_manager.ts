@@ -4,7 +4,14 @@
  * where each went and the links between partitions; everything else is asked of the children.
  */
 import { SessionStates } from "../drops/states.ts";
-import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
+import {
+  HttpError,
+  invalidGraph,
+  invalidState,
+  noDrop,
+  noSession,
+  sessionExists,
+} from "../errors/mod.ts";
 import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
@@ -13,7 +20,7 @@ import { ChildSet } from "./child_set.ts";
 import { splitBatch, type SplitOptions } from "./partition.ts";
 import { apartByNode, byNode, DirectSend } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
-import { graphItems, lightItems, normalizeSpec, parseJson } from "../graph/mod.ts";
+import { graphItems, knownClass, lightItems, normalizeSpec, parseJson } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface CompositeOptions {
@@ -26,8 +33,6 @@ export interface CompositeOptions {
 }
 
 const FAILED = SessionStates.FAILED;
-/** A master reads a large append in batches of about this many bytes, sending as it reads. */
-const READ_BYTES = 2 << 20;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -201,33 +206,27 @@ export class CompositeManager implements DropManager {
 
   /**
    * A master's `graph/append` from the body's bytes: only the keys it routes by are read (no
-   * full parse), and each spec goes to its node as received. Anything that fails, here or on a
-   * node, is checked again in full, so errors are those of `append` (400 naming the Drop for a
+   * full parse), and each spec goes to its node as received. Anything refused, here or on a
+   * node, is read again in full, so errors are those of `append` (400 naming the Drop for a
    * bad spec; 555 with the nodes' errors for what only a node can tell).
    */
   async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
     const s = this.#forAppend(sessionId);
     const full = () => graphItems(parseJson(bytes));
-    if (this.attr !== "island") return await this.append(sessionId, full());
-    // Read in batches of about READ_BYTES, each sent while the next is read.
+    // Only classes known here are forwarded unread; anything else is read in full.
+    const light = this.attr === "island" ? lightItems(bytes) : undefined;
+    if (!light || !light.items.every(knownClass)) return await this.append(sessionId, full());
     const send = new DirectSend(s.id, (n) => this.childSet.nodeBulk(n));
-    const undo: (() => void)[] = [];
-    let refused = false;
-    for (let at = 0; at >= 0 && !refused && !send.failed;) {
-      const batch = lightItems(bytes, at, READ_BYTES);
-      try {
-        if (!batch) throw new Error("not read light");
-        at = batch.at;
-        undo.push(await this.#commitDirect(s, batch.items, send));
-      } catch {
-        refused = true;
-      }
+    let undo: () => void;
+    try {
+      undo = await this.#commitDirect(s, light.items, send);
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 400) return await this.append(sessionId, full());
+      throw e;
     }
-    const errors = refused ? (await send.undo(), {}) : await send.finish();
+    const errors = await send.finish();
     if (!errors) return;
-    for (const u of undo.reverse()) u();
-    // Read in full: errors as `append` gives them.
-    if (refused) return await this.append(sessionId, full());
+    undo();
     full().forEach((item, i) => normalizeSpec(item, i));
     throw subManagerError(errors);
   }
@@ -260,18 +259,22 @@ export class CompositeManager implements DropManager {
   }
 
   #split(s: CompositeSession, items: Record<string, unknown>[], apart?: SplitOptions["apart"]) {
+    // Partition values repeat: each is parsed once per batch.
+    const seen = new Map<string, number | undefined>();
     return splitBatch(items, {
       attr: this.attr,
       nParts: s.children.length,
       partOf: (v) => {
-        let key: string;
+        if (seen.has(v)) return seen.get(v);
+        let i: number | undefined;
         try {
-          key = this.childSet.ref(v).key;
+          const key = this.childSet.ref(v).key;
+          i = s.children.findIndex((c) => c.ref.key === key);
         } catch {
-          return undefined;
+          i = -1;
         }
-        const i = s.children.findIndex((c) => c.ref.key === key);
-        return i < 0 ? undefined : i;
+        seen.set(v, i < 0 ? undefined : i);
+        return seen.get(v);
       },
       apart,
     }, s);

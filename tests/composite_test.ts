@@ -47,6 +47,70 @@ Deno.test("master append rejects a Drop whose island is not a child", async () =
   });
 });
 
+Deno.test("master append rejects a Drop whose node is not under its island, changing nothing", async () => {
+  await withTier("master", async (api) => {
+    await api.post("/api/sessions", { sessionId: "s" });
+    const island = api.islands[0]!;
+    const far = await api.post("/api/sessions/s/graph/append", [
+      mem("A", { node: api.nodes[0], island }),
+      mem("B", { node: "127.0.0.1:1", island }),
+    ]);
+    assert.equal(far.status, 400);
+    assert.deepEqual(far.body, {
+      type: "InvalidGraphException",
+      args: [`Drop B's node 127.0.0.1:1 is not a node of island ${island}:5555:6666`],
+    });
+    const none = await api.post("/api/sessions/s/graph/append", [mem("A", { island })]);
+    assert.equal(none.status, 400);
+    assert.deepEqual(none.body, {
+      type: "InvalidGraphException",
+      args: ["Drop A doesn't specify a node attribute"],
+    });
+    assert.equal((await api.get("/api/sessions/s/graph/size")).body, 0);
+    for (const n of api.nodes) {
+      assert.deepEqual((await api.get(`/api/node/${n}/sessions`)).body, [
+        { sessionId: "s", status: 0, size: 0 },
+      ]);
+    }
+  });
+});
+
+Deno.test("master appends straight to the nodes; the island learns only where Drops went", async () => {
+  await withTier("master", async (api) => {
+    await api.post("/api/sessions", { sessionId: "s" });
+    const graph = api.place([mem("A", { consumers: ["B"] }), {
+      oid: "B",
+      categoryType: "Application",
+      dropclass: "dlg.apps.simple.CopyApp",
+      outputs: ["C"],
+    }, mem("C")]);
+    const r = await api.post("/api/sessions/s/graph/append", graph);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    // Each node holds its own Drops, the links between nodes cut (put back at the master).
+    const onNode = (await api.get(`/api/node/${api.nodes[0]}/sessions/s/graph`)).body;
+    assert.deepEqual(Object.keys(onNode as object).sort(), ["A", "C"]);
+    const merged = (await api.get("/api/sessions/s/graph")).body as Record<string, any>;
+    assert.deepEqual(merged.A.consumers, ["B"]);
+    assert.deepEqual(merged.B.outputs, ["C"]);
+    const island = `http://${api.islands[0]}`;
+    const bad = await fetch(`${island}/api/sessions/s/graph/placement`, {
+      method: "POST",
+      body: JSON.stringify([["X", "X", "127.0.0.1:1"]]),
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).type, "InvalidGraphException");
+    await api.post("/api/sessions/s/deploy", "completed=A", FORM);
+    await waitFor(async () =>
+      flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 4)
+    );
+    // The island answers for Drops it never saw a spec of.
+    const drop = await (await fetch(`${island}/api/sessions/s/graph/drop/B`)).json();
+    assert.equal(drop.oid, "B", JSON.stringify(drop));
+    assert.equal(drop.state, "COMPLETED");
+  });
+});
+
 for (const tier of ["island", "master"] as const) {
   Deno.test(`${tier}: a batch one child refuses leaves nothing on any child (555, real error)`, async () => {
     await withTier(tier, async (api) => {

@@ -33,6 +33,8 @@ export interface CompositeOptions {
 }
 
 const FAILED = SessionStates.FAILED;
+/** A master reads a large append in batches of about this many bytes, sending as it reads. */
+const READ_BYTES = 2 << 20;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -213,20 +215,41 @@ export class CompositeManager implements DropManager {
   async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
     const s = this.#forAppend(sessionId);
     const full = () => graphItems(parseJson(bytes));
-    // Only classes known here are forwarded unread; anything else is read in full.
-    const light = this.attr === "island" ? lightItems(bytes) : undefined;
-    if (!light || !light.items.every(knownClass)) return await this.append(sessionId, full());
+    if (this.attr !== "island") return await this.append(sessionId, full());
+    // Read in batches of about READ_BYTES, each sent while the next is read.
     const send = new DirectSend(s.id, (n) => this.childSet.nodeBulk(n));
-    let undo: () => void;
+    const undo: (() => void)[] = [];
+    const undoAll = () => {
+      for (const u of undo.reverse()) u();
+    };
+    let refused = false;
     try {
-      undo = await this.#commitDirect(s, light.items, send);
+      for (let at = 0; at >= 0 && !send.failed;) {
+        const batch = lightItems(bytes, { at, maxBytes: READ_BYTES });
+        // Only classes known here are forwarded unread; anything else is read in full.
+        if (!batch || !batch.items.every(knownClass)) {
+          refused = true;
+          break;
+        }
+        at = batch.at;
+        undo.push(await this.#commitDirect(s, batch.items, send));
+      }
     } catch (e) {
-      if (e instanceof HttpError && e.status === 400) return await this.append(sessionId, full());
-      throw e;
+      if (!(e instanceof HttpError && e.status === 400)) {
+        await send.undo();
+        undoAll();
+        throw e;
+      }
+      refused = true;
+    }
+    if (refused) {
+      await send.undo();
+      undoAll();
+      return await this.append(sessionId, full());
     }
     const errors = await send.finish();
     if (!errors) return;
-    undo();
+    undoAll();
     full().forEach((item, i) => normalizeSpec(item, i));
     throw subManagerError(errors);
   }

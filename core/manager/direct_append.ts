@@ -118,6 +118,8 @@ export class DirectSend {
   #nodes = new Map<string, NodeSends>();
   #placed = new Map<Child, Placed[]>();
   #errors: Record<string, ChildError> = {};
+  /** Islands sent their placements (by `finish`). */
+  #placing: Child[] = [];
 
   constructor(sessionId: string, client: (node: string) => NodeManagerClient) {
     this.#sessionId = sessionId;
@@ -165,7 +167,7 @@ export class DirectSend {
   /** Wait for every node, place the Drops on their islands; undo all if anything failed. */
   async finish(): Promise<Record<string, ChildError> | undefined> {
     const nodes = [...this.#nodes.values()];
-    const islands = this.failed ? [] : [...this.#placed.keys()];
+    const islands = this.#placing = this.failed ? [] : [...this.#placed.keys()];
     const [, toIslands] = await Promise.all([
       Promise.all(nodes.flatMap((n) => [...n.inFlight])),
       fanOut(islands, (c) =>
@@ -185,7 +187,7 @@ export class DirectSend {
     await Promise.all(nodes.flatMap((n) => [...n.inFlight]));
     await Promise.all([
       fanOut(nodes, (n) => n.client.request("POST", `${this.#path}/remove`, { json: n.oids })),
-      fanOut([...this.#placed.keys()], (c) =>
+      fanOut(this.#placing, (c) =>
         c.client.request("POST", `${this.#path}/remove`, {
           json: this.#placed.get(c)!.map((x) => x[0]),
         })),

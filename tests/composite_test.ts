@@ -89,9 +89,12 @@ Deno.test("master appends straight to the nodes; the island learns only where Dr
     // Each node holds its own Drops, the links between nodes cut (put back at the master).
     const onNode = (await api.get(`/api/node/${api.nodes[0]}/sessions/s/graph`)).body;
     assert.deepEqual(Object.keys(onNode as object).sort(), ["A", "C"]);
-    const merged = (await api.get("/api/sessions/s/graph")).body as Record<string, any>;
-    assert.deepEqual(merged.A.consumers, ["B"]);
-    assert.deepEqual(merged.B.outputs, ["C"]);
+    const merged = (await api.get("/api/sessions/s/graph")).body as Record<
+      string,
+      Record<string, unknown>
+    >;
+    assert.deepEqual(merged.A!.consumers, ["B"]);
+    assert.deepEqual(merged.B!.outputs, ["C"]);
     const island = `http://${api.islands[0]}`;
     const bad = await fetch(`${island}/api/sessions/s/graph/placement`, {
       method: "POST",

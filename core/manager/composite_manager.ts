@@ -4,21 +4,14 @@
  * where each went and the links between partitions; everything else is asked of the children.
  */
 import { SessionStates } from "../drops/states.ts";
-import {
-  HttpError,
-  invalidGraph,
-  invalidState,
-  noDrop,
-  noSession,
-  sessionExists,
-} from "../errors/mod.ts";
+import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
 import { splitBatch, type SplitOptions } from "./partition.ts";
-import { apartByNode, byNode, DirectSend } from "./direct_append.ts";
+import { apartByNode, appendLight, byNode, DirectSend } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
 import { graphItems, knownClass, lightItems, normalizeSpec, parseJson } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
@@ -33,8 +26,6 @@ export interface CompositeOptions {
 }
 
 const FAILED = SessionStates.FAILED;
-/** A master reads a large append in batches of about this many bytes, sending as it reads. */
-const READ_BYTES = 2 << 20;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -216,42 +207,14 @@ export class CompositeManager implements DropManager {
     const s = this.#forAppend(sessionId);
     const full = () => graphItems(parseJson(bytes));
     if (this.attr !== "island") return await this.append(sessionId, full());
-    // Read in batches of about READ_BYTES, each sent while the next is read.
-    const send = new DirectSend(s.id, (n) => this.childSet.nodeBulk(n));
-    const undo: (() => void)[] = [];
-    const undoAll = () => {
-      for (const u of undo.reverse()) u();
-    };
-    let refused = false;
-    try {
-      for (let at = 0; at >= 0 && !send.failed;) {
-        const batch = lightItems(bytes, { at, maxBytes: READ_BYTES });
-        // Only classes known here are forwarded unread; anything else is read in full.
-        if (!batch || !batch.items.every(knownClass)) {
-          refused = true;
-          break;
-        }
-        at = batch.at;
-        undo.push(await this.#commitDirect(s, batch.items, send));
-      }
-    } catch (e) {
-      if (!(e instanceof HttpError && e.status === 400)) {
-        await send.undo();
-        undoAll();
-        throw e;
-      }
-      refused = true;
-    }
-    if (refused) {
-      await send.undo();
-      undoAll();
-      return await this.append(sessionId, full());
-    }
-    const errors = await send.finish();
-    if (!errors) return;
-    undoAll();
+    const r = await appendLight(bytes, {
+      send: new DirectSend(s.id, (n) => this.childSet.nodeBulk(n)),
+      commit: (items, send) => this.#commitDirect(s, items, send),
+    });
+    if (r === "refused") return await this.append(sessionId, full());
+    if (!r) return;
     full().forEach((item, i) => normalizeSpec(item, i));
-    throw subManagerError(errors);
+    throw subManagerError(r);
   }
 
   async append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {

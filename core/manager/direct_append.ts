@@ -5,7 +5,8 @@
  * the graph, and every link between nodes is the master's to subscribe at deploy.
  */
 import type { NodeManagerClient } from "../client/mod.ts";
-import { invalidGraph } from "../errors/mod.ts";
+import { HttpError, invalidGraph } from "../errors/mod.ts";
+import { knownClass, type LightItem, lightItems } from "../graph/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { Owned, Split } from "./partition.ts";
 import { parseNode } from "./node_string.ts";
@@ -193,4 +194,45 @@ export class DirectSend {
         })),
     ]);
   }
+}
+
+/**
+ * A master reads a large append in batches of about this many bytes, sending each while it reads
+ * the next (about 1 MB per node for 4 nodes, the size of one append to a node).
+ */
+const READ_BYTES = 4 << 20;
+
+/**
+ * Read `bytes` light, batch after batch, each committed and sent (`o.commit`) while the next is
+ * read. "refused" (all undone) when something cannot go as read: a body or class to read in
+ * full, or a 400 from the checks; the nodes' errors (all undone) when a node refused.
+ */
+export async function appendLight(
+  bytes: Uint8Array,
+  o: { send: DirectSend; commit: (items: LightItem[], send: DirectSend) => Promise<() => void> },
+): Promise<"refused" | Record<string, ChildError> | undefined> {
+  const undo: (() => void)[] = [];
+  const undoAll = async () => {
+    await o.send.undo();
+    for (const u of undo.reverse()) u();
+  };
+  try {
+    for (let at = 0; at >= 0 && !o.send.failed;) {
+      const batch = lightItems(bytes, { at, maxBytes: READ_BYTES });
+      // Only classes known here are forwarded unread.
+      if (!batch || !batch.items.every(knownClass)) {
+        await undoAll();
+        return "refused";
+      }
+      at = batch.at;
+      undo.push(await o.commit(batch.items, o.send));
+    }
+  } catch (e) {
+    await undoAll();
+    if (e instanceof HttpError && e.status === 400) return "refused";
+    throw e;
+  }
+  const errors = await o.send.finish();
+  if (errors) { for (const u of undo.reverse()) u(); }
+  return errors;
 }

@@ -55,3 +55,25 @@ Deno.test("splitBatch resolves links to Drops that arrive in a later batch", () 
   assert.deepEqual(second.resolved, ["B"]);
   assert.deepEqual(second.rels.map((r) => [r.lhs, r.rel, r.rhs]), [["B", 0, "A"]]);
 });
+
+Deno.test("splitBatch with `apart` cuts links between nodes inside one part (a master's split)", () => {
+  const s = splitBatch(
+    [
+      { oid: "A", island: "i0", node: "h:1", consumers: ["B", "C"] },
+      { oid: "B", island: "i0", node: "h:2" },
+      { oid: "C", island: "i0", node: "h:1" },
+    ],
+    {
+      attr: "island",
+      nParts: 1,
+      partOf: (v) => v === "i0" ? 0 : undefined,
+      apart: (a, b) => a.node !== b.node,
+    },
+    empty,
+  );
+  assert.deepEqual(s.parts[0]![0], { oid: "A", island: "i0", node: "h:1", consumers: ["C"] });
+  assert.deepEqual(s.rels.map((r) => [r.lhs, r.rel, r.rhs, r.lhsNode, r.rhsNode]), [
+    ["B", 0, "A", "h:2", "h:1"],
+  ]);
+  assert.deepEqual(s.removed, [["A", "consumers", "B"]]);
+});

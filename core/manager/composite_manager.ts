@@ -13,7 +13,7 @@ import { ChildSet } from "./child_set.ts";
 import { splitBatch, type SplitOptions } from "./partition.ts";
 import { apartByNode, appendLight, byNode, DirectSend } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
-import { graphItems, knownClass, lightItems, normalizeSpec, parseJson } from "../graph/mod.ts";
+import { graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface CompositeOptions {

@@ -255,7 +255,7 @@ export function specBytes(spec: LightItem): Uint8Array {
     at = z;
   }
   pieces.push(raw.bytes.subarray(at, raw.end));
-  return concat(pieces);
+  return concatBytes(pieces);
 }
 
 /** `[p0,p1,...]` as one buffer. */
@@ -274,7 +274,8 @@ export function jsonList(pieces: Uint8Array[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function concat(pieces: Uint8Array[]): Uint8Array {
+/** The pieces, in order, as one array. */
+export function concatBytes(pieces: Uint8Array[]): Uint8Array {
   let size = 0;
   for (const p of pieces) size += p.length;
   const out = new Uint8Array(size);

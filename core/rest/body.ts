@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import * as v from "valibot";
 import { badRequest, HttpError, invalidGraph } from "../errors/mod.ts";
-import { describeIssues, parseJson } from "../graph/mod.ts";
+import { concatBytes, describeIssues, parseJson } from "../graph/mod.ts";
 
 /** 413 for a body over the limit. */
 export function tooLarge(limit: number): HttpError {
@@ -31,13 +31,7 @@ async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
     if (e instanceof HttpError) throw e;
     throw invalidGraph(`the body is not valid ${format} data: ${(e as Error).message}`);
   }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** The body's bytes, inflated when `Content-Encoding` says so. */

@@ -100,6 +100,10 @@ export class BaseManagerClient extends RestClient {
   destroySession(sessionId: string): Promise<Success> {
     return this.request("DELETE", s(sessionId));
   }
+  /** `graph/remove` (dlg-ts): take Drops back before deploy; OIDs not held are ignored. */
+  removeDrops(sessionId: string, oids: string[]): Promise<Success> {
+    return this.request("POST", `${s(sessionId)}/graph/remove`, { json: oids });
+  }
   graph(sessionId: string): Promise<Record<string, Record<string, unknown>>> {
     return this.request("GET", `${s(sessionId)}/graph`);
   }

@@ -6,6 +6,7 @@ import { HttpError, invalidGraph } from "../errors/mod.ts";
 import { NodeManagerClient } from "../client/mod.ts";
 import { all, BULK_MS, Child, fanOut, nodeClient } from "./children.ts";
 import { type NodeRef, parseNode } from "./node_string.ts";
+import { type Split, splitBatch, type SplitOptions, type SplitState } from "./partition.ts";
 
 export class ChildSet {
   readonly attr: "node" | "island";
@@ -57,6 +58,36 @@ export class ChildSet {
     const c = this.#list.find((x) => x.ref.key === key);
     if (!c) throw unknownChild(`${s} is not a child of this ${this.#what} manager`);
     return c;
+  }
+
+  /**
+   * Split a batch among `children` (a session's) by this tier's attribute; 400 naming the Drop
+   * for one this tier cannot place.
+   */
+  split(
+    children: readonly Child[],
+    items: Record<string, unknown>[],
+    o: { state: SplitState; apart?: SplitOptions["apart"] },
+  ): Split {
+    // Partition values repeat: each is parsed once per batch.
+    const seen = new Map<string, number | undefined>();
+    const partOf = (v: string) => {
+      if (seen.has(v)) return seen.get(v);
+      let i: number | undefined;
+      try {
+        const key = this.ref(v).key;
+        i = children.findIndex((c) => c.ref.key === key);
+      } catch {
+        i = -1;
+      }
+      seen.set(v, i < 0 ? undefined : i);
+      return seen.get(v);
+    };
+    return splitBatch(
+      items,
+      { attr: this.attr, nParts: children.length, partOf, apart: o.apart },
+      o.state,
+    );
   }
 
   /** `GET /api/nodes`: an island's children; a master's islands' nodes plus its own list. */

@@ -10,8 +10,7 @@ import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
-import { splitBatch, type SplitOptions } from "./partition.ts";
-import { apartByNode, appendLight, byNode, DirectSend } from "./direct_append.ts";
+import { appendDirect, appendLight, commitDirect, DirectSend } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
 import { graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
@@ -209,7 +208,7 @@ export class CompositeManager implements DropManager {
     if (this.attr !== "island") return await this.append(sessionId, full());
     const r = await appendLight(bytes, {
       send: new DirectSend(s.id, (n) => this.childSet.nodeBulk(n)),
-      commit: (items, send) => this.#commitDirect(s, items, send),
+      commit: (items, send) => commitDirect(this.childSet, s, items, send),
     });
     if (r === "refused") return await this.append(sessionId, full());
     if (!r) return;
@@ -222,8 +221,8 @@ export class CompositeManager implements DropManager {
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
     items.forEach((item, i) => normalizeSpec(item, i));
-    if (this.attr === "island") return await this.#appendDirect(s, items);
-    const split = this.#split(s, items);
+    if (this.attr === "island") return await appendDirect(this.childSet, s, items);
+    const split = this.childSet.split(s.children, items, { state: s });
     // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
     const undo = s.commit(split);
     const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
@@ -234,66 +233,11 @@ export class CompositeManager implements DropManager {
       // some parts; removing OIDs a child does not hold is a no-op).
       await fanOut(
         targets,
-        (c) =>
-          c.client.request("POST", `/api/sessions/${enc(sessionId)}/graph/remove`, {
-            json: parts.get(c.name)!.map((x) => x.oid),
-          }),
+        (c) => c.client.removeDrops(sessionId, parts.get(c.name)!.map((x) => x.oid as string)),
       );
       undo();
       throw subManagerError(r.errors);
     }
-  }
-
-  #split(s: CompositeSession, items: Record<string, unknown>[], apart?: SplitOptions["apart"]) {
-    // Partition values repeat: each is parsed once per batch.
-    const seen = new Map<string, number | undefined>();
-    return splitBatch(items, {
-      attr: this.attr,
-      nParts: s.children.length,
-      partOf: (v) => {
-        if (seen.has(v)) return seen.get(v);
-        let i: number | undefined;
-        try {
-          const key = this.childSet.ref(v).key;
-          i = s.children.findIndex((c) => c.ref.key === key);
-        } catch {
-          i = -1;
-        }
-        seen.set(v, i < 0 ? undefined : i);
-        return seen.get(v);
-      },
-      apart,
-    }, s);
-  }
-
-  /** A master's append: specs straight to the nodes, placements to the islands. */
-  async #appendDirect(s: CompositeSession, items: Record<string, unknown>[]): Promise<void> {
-    const send = new DirectSend(s.id, (n) => this.childSet.nodeBulk(n));
-    const undo = await this.#commitDirect(s, items, send);
-    const errors = await send.finish();
-    if (errors) {
-      undo();
-      throw subManagerError(errors);
-    }
-  }
-
-  /** Split a batch by node, check it, record it and start sending it; returns its undo. */
-  async #commitDirect(
-    s: CompositeSession,
-    items: Record<string, unknown>[],
-    send: DirectSend,
-  ): Promise<() => void> {
-    const split = this.#split(s, items, apartByNode);
-    const placed = await byNode(split, s.children, (c, f) => this.childSet.islandNodes(c, f));
-    // A batch appended while the islands' nodes were asked for may have taken these OIDs.
-    for (const oid of split.owners.keys()) {
-      if (s.owners.has(oid)) {
-        throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
-      }
-    }
-    const undo = s.commit(split);
-    await send.add(placed);
-    return undo;
   }
 
   /**
@@ -307,7 +251,7 @@ export class CompositeManager implements DropManager {
     }
     this.#alive(s);
     const items = placed.map(([oid, uid, node]) => ({ oid, uid, node }));
-    const split = this.#split(s, items);
+    const split = this.childSet.split(s.children, items, { state: s });
     s.commit({ ...split, rels: [], removed: [], waiting: new Map(), resolved: [] });
   }
 
@@ -325,13 +269,7 @@ export class CompositeManager implements DropManager {
       if (list) list.push(oid);
       else byPart.set(c, [oid]);
     }
-    await all(
-      [...byPart.keys()],
-      (c) =>
-        c.client.request("POST", `/api/sessions/${enc(sessionId)}/graph/remove`, {
-          json: byPart.get(c),
-        }),
-    );
+    await all([...byPart.keys()], (c) => c.client.removeDrops(sessionId, byPart.get(c)!));
     s.forget(new Set(oids));
   }
 

@@ -7,7 +7,9 @@
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph } from "../errors/mod.ts";
 import { knownClass, type LightItem, lightItems } from "../graph/mod.ts";
-import { type Child, type ChildError, childError, fanOut } from "./children.ts";
+import { type Child, type ChildError, childError, fanOut, subManagerError } from "./children.ts";
+import type { ChildSet } from "./child_set.ts";
+import type { CompositeSession } from "./composite_session.ts";
 import type { Owned, Split } from "./partition.ts";
 import { parseNode } from "./node_string.ts";
 import { appendChunk, chunks } from "./send.ts";
@@ -187,11 +189,11 @@ export class DirectSend {
     const nodes = [...this.#nodes.values()];
     await Promise.all(nodes.flatMap((n) => [...n.inFlight]));
     await Promise.all([
-      fanOut(nodes, (n) => n.client.request("POST", `${this.#path}/remove`, { json: n.oids })),
-      fanOut(this.#placing, (c) =>
-        c.client.request("POST", `${this.#path}/remove`, {
-          json: this.#placed.get(c)!.map((x) => x[0]),
-        })),
+      fanOut(nodes, (n) => n.client.removeDrops(this.#sessionId, n.oids)),
+      fanOut(
+        this.#placing,
+        (c) => c.client.removeDrops(this.#sessionId, this.#placed.get(c)!.map((x) => x[0])),
+      ),
     ]);
   }
 }
@@ -235,4 +237,39 @@ export async function appendLight(
   const errors = await o.send.finish();
   if (errors) { for (const u of undo.reverse()) u(); }
   return errors;
+}
+
+/** A master's append of parsed specs: straight to the nodes, placements to the islands. */
+export async function appendDirect(
+  set: ChildSet,
+  s: CompositeSession,
+  items: Record<string, unknown>[],
+): Promise<void> {
+  const send = new DirectSend(s.id, (n) => set.nodeBulk(n));
+  const undo = await commitDirect(set, s, items, send);
+  const errors = await send.finish();
+  if (errors) {
+    undo();
+    throw subManagerError(errors);
+  }
+}
+
+/** Split a batch by node, check it, record it in the session and start sending it; its undo. */
+export async function commitDirect(
+  set: ChildSet,
+  s: CompositeSession,
+  items: Record<string, unknown>[],
+  send: DirectSend,
+): Promise<() => void> {
+  const split = set.split(s.children, items, { state: s, apart: apartByNode });
+  const placed = await byNode(split, s.children, (c, fresh) => set.islandNodes(c, fresh));
+  // A batch appended while the islands' nodes were asked for may have taken these OIDs.
+  for (const oid of split.owners.keys()) {
+    if (s.owners.has(oid)) {
+      throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
+    }
+  }
+  const undo = s.commit(split);
+  await send.add(placed);
+  return undo;
 }

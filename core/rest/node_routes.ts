@@ -44,11 +44,8 @@ export function nodeRoutes(app: Hono, nm: NodeManager, limit: number): void {
       throw invalidState(`Drop ${d.uid} is not COMPLETED (status ${d.status}): nothing to read`);
     }
     const size = d.store.size;
-    const body = await storeStream(d.store);
-    const counted = body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({ flush: () => nm.remoteRead(sid, d) }),
-    );
-    return new Response(counted, {
+    const body = await storeStream(d.store, () => nm.remoteRead(sid, d));
+    return new Response(body, {
       headers: { "content-type": "application/octet-stream", "content-length": String(size) },
     });
   });

@@ -5,20 +5,31 @@
 import type { DataStore } from "../drops/store.ts";
 import { dataUrl } from "./wire.ts";
 
-const CHUNK = 8 * 1024 * 1024;
+/** Memory is sent in copies of this size (a SharedArrayBuffer view cannot be a body chunk). */
+const CHUNK = 1024 * 1024;
 
-/** The bytes of `store` as a stream: files straight from disk, memory in 8 MiB copies. */
-export async function storeStream(store: DataStore): Promise<ReadableStream<Uint8Array>> {
+/**
+ * The bytes of `store` as a stream: files straight from disk, memory in 1 MiB copies.
+ * `onEnd` runs once the last byte has been handed over.
+ */
+export async function storeStream(
+  store: DataStore,
+  onEnd?: () => void,
+): Promise<ReadableStream<Uint8Array>> {
   if (store.path) {
     const f = await Deno.open(store.path, { read: true });
-    return f.readable;
+    if (!onEnd) return f.readable;
+    return f.readable.pipeThrough(new TransformStream({ flush: onEnd }));
   }
   const bytes = store.bytes();
   let off = 0;
   return new ReadableStream<Uint8Array>({
-    type: "bytes",
     pull(ctrl) {
-      if (off >= bytes.length) return ctrl.close();
+      if (off >= bytes.length) {
+        ctrl.close();
+        onEnd?.();
+        return;
+      }
       const end = Math.min(bytes.length, off + CHUNK);
       ctrl.enqueue(bytes.slice(off, end));
       off = end;

@@ -19,7 +19,14 @@ const DIST = `${ROOT}dist`;
 export const TIERS: Record<string, { entry: string; perms: string[] }> = {
   "dlg-node": {
     entry: "cmd/dlg-node.ts",
-    perms: ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-run"],
+    perms: [
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run",
+      "--allow-sys=setPriority",
+    ],
   },
   "dlg-island": {
     entry: "cmd/dlg-island.ts",

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getPriority } from "node:os";
 import { type JobEvent, type RunMsg, WorkerPool } from "./mod.ts";
 
 const MODULE = new URL("../../tests/fixtures/modules/sum.ts", import.meta.url).href;
@@ -38,6 +39,33 @@ Deno.test("WorkerPool runs a function on a shared buffer without copying it", as
   } finally {
     pool.stop();
   }
+});
+
+Deno.test({
+  name: "WorkerPool runs apps below the manager's priority (Linux: nice 10 per worker thread)",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const mine = getPriority(0);
+    const pool = new WorkerPool({ size: 1 });
+    try {
+      const output = new SharedArrayBuffer(0, { maxByteLength: 64 });
+      const events: JobEvent[] = [];
+      await pool.submit({
+        run: run("niceness", {
+          outputs: [{ oid: "O", uid: "O", name: "O", buffer: output, size: 0 }],
+        }),
+        onEvent: (e) => events.push(e),
+      }).done;
+      const size = (events[0] as { size: number }).size;
+      // 10, unless this process already runs lower (a thread may not raise its priority).
+      const nice = Number(new TextDecoder().decode(new Uint8Array(output, 0, size)));
+      assert.equal(nice, Math.max(10, mine));
+      // Only the worker's thread: this one keeps its priority.
+      assert.equal(getPriority(0), mine);
+    } finally {
+      pool.stop();
+    }
+  },
 });
 
 Deno.test("WorkerPool rejects with the app's message and stack", async () => {

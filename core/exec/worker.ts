@@ -2,9 +2,10 @@
 /// <reference lib="deno.worker" />
 /**
  * Pool worker entry: runs one module-app job at a time. Loaded by URL from source
- * (`new URL("./worker.ts", import.meta.url)`); imports only files of this folder and valibot,
- * so it bundles into one self-contained file.
+ * (`new URL("./worker.ts", import.meta.url)`); imports only files of this folder, valibot and
+ * node:os, so it bundles into one self-contained file.
  */
+import { setPriority } from "node:os";
 import * as v from "valibot";
 import { ChunkFeed } from "./chunk_feed.ts";
 import { type ClosableWriter, openWriter, type Post } from "./_writers.ts";
@@ -12,6 +13,15 @@ import type { InputView, ModuleContext, StreamInput } from "./module_api.ts";
 import { type InputRef, type RunMsg, ToWorker } from "./protocol.ts";
 
 const post: Post = (msg, transfer = []) => self.postMessage(msg, transfer);
+
+// Apps give way to the manager's own thread (status, events, deploys) when the cores are full:
+// on Linux a thread has its own nice value, and this one runs at 10. Best effort: it needs
+// `--allow-sys=setPriority`, and elsewhere it would lower the whole process.
+if (Deno.build.os === "linux") {
+  try {
+    setPriority(0, 10);
+  } catch { /* not allowed: normal priority */ }
+}
 const decoder = new TextDecoder();
 const ERROR = 3;
 

@@ -1,6 +1,7 @@
 /** dlg-node: the Node Drop Manager. Creates and runs Drops on this compute node. */
 import { NodeManager } from "../core/manager/mod.ts";
 import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
+import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
 
 export function printUsage(): void {
   console.log(`Usage: dlg-node [options]
@@ -23,6 +24,7 @@ Options:
       --allow-path DIR         let file Drops use DIR besides the session directory
                                (repeatable; absolute paths)
   -h, --help                   this help
+${DALIUGE_USAGE}
 
 The first line printed is "dlg-node listening on http://HOST:PORT".`);
 }
@@ -30,7 +32,11 @@ The first line printed is "dlg-node listening on http://HOST:PORT".`);
 export async function main(args = Deno.args): Promise<void> {
   let parsed;
   try {
-    parsed = parseCommon(args, 8000, { "app-root": { type: "string", multiple: true } });
+    parsed = parseCommon(args, {
+      name: "dlg-node",
+      defaultPort: 8000,
+      extra: { "app-root": { type: "string", multiple: true } },
+    });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`dlg-node: ${e.message}`);
@@ -38,6 +44,9 @@ export async function main(args = Deno.args): Promise<void> {
     Deno.exit(2);
   }
   if (parsed.help) return printUsage();
+  if (parsed.action !== "serve") {
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+  }
   const c = parsed.config;
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);

@@ -1,6 +1,7 @@
 /** The shared entry of dlg-island and dlg-master: the node's flags plus `-N/--nodes`. */
 import { CompositeManager } from "../manager/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
+import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
 
 export interface CompositeEntry {
   attr: "node" | "island";
@@ -24,6 +25,7 @@ Options:
   -m, --max-request-size MB    largest request body (default 10)
       --check-period S         seconds between health checks of the children (default 2)
   -h, --help                   this help
+${DALIUGE_USAGE}
 
 The first line printed is "${e.name} listening on http://HOST:PORT".`);
 }
@@ -31,9 +33,10 @@ The first line printed is "${e.name} listening on http://HOST:PORT".`);
 export async function main(args: string[], e: CompositeEntry): Promise<void> {
   let parsed;
   try {
-    parsed = parseCommon(args, e.port, {
-      nodes: { type: "string", short: "N" },
-      "check-period": { type: "string" },
+    parsed = parseCommon(args, {
+      name: e.name,
+      defaultPort: e.port,
+      extra: { nodes: { type: "string", short: "N" }, "check-period": { type: "string" } },
     });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
@@ -42,6 +45,9 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
     Deno.exit(2);
   }
   if (parsed.help) return printUsage(e);
+  if (parsed.action !== "serve") {
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+  }
   const nodes = (parsed.values.nodes as string | undefined) ?? Deno.env.get("DLG_NODES") ?? "";
   const period = Number(parsed.values["check-period"] ?? 2);
   let manager: CompositeManager;

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import * as v from "valibot";
 import type { DropManager } from "../manager/mod.ts";
 import { createApp, MB } from "../rest/mod.ts";
+import { type Action, DALIUGE_OPTIONS, daliugeFlags } from "./daliuge_flags.ts";
 
 export const COMMON_OPTIONS = {
   host: { type: "string", short: "H" },
@@ -17,6 +18,7 @@ export const COMMON_OPTIONS = {
   "dlm-cleanup-period": { type: "string" },
   "allow-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
+  ...DALIUGE_OPTIONS,
 } as const satisfies ParseArgsConfig["options"];
 
 /** A bad flag: the entry prints it and the usage, then exits 2. */
@@ -53,34 +55,63 @@ function home(): string {
   return Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
 }
 
-/** Parse flags shared by every tier, plus `extra`; defaults also come from the environment. */
+/** Where a manager served with `config` is reached from this machine. */
+function localUrl(config: CommonConfig): string {
+  const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+}
+
+/**
+ * Parse flags shared by every tier, plus `extra`; defaults also come from the environment.
+ * `action` is "serve", or DALiuGE's `--status` / `--stop` for the manager at `url`.
+ */
 export function parseCommon<E extends ParseArgsConfig["options"]>(
   args: string[],
-  defaultPort: number,
-  extra: E,
-) {
+  o: { name: string; defaultPort: number; extra: E },
+): {
+  config: CommonConfig;
+  help: boolean;
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  action: Action;
+  timeout: number;
+  url: string;
+} {
   let parsed;
   try {
-    parsed = parseArgs({ args, options: { ...COMMON_OPTIONS, ...extra }, allowPositionals: false });
+    parsed = parseArgs({
+      args,
+      options: { ...COMMON_OPTIONS, ...o.extra },
+      allowPositionals: false,
+    });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const f = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const f = parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>;
   const env = (k: string) => Deno.env.get(k);
+  const compat = daliugeFlags(f, o.name);
+  if (compat.error) throw new UsageError(compat.error);
   const root = env("DLG_ROOT") ?? `${home()}/dlg`;
   const r = v.safeParse(ConfigSchema, {
     host: f.host ?? env("DLG_HOST") ?? "127.0.0.1",
-    port: f.port ?? env("DLG_PORT") ?? String(defaultPort),
+    port: f.port ?? env("DLG_PORT") ?? String(o.defaultPort),
     workDir: f["work-dir"] ?? env("DLG_WORK_DIR") ?? `${root}/workspace`,
     root,
     maxRequestSize: f["max-request-size"],
     maxThreads: f["max-threads"],
-    dlmCheckPeriod: f["dlm-check-period"],
+    dlmCheckPeriod: f["dlm-check-period"] ?? (f["no-dlm"] ? "0" : undefined),
     dlmCleanupPeriod: f["dlm-cleanup-period"],
     allowedPaths: f["allow-path"] ?? [],
   });
   if (!r.success) throw new UsageError(r.issues[0].message);
-  return { config: r.output, help: f.help === true, values: f };
+  const config = r.output;
+  return {
+    config,
+    help: f.help === true,
+    values: f,
+    action: compat.action,
+    timeout: compat.timeout,
+    url: localUrl(config),
+  };
 }
 
 /**

@@ -1,0 +1,108 @@
+/**
+ * The flags of DALiuGE's `dlg nm|dim|mm` (reference §6.5), so that existing deploy scripts start
+ * our tiers unchanged. `--status` and `--stop` act on a manager already running at HOST:PORT;
+ * `--no-dlm` turns memory-Drop expiry off; `--daemon` is refused; the rest have no meaning here
+ * and are named on stderr, never silently dropped.
+ */
+import type { ParseArgsConfig } from "node:util";
+
+export const DALIUGE_OPTIONS = {
+  status: { type: "boolean" },
+  stop: { type: "boolean", short: "s" },
+  timeout: { type: "string", short: "T" },
+  "no-dlm": { type: "boolean" },
+  daemon: { type: "boolean", short: "d" },
+  verbose: { type: "boolean", short: "v", multiple: true },
+  quiet: { type: "boolean", short: "q", multiple: true },
+  "log-dir": { type: "string", short: "l" },
+  "no-log-ids": { type: "boolean", short: "I" },
+  "local-time": { type: "boolean" },
+  watchdog: { type: "boolean" },
+  processes: { type: "boolean", short: "p" },
+  "dlm-enable-replication": { type: "boolean" },
+  "dlg-path": { type: "string" },
+  "error-listener": { type: "string" },
+  "event-listeners": { type: "string" },
+  rpc_port: { type: "string" },
+  event_port: { type: "string" },
+  "ssh-pkey-path": { type: "string", short: "k" },
+  dmCheckTimeout: { type: "string" },
+  dump_graphs: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+/** The usage lines for these flags. */
+export const DALIUGE_USAGE = `
+DALiuGE's dlg nm|dim|mm flags are accepted too:
+      --status                 exit 0 if a manager answers at HOST:PORT, else 1
+  -s, --stop                   stop the manager at HOST:PORT (exit 0 if it stops)
+  -T, --timeout S              for --status and --stop (default 10)
+      --no-dlm                 same as --dlm-check-period 0
+  -v, -q, -l, -I, -p, --rpc_port, --event_port, ... accepted and named on stderr as
+                               having no effect here; -d/--daemon is refused`;
+
+/** Why each accepted DALiuGE flag changes nothing here. */
+const IGNORED: Record<string, string> = {
+  verbose: "errors are logged to stderr, nothing else",
+  quiet: "errors are logged to stderr, nothing else",
+  "log-dir": "logs go to stderr",
+  "no-log-ids": "logs go to stderr",
+  "local-time": "logs go to stderr",
+  watchdog: "restarts are the service manager's job",
+  processes: "module apps run in the worker pool, bash apps as processes",
+  "dlm-enable-replication": "there is no replication",
+  "dlg-path": "module apps come from --app-root",
+  "error-listener": "Python listeners cannot load here",
+  "event-listeners": "Python listeners cannot load here",
+  rpc_port: "events and Drop data use the REST port",
+  event_port: "events and Drop data use the REST port",
+  "ssh-pkey-path": "children are reached over HTTP",
+  dmCheckTimeout: "children are health-checked every --check-period",
+  dump_graphs: "GET /api/sessions/<sid>/graph returns the graph",
+};
+
+/** What a command line asks for: serve, or act on the manager already at HOST:PORT. */
+export type Action = "serve" | "status" | "stop";
+
+/** The action, the `-T` timeout (s), and a line on stderr per flag that does nothing here. */
+export function daliugeFlags(
+  values: Record<string, unknown>,
+  name: string,
+): { action: Action; timeout: number; error?: string } {
+  if (values.daemon) {
+    return {
+      action: "serve",
+      timeout: 10,
+      error: "--daemon is not supported: run it under a service manager, or with '&'",
+    };
+  }
+  const timeout = Number(values.timeout ?? 10);
+  if (!Number.isFinite(timeout) || timeout <= 0) {
+    return { action: "serve", timeout: 10, error: "--timeout must be a number > 0" };
+  }
+  for (const [flag, why] of Object.entries(IGNORED)) {
+    if (values[flag] !== undefined) console.error(`${name}: --${flag} ignored (${why})`);
+  }
+  const action = values.status ? "status" : values.stop ? "stop" : "serve";
+  return { action, timeout };
+}
+
+/**
+ * `--status`: 0 when a manager answers `GET /api` at `url` within `timeout` s, else 1.
+ * `--stop`: 0 when it accepted `POST /api/stop`, else 1.
+ */
+export async function runAction(
+  action: "status" | "stop",
+  url: string,
+  timeout: number,
+): Promise<number> {
+  const signal = AbortSignal.timeout(timeout * 1000);
+  try {
+    const r = action === "status"
+      ? await fetch(`${url}/api`, { signal })
+      : await fetch(`${url}/api/stop`, { method: "POST", signal });
+    await r.body?.cancel();
+    return r.ok ? 0 : 1;
+  } catch {
+    return 1;
+  }
+}

@@ -105,6 +105,11 @@ Deno.test("master -> 2 islands -> 2 nodes runs a graph crossing nodes and island
       "upper",
     ]);
     assert.deepEqual((merged.upper as { inputs: string[] }).inputs, ["A"], "links put back");
+    // The island's own view has the links between its nodes too (A on n1, copy2 on n2).
+    const r = await fetch(`${c.islands[0]!.url}/api/sessions/s/graph`);
+    const own = await r.json() as Record<string, { inputs?: string[] }>;
+    assert.deepEqual(Object.keys(own).sort(), ["A", "B", "F2", "copy2"]);
+    assert.deepEqual(own.copy2!.inputs, ["A"]);
     await m.deploySession("s", ["A"]);
     await waitFor(async () => flat(await m.sessionStatus("s")).every((x) => x === 4), 30_000, 100);
     const st = await m.graphStatus("s");

@@ -10,7 +10,14 @@ import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
-import { appendDirect, appendLight, commitDirect, DirectSend } from "./direct_append.ts";
+import {
+  appendDirect,
+  appendLight,
+  commitDirect,
+  DirectSend,
+  type Placed,
+  placeDrops,
+} from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
 import { graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
@@ -144,7 +151,8 @@ export class CompositeManager implements DropManager {
         dir[c.name] = got.dir;
       }
     }
-    s.putBack(graph);
+    // Links cut at append go back in; a master's islands have put back those it cut.
+    if (this.attr === "node") s.putBack(graph);
     const out: SessionDetails & { error?: string } = { status, graph, dir };
     if (s.failed.size) errors.unshift(this.#failure(s));
     if (errors.length) out.error = errors.join("; ");
@@ -184,13 +192,11 @@ export class CompositeManager implements DropManager {
     return { dir: Object.fromEntries(r) };
   }
 
-  /** The session, if it takes appends (PRISTINE or BUILDING, no child failed). */
-  #forAppend(sessionId: string): CompositeSession {
+  /** The session, if `route` may change its graph (PRISTINE or BUILDING, no child failed). */
+  #building(sessionId: string, route = "graph/append"): CompositeSession {
     const s = this.get(sessionId);
     if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
-      throw invalidState(
-        `Session ${sessionId} is deployed; graph/append needs PRISTINE or BUILDING`,
-      );
+      throw invalidState(`Session ${sessionId} is deployed; ${route} needs PRISTINE or BUILDING`);
     }
     this.#alive(s);
     return s;
@@ -203,7 +209,7 @@ export class CompositeManager implements DropManager {
    * bad spec; 555 with the nodes' errors for what only a node can tell).
    */
   async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
-    const s = this.#forAppend(sessionId);
+    const s = this.#building(sessionId);
     const full = () => graphItems(parseJson(bytes));
     if (this.attr !== "island") return await this.append(sessionId, full());
     const r = await appendLight(bytes, {
@@ -217,7 +223,7 @@ export class CompositeManager implements DropManager {
   }
 
   async append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
-    const s = this.#forAppend(sessionId);
+    const s = this.#building(sessionId);
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
     items.forEach((item, i) => normalizeSpec(item, i));
@@ -242,17 +248,11 @@ export class CompositeManager implements DropManager {
 
   /**
    * `graph/placement` at an island: Drops its master appended straight to its nodes (`[oid,
-   * uid, node]`, no specs), recorded so that status, failures, removal and Drop reads find them.
+   * uid, node, cut?]`, no specs), recorded so that status, failures, removal and Drop reads find
+   * them, and `GET .../graph` shows the links between nodes (`cut`) the master took out.
    */
-  place(sessionId: string, placed: [string, string, string][]): void {
-    const s = this.get(sessionId);
-    if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
-      throw invalidState(`Session ${sessionId} is deployed; graph/placement needs BUILDING`);
-    }
-    this.#alive(s);
-    const items = placed.map(([oid, uid, node]) => ({ oid, uid, node }));
-    const split = this.childSet.split(s.children, items, { state: s });
-    s.commit({ ...split, rels: [], removed: [], waiting: new Map(), resolved: [] });
+  place(sessionId: string, placed: Placed[]): void {
+    placeDrops(this.childSet, this.#building(sessionId, "graph/placement"), placed);
   }
 
   async removeDrops(sessionId: string, oids: string[]): Promise<void> {
@@ -338,7 +338,7 @@ export class CompositeManager implements DropManager {
     const r = await this.#run(s, (c) => c.bulk.graph(sessionId));
     const out: Record<string, unknown> = {};
     for (const g of r.values()) Object.assign(out, g);
-    s.putBack(out);
+    if (this.attr === "node") s.putBack(out);
     return out;
   }
 

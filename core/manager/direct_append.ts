@@ -6,7 +6,7 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph } from "../errors/mod.ts";
-import { knownClass, type LightItem, lightItems } from "../graph/mod.ts";
+import { knownClass, type LightItem, lightItems, type LinkKey } from "../graph/mod.ts";
 import { type Child, type ChildError, childError, fanOut, subManagerError } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
 import type { CompositeSession } from "./composite_session.ts";
@@ -23,8 +23,11 @@ export interface NodePart {
   specs: Record<string, unknown>[];
 }
 
-/** `[oid, uid, node]` of each Drop an island holds. */
-export type Placed = [string, string, string];
+/**
+ * `[oid, uid, node, cut?]` of each Drop an island holds; `cut` lists the links taken out of its
+ * spec (to Drops on other nodes) as `[key, entry]`, for the island's `GET .../graph`.
+ */
+export type Placed = [string, string, string, [LinkKey, unknown][]?];
 
 const keys = new Map<string, string>();
 
@@ -263,6 +266,15 @@ export async function commitDirect(
 ): Promise<() => void> {
   const split = set.split(s.children, items, { state: s, apart: apartByNode });
   const placed = await byNode(split, s.children, (c, fresh) => set.islandNodes(c, fresh));
+  const cut = new Map<string, [LinkKey, unknown][]>();
+  for (const [holder, key, entry] of split.removed) {
+    const list = cut.get(holder);
+    if (list) list.push([key, entry]);
+    else cut.set(holder, [[key, entry]]);
+  }
+  for (const list of placed.placed.values()) {
+    for (const p of list) if (cut.has(p[0])) p[3] = cut.get(p[0]);
+  }
   // A batch appended while the islands' nodes were asked for may have taken these OIDs.
   for (const oid of split.owners.keys()) {
     if (s.owners.has(oid)) {
@@ -272,4 +284,14 @@ export async function commitDirect(
   const undo = s.commit(split);
   await send.add(placed);
   return undo;
+}
+
+/** An island records Drops its master sent straight to its nodes, with the links cut from them. */
+export function placeDrops(set: ChildSet, s: CompositeSession, placed: Placed[]): void {
+  const items = placed.map(([oid, uid, node]) => ({ oid, uid, node }));
+  const split = set.split(s.children, items, { state: s });
+  const removed = placed.flatMap(([oid, , , cut]) =>
+    (cut ?? []).map(([key, entry]) => [oid, key, entry] as [string, LinkKey, unknown])
+  );
+  s.commit({ ...split, rels: [], removed, waiting: new Map(), resolved: [] });
 }

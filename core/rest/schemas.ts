@@ -1,5 +1,6 @@
 /** valibot schemas for REST request bodies. */
 import * as v from "valibot";
+import { LINK_KEYS } from "../graph/mod.ts";
 
 export const CreateSessionBody = v.object({
   sessionId: v.pipe(v.string("sessionId must be a string"), v.nonEmpty("sessionId is empty")),
@@ -37,10 +38,18 @@ export const SubscriptionsBody = v.pipe(
   ),
 );
 
-/** `graph/placement` (master to island): `[[oid, uid, node], ...]`. */
+/**
+ * `graph/placement` (master to island): `[[oid, uid, node, cut?], ...]`, `cut` being the links
+ * taken out of the Drop's spec as `[key, entry]`.
+ */
 export const PlacementBody = v.array(
-  v.tuple([v.string(), v.string(), v.string()]),
-  "the body must be a JSON list of [oid, uid, node]",
+  v.tuple([
+    v.string(),
+    v.string(),
+    v.string(),
+    v.optional(v.array(v.tuple([v.picklist(LINK_KEYS), v.unknown()]))),
+  ]),
+  "the body must be a JSON list of [oid, uid, node, links?]",
 );
 
 /** `graph/link` query or form fields. */

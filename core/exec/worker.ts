@@ -17,10 +17,12 @@ const post: Post = (msg, transfer = []) => self.postMessage(msg, transfer);
 // Apps give way to the manager's own thread (status, events, deploys) when the cores are full:
 // on Linux a thread has its own nice value, and this one runs at 10. Best effort: it needs
 // `--allow-sys=setPriority`, and elsewhere it would lower the whole process.
-if (Deno.build.os === "linux") {
+// Asked first, so that a terminal never sees a permission prompt for it.
+const sys = { name: "sys", kind: "setPriority" } as const;
+if (Deno.build.os === "linux" && Deno.permissions.querySync(sys).state === "granted") {
   try {
     setPriority(0, 10);
-  } catch { /* not allowed: normal priority */ }
+  } catch { /* e.g. already lower: keep it */ }
 }
 const decoder = new TextDecoder();
 const ERROR = 3;

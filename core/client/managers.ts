@@ -28,7 +28,10 @@ export interface AppendOptions {
   timeoutMs?: number;
 }
 
-async function compressed(text: string, format: "deflate" | "gzip"): Promise<ArrayBuffer> {
+async function compressed(
+  text: string | Uint8Array<ArrayBuffer>,
+  format: "deflate" | "gzip",
+): Promise<ArrayBuffer> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream(format));
   return await new Response(stream).arrayBuffer();
 }
@@ -69,13 +72,16 @@ export class BaseManagerClient extends RestClient {
   sessionReproData(sessionId: string): Promise<Record<string, unknown>> {
     return this.request("GET", `${s(sessionId)}/repro/data`);
   }
-  /** Append Drop specs: a list, or the JSON text of one (e.g. a part from `splitGraph`). */
+  /**
+   * Append Drop specs: a list, or the JSON text (or UTF-8 bytes) of one, e.g. a part from
+   * `splitGraph`.
+   */
   async appendGraph(
     sessionId: string,
-    specs: unknown[] | string,
+    specs: unknown[] | string | Uint8Array<ArrayBuffer>,
     o: AppendOptions = {},
   ): Promise<Success> {
-    const text = typeof specs === "string" ? specs : JSON.stringify(specs);
+    const text = Array.isArray(specs) ? JSON.stringify(specs) : specs;
     const how = o.compress ?? (o.gzip ? "gzip" : false);
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (how) headers["content-encoding"] = "gzip";

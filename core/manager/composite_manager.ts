@@ -185,10 +185,7 @@ export class CompositeManager implements DropManager {
 
   async sessionDir(sessionId: string): Promise<unknown> {
     const s = this.get(sessionId);
-    const r = await all(
-      s.children,
-      (c) => c.client.request("GET", `/api/sessions/${enc(s.id)}/dir`),
-    );
+    const r = await all(s.children, (c) => c.client.sessionDir(s.id));
     return { dir: Object.fromEntries(r) };
   }
 
@@ -381,14 +378,10 @@ export class CompositeManager implements DropManager {
   async dropFile(sessionId: string, oid: string): Promise<{ filepath: string }> {
     const s = this.get(sessionId);
     const c = this.#owner(s, oid);
-    const path = `/api/sessions/${enc(sessionId)}/graph/drop/data/${enc(oid)}`;
-    const r = await all([c], (x) => x.client.request<{ filepath: string }>("GET", path));
-    return r.get(c.name)!;
+    return (await all([c], (x) => x.client.dropData(sessionId, oid))).get(c.name)!;
   }
 
   async stop(): Promise<void> {
     await this.#health.stop();
   }
 }
-
-const enc = encodeURIComponent;

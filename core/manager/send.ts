@@ -67,13 +67,9 @@ export async function appendChunk(
   sessionId: string,
   specs: Record<string, unknown>[],
 ): Promise<void> {
-  if (!(specs[0] as LightItem | undefined)?.[RAW]) {
-    await client.appendGraph(sessionId, specs);
-    return;
-  }
-  const path = `/api/sessions/${encodeURIComponent(sessionId)}/graph/append`;
-  await client.request("POST", path, {
-    body: jsonList((specs as LightItem[]).map(specBytes)),
-    headers: { "content-type": "application/json" },
-  });
+  const light = (specs[0] as LightItem | undefined)?.[RAW] !== undefined;
+  await client.appendGraph(
+    sessionId,
+    light ? jsonList((specs as LightItem[]).map(specBytes)) : specs,
+  );
 }

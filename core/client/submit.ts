@@ -2,6 +2,7 @@
  * Submitting a physical graph the way DALiuGE's deploy tooling does: create a session, append
  * the Drop specs in parts, deploy with the graph's roots completed.
  */
+import { packBySize } from "../graph/pack.ts";
 import { graphRoots } from "../graph/roots.ts";
 import { isGraphMetadata } from "../graph/schema.ts";
 import { DlgClientError } from "./base.ts";
@@ -58,22 +59,10 @@ function utf8Length(s: string): number {
  * single spec larger than that gets a part of its own.
  */
 export function splitGraph(specs: readonly Spec[], maxBytes = DEFAULT_PART_BYTES): string[] {
-  const parts: string[] = [];
-  let cur: string[] = [];
-  let size = 2;
-  for (const spec of specs) {
-    const text = JSON.stringify(spec);
-    const len = utf8Length(text) + 1;
-    if (cur.length && size + len > maxBytes) {
-      parts.push(`[${cur.join(",")}]`);
-      cur = [];
-      size = 2;
-    }
-    cur.push(text);
-    size += len;
-  }
-  if (cur.length) parts.push(`[${cur.join(",")}]`);
-  return parts;
+  // Each spec's JSON and a comma, within the list's two brackets.
+  const texts = specs.map((spec) => JSON.stringify(spec));
+  const parts = packBySize(texts, (t) => utf8Length(t) + 1, { maxBytes: maxBytes - 2 });
+  return parts.map((part) => `[${part.join(",")}]`);
 }
 
 /** A session id for a new submission: `<name>-<UTC date-time>-<random>`. */

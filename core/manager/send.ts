@@ -1,6 +1,6 @@
 /** Large appends sent in parts, a few in flight, so the tier below works while the next is sent. */
 import type { NodeManagerClient } from "../client/mod.ts";
-import { jsonList, type LightItem, RAW, specBytes } from "../graph/mod.ts";
+import { jsonList, type LightItem, packBySize, RAW, specBytes } from "../graph/mod.ts";
 
 /** At most this many Drops per append sent to a child. */
 const APPEND_CHUNK = 10_000;
@@ -37,28 +37,17 @@ export async function appendInParts(
 
 /** `specs` in parts of about APPEND_CHUNK_BYTES of JSON. */
 export function chunks(specs: Record<string, unknown>[]): Record<string, unknown>[][] {
-  const out: Record<string, unknown>[][] = [];
   if (!(specs[0] as LightItem | undefined)?.[RAW]) {
     const n = chunkLength(specs);
+    const out: Record<string, unknown>[][] = [];
     for (let i = 0; i < specs.length; i += n) out.push(specs.slice(i, i + n));
     return out;
   }
   // Read light: the sizes are known.
-  let chunk: LightItem[] = [];
-  let size = 0;
-  for (const spec of specs as LightItem[]) {
+  return packBySize(specs as LightItem[], (spec) => {
     const raw = spec[RAW];
-    const n = raw ? raw.end - raw.start : 1024;
-    if (chunk.length && (size + n > APPEND_CHUNK_BYTES || chunk.length >= APPEND_CHUNK)) {
-      out.push(chunk);
-      chunk = [];
-      size = 0;
-    }
-    chunk.push(spec);
-    size += n;
-  }
-  if (chunk.length) out.push(chunk);
-  return out;
+    return raw ? raw.end - raw.start : 1024;
+  }, { maxBytes: APPEND_CHUNK_BYTES, maxItems: APPEND_CHUNK });
 }
 
 /** One `graph/append` of `specs`: as received when read light, else serialised. */

@@ -2,6 +2,7 @@
  * Outgoing events, coalesced per peer and session: everything queued in one turn of the event
  * loop leaves as one `POST .../events`. Failed posts are retried a few times, then logged.
  */
+import { packBySize } from "../graph/pack.ts";
 import { eventsUrl, type WireEvent } from "./wire.ts";
 
 const TRIES = 4;
@@ -81,19 +82,5 @@ async function post(url: string, events: WireEvent[]): Promise<void> {
 
 /** Batches of at most ~2 MB, well under any peer's request limit. */
 function split(events: WireEvent[]): WireEvent[][] {
-  const out: WireEvent[][] = [];
-  let cur: WireEvent[] = [];
-  let size = 0;
-  for (const e of events) {
-    const n = 100 + (e.data?.length ?? 0);
-    if (cur.length && size + n > BATCH_BYTES) {
-      out.push(cur);
-      cur = [];
-      size = 0;
-    }
-    cur.push(e);
-    size += n;
-  }
-  if (cur.length) out.push(cur);
-  return out;
+  return packBySize(events, (e) => 100 + (e.data?.length ?? 0), { maxBytes: BATCH_BYTES });
 }

@@ -257,15 +257,8 @@ export class CompositeManager implements DropManager {
     if (s.phase !== Phase.PRISTINE && s.phase !== Phase.BUILDING) {
       throw invalidState(`Session ${sessionId} is deployed; graph/remove needs BUILDING`);
     }
-    const byPart = new Map<Child, string[]>();
-    for (const oid of oids) {
-      const o = s.owners.get(oid);
-      const c = o && s.children[o.part];
-      if (!c) continue;
-      const list = byPart.get(c);
-      if (list) list.push(oid);
-      else byPart.set(c, [oid]);
-    }
+    const owner = (oid: string) => s.children[s.owners.get(oid)?.part ?? -1];
+    const byPart = Map.groupBy(oids.filter(owner), (oid) => owner(oid)!);
     await all([...byPart.keys()], (c) => c.client.removeDrops(sessionId, byPart.get(c)!));
     s.forget(new Set(oids));
   }
@@ -300,13 +293,7 @@ export class CompositeManager implements DropManager {
       // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
       await this.#run(s, (c) => c.bulk.deploySession(sessionId));
       // 3. The roots start on their own nodes.
-      const roots = new Map<string, string[]>();
-      for (const uid of completed) {
-        const node = byUid.get(uid)!.node ?? "";
-        const list = roots.get(node);
-        if (list) list.push(uid);
-        else roots.set(node, [uid]);
-      }
+      const roots = Map.groupBy(completed, (uid) => byUid.get(uid)!.node ?? "");
       const targets = [...roots.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
       await all(targets, (n) => n.client.triggerDrops(sessionId, roots.get(n.node)!));
     } finally {

@@ -266,14 +266,13 @@ export async function commitDirect(
 ): Promise<() => void> {
   const split = set.split(s.children, items, { state: s, apart: apartByNode });
   const placed = await byNode(split, s.children, (c, fresh) => set.islandNodes(c, fresh));
-  const cut = new Map<string, [LinkKey, unknown][]>();
-  for (const [holder, key, entry] of split.removed) {
-    const list = cut.get(holder);
-    if (list) list.push([key, entry]);
-    else cut.set(holder, [[key, entry]]);
-  }
+  // Each placed Drop carries the links cut from its spec, for its island's graph view.
+  const cut = Map.groupBy(split.removed, ([holder]) => holder);
   for (const list of placed.placed.values()) {
-    for (const p of list) if (cut.has(p[0])) p[3] = cut.get(p[0]);
+    for (const p of list) {
+      const links = cut.get(p[0]);
+      if (links) p[3] = links.map(([, key, entry]) => [key, entry]);
+    }
   }
   // A batch appended while the islands' nodes were asked for may have taken these OIDs.
   for (const oid of split.owners.keys()) {

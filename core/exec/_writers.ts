@@ -31,14 +31,23 @@ abstract class BaseWriter implements ClosableWriter {
   readonly uid: string;
   readonly name: string;
   protected closed = false;
+  /** Bytes the app has written (or allocated) so far. */
+  protected written: number;
+  /** Which output of which job, and how to tell the main thread. */
+  protected readonly opts: WriterOptions;
 
-  constructor(ref: OutputRef) {
+  constructor(ref: OutputRef, opts: WriterOptions) {
     this.oid = ref.oid;
     this.uid = ref.uid;
     this.name = ref.name;
+    this.written = ref.size;
+    this.opts = opts;
   }
 
-  abstract get size(): number;
+  get size(): number {
+    return this.written;
+  }
+
   abstract alloc(n: number): Uint8Array;
   protected abstract flush(): void;
 
@@ -67,32 +76,21 @@ abstract class BaseWriter implements ClosableWriter {
 /** Writes into the Drop's SharedArrayBuffer, growing it in place; the main thread commits. */
 class SharedWriter extends BaseWriter {
   #sab: SharedArrayBuffer;
-  #size: number;
   #committed: number;
-  #index: number;
-  #job: number;
-  #post: Post;
 
   constructor(ref: OutputRef, sab: SharedArrayBuffer, opts: WriterOptions) {
-    super(ref);
+    super(ref, opts);
     this.#sab = sab;
-    this.#size = this.#committed = ref.size;
-    this.#index = opts.index;
-    this.#job = opts.job;
-    this.#post = opts.post;
-  }
-
-  get size(): number {
-    return this.#size;
+    this.#committed = ref.size;
   }
 
   alloc(n: number): Uint8Array {
     this.check(n);
     this.flush();
-    const need = this.#size + n;
+    const need = this.written + n;
     this.#ensure(need);
-    const view = new Uint8Array(this.#sab, this.#size, n);
-    this.#size = need;
+    const view = new Uint8Array(this.#sab, this.written, n);
+    this.written = need;
     return view;
   }
 
@@ -112,43 +110,29 @@ class SharedWriter extends BaseWriter {
     const next = new SharedArrayBuffer(need, {
       maxByteLength: Math.max(need, sab.maxByteLength) * 2,
     });
-    new Uint8Array(next).set(new Uint8Array(sab, 0, this.#size));
+    new Uint8Array(next).set(new Uint8Array(sab, 0, this.written));
     this.#sab = next;
-    this.#post({ type: "swap", job: this.#job, output: this.#index, buffer: next });
+    const { job, index, post } = this.opts;
+    post({ type: "swap", job, output: index, buffer: next });
   }
 
   protected flush(): void {
-    if (this.#size === this.#committed) return;
-    this.#committed = this.#size;
-    this.#post({ type: "wrote", job: this.#job, output: this.#index, size: this.#size });
+    if (this.written === this.#committed) return;
+    this.#committed = this.written;
+    const { job, index, post } = this.opts;
+    post({ type: "wrote", job, output: index, size: this.written });
   }
 }
 
 /** Posts each write (a copy) to the main thread: file and multi-producer outputs. */
 class PostWriter extends BaseWriter {
-  #size: number;
   #pending: Uint8Array | null = null;
-  #index: number;
-  #job: number;
-  #post: Post;
-
-  constructor(ref: OutputRef, opts: WriterOptions) {
-    super(ref);
-    this.#size = ref.size;
-    this.#index = opts.index;
-    this.#job = opts.job;
-    this.#post = opts.post;
-  }
-
-  get size(): number {
-    return this.#size;
-  }
 
   alloc(n: number): Uint8Array {
     this.check(n);
     this.flush();
     this.#pending = new Uint8Array(n);
-    this.#size += n;
+    this.written += n;
     return this.#pending;
   }
 
@@ -156,8 +140,7 @@ class PostWriter extends BaseWriter {
     const p = this.#pending;
     if (!p) return;
     this.#pending = null;
-    this.#post({ type: "write", job: this.#job, output: this.#index, bytes: p }, [
-      p.buffer as ArrayBuffer,
-    ]);
+    const { job, index, post } = this.opts;
+    post({ type: "write", job, output: index, bytes: p }, [p.buffer as ArrayBuffer]);
   }
 }

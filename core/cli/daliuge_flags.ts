@@ -63,22 +63,19 @@ const IGNORED: Record<string, string> = {
 /** What a command line asks for: serve, or act on the manager already at HOST:PORT. */
 export type Action = "serve" | "status" | "stop";
 
-/** The action, the `-T` timeout (s), and a line on stderr per flag that does nothing here. */
+/**
+ * The action and the `-T` timeout (s), or what is wrong with the flags; a line on stderr per flag
+ * that does nothing here.
+ */
 export function daliugeFlags(
   values: Record<string, unknown>,
   name: string,
-): { action: Action; timeout: number; error?: string } {
+): { action: Action; timeout: number } | { error: string } {
   if (values.daemon) {
-    return {
-      action: "serve",
-      timeout: 10,
-      error: "--daemon is not supported: run it under a service manager, or with '&'",
-    };
+    return { error: "--daemon is not supported: run it under a service manager, or with '&'" };
   }
   const timeout = Number(values.timeout ?? 10);
-  if (!Number.isFinite(timeout) || timeout <= 0) {
-    return { action: "serve", timeout: 10, error: "--timeout must be a number > 0" };
-  }
+  if (!Number.isFinite(timeout) || timeout <= 0) return { error: "--timeout must be a number > 0" };
   for (const [flag, why] of Object.entries(IGNORED)) {
     if (values[flag] !== undefined) console.error(`${name}: --${flag} ignored (${why})`);
   }

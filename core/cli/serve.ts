@@ -89,7 +89,7 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
   const f = parsed.values as Record<string, string | boolean | string[] | boolean[] | undefined>;
   const env = (k: string) => Deno.env.get(k);
   const compat = daliugeFlags(f, o.name);
-  if (compat.error) throw new UsageError(compat.error);
+  if ("error" in compat) throw new UsageError(compat.error);
   const root = env("DLG_ROOT") ?? `${home()}/dlg`;
   const r = v.safeParse(ConfigSchema, {
     host: f.host ?? env("DLG_HOST") ?? "127.0.0.1",

@@ -146,13 +146,34 @@ const sleepChain = (nodes: string[], islands: string[], t: number) =>
     { oid: `D${i}`, categoryType: "Data", dropclass: mem, node: n, island: islands[i] },
   ]);
 
+/** Session `sid` at the master: a 60 s SleepApp on every node, deployed and running. */
+async function sleepEverywhere(c: Cluster, m: MasterManagerClient, sid: string) {
+  const nodes = c.nodes.flat().map((p) => p.hostPort);
+  const islands = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
+  await m.createSession(sid);
+  await m.appendGraph(sid, sleepChain(nodes, islands, 60));
+  await m.deploySession(sid, nodes.map((_, i) => `S${i}`));
+  return { nodes, islands };
+}
+
+/** Wait until the master's status of `sid` shows 6 (FAILED) at `path`; it must within 10 s. */
+async function failsWithin10s(m: MasterManagerClient, sid: string, path: string[]) {
+  const t0 = Date.now();
+  await waitFor(
+    async () => {
+      let st: unknown = await m.sessionStatus(sid);
+      for (const key of path) st = (st as Record<string, unknown> | undefined)?.[key];
+      return st === 6;
+    },
+    10_000,
+    100,
+  );
+  assert.ok(Date.now() - t0 < 10_000);
+}
+
 Deno.test("cancel at the master reaches every Drop on every node within 2 s", async () => {
   await withCluster(async (c, m) => {
-    const nodes = c.nodes.flat().map((p) => p.hostPort);
-    const islands = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
-    await m.createSession("c");
-    await m.appendGraph("c", sleepChain(nodes, islands, 60));
-    await m.deploySession("c", nodes.map((_, i) => `S${i}`));
+    await sleepEverywhere(c, m, "c");
     await waitFor(async () => flat(await m.sessionStatus("c")).every((x) => x === 3), 10_000);
     const t0 = Date.now();
     await m.cancelSession("c");
@@ -171,26 +192,13 @@ Deno.test("cancel at the master reaches every Drop on every node within 2 s", as
 
 Deno.test("a node SIGKILLed mid-session is reported FAILED and named; other sessions run on", async () => {
   await withCluster(async (c, m) => {
-    const nodes = c.nodes.flat().map((p) => p.hostPort);
-    const islands = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
-    await m.createSession("k");
-    await m.appendGraph("k", sleepChain(nodes, islands, 60));
-    await m.deploySession("k", nodes.map((_, i) => `S${i}`));
+    const { nodes, islands } = await sleepEverywhere(c, m, "k");
     await m.createSession("other");
     const victim = c.nodes[1]![1]!;
     await victim.stop("SIGKILL");
-    const t0 = Date.now();
     const victimName = `${victim.hostPort}:5555:6666`;
     const island2 = `${c.islands[1]!.hostPort}:5555:6666`;
-    await waitFor(
-      async () => {
-        const st = await m.sessionStatus("k") as Record<string, Record<string, number>>;
-        return st[island2]?.[victimName] === 6;
-      },
-      10_000,
-      100,
-    );
-    assert.ok(Date.now() - t0 < 10_000);
+    await failsWithin10s(m, "k", [island2, victimName]);
     // Calls touching it: 555 naming it, with the child's real error inside.
     const err = await m.graphStatus("k").then(() => null, (e) => e as DlgClientError);
     assert.ok(err instanceof DlgClientError);
@@ -230,24 +238,11 @@ Deno.test("a node SIGKILLed mid-session is reported FAILED and named; other sess
 
 Deno.test("an island SIGKILLed mid-session shows FAILED at the master, which keeps serving", async () => {
   await withCluster(async (c, m) => {
-    const nodes = c.nodes.flat().map((p) => p.hostPort);
-    const islands = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
-    await m.createSession("k");
-    await m.appendGraph("k", sleepChain(nodes, islands, 60));
-    await m.deploySession("k", nodes.map((_, i) => `S${i}`));
+    await sleepEverywhere(c, m, "k");
     const victim = c.islands[1]!;
     const name = `${victim.hostPort}:5555:6666`;
     await victim.stop("SIGKILL");
-    const t0 = Date.now();
-    await waitFor(
-      async () => {
-        const st = await m.sessionStatus("k") as Record<string, unknown>;
-        return st[name] === 6;
-      },
-      10_000,
-      100,
-    );
-    assert.ok(Date.now() - t0 < 10_000);
+    await failsWithin10s(m, "k", [name]);
     const err = await m.graphStatus("k").then(() => null, (e) => e as DlgClientError);
     assert.equal(err?.status, 555);
     assert.deepEqual(Object.keys(err!.args as object), [name]);
@@ -261,26 +256,13 @@ Deno.test("an island SIGKILLed mid-session shows FAILED at the master, which kee
 
 Deno.test("a node that hangs (SIGSTOP) is reported FAILED within 10 s", async () => {
   await withCluster(async (c, m) => {
-    const nodes = c.nodes.flat().map((p) => p.hostPort);
-    const islands = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
-    await m.createSession("h");
-    await m.appendGraph("h", sleepChain(nodes, islands, 60));
-    await m.deploySession("h", nodes.map((_, i) => `S${i}`));
+    await sleepEverywhere(c, m, "h");
     const victim = c.nodes[0]![0]!;
     const name = `${victim.hostPort}:5555:6666`;
     const island1 = `${c.islands[0]!.hostPort}:5555:6666`;
     Deno.kill(victim.child.pid, "SIGSTOP");
     try {
-      const t0 = Date.now();
-      await waitFor(
-        async () => {
-          const st = await m.sessionStatus("h") as Record<string, Record<string, number>>;
-          return st[island1]?.[name] === 6;
-        },
-        10_000,
-        100,
-      );
-      assert.ok(Date.now() - t0 < 10_000);
+      await failsWithin10s(m, "h", [island1, name]);
       const err = await m.graphStatus("h").then(() => null, (e) => e as DlgClientError);
       assert.equal(err?.status, 555);
       assert.ok(JSON.stringify(err?.args).includes(name));

@@ -13,7 +13,7 @@ import { compositeRoutes } from "./composite_routes.ts";
 import { nodeRoutes } from "./node_routes.ts";
 import { readBody, readBytes, readFields, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
-import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
+import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
 import { MB, SUCCESS } from "./reply.ts";
 
 export interface AppOptions {

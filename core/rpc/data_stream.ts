@@ -3,7 +3,7 @@
  * store chunk by chunk, and pushed to the node that holds an output (`POST`).
  */
 import { RestClient, type Transport } from "../client/mod.ts";
-import type { DataStore } from "../drops/store.ts";
+import type { DataStore } from "../drops/mod.ts";
 import { dropBytesPath } from "../wire/mod.ts";
 
 /** Memory is sent in copies of this size (a SharedArrayBuffer view cannot be a body chunk). */

@@ -4,11 +4,7 @@
  * tells a remote node that a local data Drop completed. `RemoteOutput`: a remote data Drop a
  * local app writes; its bytes and `producerFinished` go to the node that holds it.
  */
-import type { Consumer } from "../drops/data_drop.ts";
-import { DataDrop } from "../drops/data_drop.ts";
-import type { DropHost } from "../drops/drop.ts";
-import { DropStates } from "../drops/states.ts";
-import { MemoryStore } from "../drops/store.ts";
+import { type Consumer, DataDrop, type DropHost, DropStates, MemoryStore } from "../drops/mod.ts";
 import type { WireEvent } from "../wire/mod.ts";
 import { fromBase64, INLINE_MAX, toBase64 } from "./base64.ts";
 import { fetchDrop, pushDrop } from "./data_stream.ts";

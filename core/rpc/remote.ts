@@ -3,11 +3,8 @@
  * (`{peerNode: [[lhsUid, linkType, rhsUid], ...]}`, "lhs is linkType of rhs"). At deploy the
  * links become proxies (see proxies.ts); afterwards incoming events drive them.
  */
-import { AppDrop } from "../drops/app_drop.ts";
-import { DataDrop } from "../drops/data_drop.ts";
-import { addTo, type Drop } from "../drops/drop.ts";
-import { DropStates } from "../drops/states.ts";
-import type { Session } from "../session/session.ts";
+import { addTo, AppDrop, DataDrop, type Drop, DropStates } from "../drops/mod.ts";
+import type { Session } from "../session/mod.ts";
 import { type Edge, edgeOf, parseNode, type WireEvent } from "../wire/mod.ts";
 import { fromBase64 } from "./base64.ts";
 import { type ProxyContext, ProxyInput, RemoteConsumer, RemoteOutput } from "./proxies.ts";

@@ -21,6 +21,7 @@ import {
   SUBMISSION_METHOD_PATH,
 } from "../wire/mod.ts";
 import { type ClientOptions, RestClient } from "./base.ts";
+import { type EventsOptions, type SessionEvent, sessionEvents } from "./events.ts";
 import type {
   DropInfo,
   GraphStatus,
@@ -138,6 +139,10 @@ export class BaseManagerClient extends RestClient {
   }
   dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
     return this.request("GET", dropFilePath(sessionId, oid));
+  }
+  /** The session's event stream (DESIGN §7): `snapshot`, then changes until it ends. */
+  sessionEvents(sessionId: string, o?: EventsOptions): AsyncGenerator<SessionEvent> {
+    return sessionEvents(this, sessionId, o);
   }
 
   // DALiuGE's own camelCase names.

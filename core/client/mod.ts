@@ -4,6 +4,7 @@ export {
   describeArgs,
   DlgClientError,
   type RequestOptions,
+  responseError,
   RestClient,
   type Transport,
 } from "./base.ts";
@@ -42,9 +43,16 @@ export {
   type DropCounts,
   isSessionOver,
   reduceSessionStatus,
-  type SessionProgress,
   sessionStatusName,
-  waitForSession,
-  type WaitOptions,
 } from "./status.ts";
+export { type SessionProgress, waitForSession, type WaitOptions } from "./wait.ts";
+export {
+  type EventsOptions,
+  eventsPath,
+  noEventStream,
+  type RawSessionEvent,
+  rawSessionEvents,
+  type SessionEvent,
+  sessionEvents,
+} from "./events.ts";
 export { formatProgress, type ProgressLine } from "./progress.ts";

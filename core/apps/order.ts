@@ -1,6 +1,7 @@
 /** Output order as a spec declares it, whatever node each output lives on. */
 import type { AppDrop } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
+import { linkOid } from "../wire/mod.ts";
 
 /**
  * The outputs in the order the spec lists them (`params.outputs`, the raw link list): on a
@@ -11,7 +12,7 @@ export function declaredOutputs(app: AppDrop): DataDrop[] {
   if (!Array.isArray(list)) return app.outputs;
   const pos = new Map<string, number>();
   list.forEach((x, i) => {
-    const oid = typeof x === "string" ? x : x && typeof x === "object" ? Object.keys(x)[0] : "";
+    const oid = linkOid(x);
     if (oid && !pos.has(oid)) pos.set(oid, i);
   });
   const at = (d: DataDrop) => pos.get(d.oid) ?? list.length;

@@ -5,6 +5,8 @@
  * and are named on stderr, never silently dropped.
  */
 import type { ParseArgsConfig } from "node:util";
+import { RestClient, type Transport } from "../client/mod.ts";
+import { API_PATH, STOP_PATH } from "../wire/mod.ts";
 
 export const DALIUGE_OPTIONS = {
   status: { type: "boolean" },
@@ -91,12 +93,13 @@ export async function runAction(
   action: "status" | "stop",
   url: string,
   timeout: number,
+  o: { transport?: Transport } = {},
 ): Promise<number> {
-  const signal = AbortSignal.timeout(timeout * 1000);
+  const client = new RestClient(url, { timeoutMs: timeout * 1000, transport: o.transport });
   try {
     const r = action === "status"
-      ? await fetch(`${url}/api`, { signal })
-      : await fetch(`${url}/api/stop`, { method: "POST", signal });
+      ? await client.raw("GET", API_PATH)
+      : await client.raw("POST", STOP_PATH);
     await r.body?.cancel();
     return r.ok ? 0 : 1;
   } catch {

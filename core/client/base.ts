@@ -1,7 +1,9 @@
 /**
  * A fetch-based client for DALiuGE's REST API. Server errors come back as `DlgClientError`
- * carrying DALiuGE's `type` and `args`; every call has a timeout.
+ * carrying DALiuGE's `type` and `args`; every call has a timeout. `RestClient` is the one place
+ * that calls `fetch` for tier-to-tier traffic: its `Transport` adds auth headers and TLS.
  */
+import type { DlgErrorType } from "../wire/mod.ts";
 
 /** DALiuGE's `args` as one readable line (SubManagerException's per-child map included). */
 export function describeArgs(args: unknown): string {
@@ -15,21 +17,6 @@ export function describeArgs(args: unknown): string {
   }
   return args === undefined ? "" : typeof args === "string" ? args : JSON.stringify(args);
 }
-
-/** DALiuGE's exception class names, as servers send them in `type`. */
-export type DlgErrorType =
-  | "DaliugeException"
-  | "InvalidDropException"
-  | "InvalidRelationshipException"
-  | "InvalidGraphException"
-  | "NoDropException"
-  | "NoSessionException"
-  | "SessionAlreadyExistsException"
-  | "InvalidSessionState"
-  | "SubManagerException"
-  | "ErrorManagerCaughtException"
-  | "RestClientException"
-  | "NotImplementedError";
 
 export class DlgClientError extends Error {
   /** `true` when `e` is a DlgClientError of DALiuGE exception `type`. */
@@ -52,11 +39,23 @@ export class DlgClientError extends Error {
   }
 }
 
-export interface ClientOptions {
-  /** Milliseconds per call (default 30 s). */
-  timeoutMs?: number;
-  /** Extra headers on every call (e.g. Authorization). */
+/**
+ * How a process reaches other tiers, shared by every client it makes: the one place where an
+ * Authorization header and a CA-aware `Deno.HttpClient` plug in.
+ */
+export interface Transport {
+  /** Headers on every call (e.g. `Authorization: Bearer <token>`). */
   headers?: Record<string, string>;
+  /** The HTTP client calls go through (e.g. `Deno.createHttpClient({ caCerts })`). */
+  httpClient?: Deno.HttpClient;
+}
+
+export interface ClientOptions {
+  /** Milliseconds per call (default 30 s; 0: no timeout). */
+  timeoutMs?: number;
+  /** Extra headers on every call, over the transport's. */
+  headers?: Record<string, string>;
+  transport?: Transport;
 }
 
 /** A manager's error answer as a `DlgClientError` (DALiuGE's `{"type", "args"}` when it is one). */
@@ -80,15 +79,9 @@ export interface RequestOptions {
   body?: BodyInit;
   json?: unknown;
   headers?: Record<string, string>;
+  /** Milliseconds for this call (0: no timeout, e.g. for a Drop's bytes). */
   timeoutMs?: number;
   signal?: AbortSignal;
-}
-
-/** `host[:port[:events[:rpc]]]` or a URL -> a base URL (`http://host:port`). */
-export function baseUrl(target: string, defaultPort: number): string {
-  if (/^https?:\/\//.test(target)) return target.replace(/\/+$/, "");
-  const [host, port] = target.split(":");
-  return `http://${host || "localhost"}:${Number(port) || defaultPort}`;
 }
 
 export class RestClient {
@@ -115,10 +108,15 @@ export class RestClient {
   /** The raw response (for streams); network failures become RestClientException. */
   async raw(method: string, path: string, o: RequestOptions = {}): Promise<Response> {
     const timeout = o.timeoutMs ?? this.#opts.timeoutMs ?? 30_000;
-    // 0: no timeout (streams that last as long as a session).
+    // 0: no timeout (streams that last as long as a session, a Drop's bytes).
     const signals = timeout > 0 ? [AbortSignal.timeout(timeout)] : [];
     if (o.signal) signals.push(o.signal);
-    const headers: Record<string, string> = { ...this.#opts.headers, ...o.headers };
+    const { transport } = this.#opts;
+    const headers: Record<string, string> = {
+      ...transport?.headers,
+      ...this.#opts.headers,
+      ...o.headers,
+    };
     let body = o.body;
     if (o.json !== undefined) {
       body = JSON.stringify(o.json);
@@ -130,6 +128,7 @@ export class RestClient {
         headers,
         body,
         signal: AbortSignal.any(signals),
+        client: transport?.httpClient,
       });
     } catch (e) {
       const why = (e as Error).name === "TimeoutError"

@@ -3,6 +3,7 @@
  * transport: `snapshot`, then `drops`, `session` and `log` events until the session ends.
  */
 import { EventSourceParserStream } from "eventsource-parser/stream";
+import { sessionPath } from "../wire/mod.ts";
 import { DlgClientError, responseError, type RestClient } from "./base.ts";
 import type { DropStatus, GraphStatus, SessionStatus } from "./types.ts";
 
@@ -30,7 +31,7 @@ export interface EventsOptions {
 
 /** The path of a session's event stream. */
 export function eventsPath(sessionId: string): string {
-  return `/api/sessions/${encodeURIComponent(sessionId)}/events`;
+  return sessionPath(sessionId, "/events");
 }
 
 /** The raw events of a session's stream; ends when the server ends it. */

@@ -3,7 +3,24 @@
  * operations in camelCase (`create_session` -> `createSession`). DALiuGE's own camelCase
  * aliases (`addGraphSpec`, `getGraphStatus`, ...) are kept for code ported from Python.
  */
-import { baseUrl, type ClientOptions, RestClient } from "./base.ts";
+import {
+  API_PATH,
+  baseUrl,
+  dropFilePath,
+  dropPath,
+  islandPath,
+  ISLANDS_PATH,
+  managerIslandPath,
+  managerNodePath,
+  nodePath,
+  NODES_PATH,
+  sessionPath,
+  SESSIONS_PATH,
+  SHUTDOWN_PATH,
+  STOP_PATH,
+  SUBMISSION_METHOD_PATH,
+} from "../wire/mod.ts";
+import { type ClientOptions, RestClient } from "./base.ts";
 import { type EventsOptions, type SessionEvent, sessionEvents } from "./events.ts";
 import type {
   DropInfo,
@@ -14,9 +31,6 @@ import type {
   Subscriptions,
   Success,
 } from "./types.ts";
-
-const enc = encodeURIComponent;
-const s = (sessionId: string) => `/api/sessions/${enc(sessionId)}`;
 
 export interface AppendOptions {
   /**
@@ -44,34 +58,34 @@ export class BaseManagerClient extends RestClient {
 
   /** `GET /api`: a node lists its sessions, a composite its children and session ids. */
   info(): Promise<Record<string, unknown>> {
-    return this.request("GET", "/api");
+    return this.request("GET", API_PATH);
   }
   stop(): Promise<Success> {
-    return this.request("POST", "/api/stop");
+    return this.request("POST", STOP_PATH);
   }
   submissionMethod(): Promise<{ methods: string[] }> {
-    return this.request("GET", "/api/submission_method");
+    return this.request("GET", SUBMISSION_METHOD_PATH);
   }
   createSession(sessionId: string): Promise<{ sessionId: string }> {
-    return this.request("POST", "/api/sessions", { json: { sessionId } });
+    return this.request("POST", SESSIONS_PATH, { json: { sessionId } });
   }
   sessions(): Promise<SessionInfo[]> {
-    return this.request("GET", "/api/sessions");
+    return this.request("GET", SESSIONS_PATH);
   }
   session(sessionId: string): Promise<SessionDetails> {
-    return this.request("GET", s(sessionId));
+    return this.request("GET", sessionPath(sessionId));
   }
   sessionStatus(sessionId: string): Promise<SessionStatus> {
-    return this.request("GET", `${s(sessionId)}/status`);
+    return this.request("GET", sessionPath(sessionId, "/status"));
   }
   sessionDir(sessionId: string): Promise<{ dir: unknown }> {
-    return this.request("GET", `${s(sessionId)}/dir`);
+    return this.request("GET", sessionPath(sessionId, "/dir"));
   }
   sessionReproStatus(sessionId: string): Promise<boolean> {
-    return this.request("GET", `${s(sessionId)}/repro/status`);
+    return this.request("GET", sessionPath(sessionId, "/repro/status"));
   }
   sessionReproData(sessionId: string): Promise<Record<string, unknown>> {
-    return this.request("GET", `${s(sessionId)}/repro/data`);
+    return this.request("GET", sessionPath(sessionId, "/repro/data"));
   }
   /**
    * Append Drop specs: a list, or the JSON text (or UTF-8 bytes) of one, e.g. a part from
@@ -87,7 +101,7 @@ export class BaseManagerClient extends RestClient {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (how) headers["content-encoding"] = "gzip";
     const body = how ? await compressed(text, how === "zlib" ? "deflate" : "gzip") : text;
-    return await this.request("POST", `${s(sessionId)}/graph/append`, {
+    return await this.request("POST", sessionPath(sessionId, "/graph/append"), {
       body,
       headers,
       timeoutMs: o.timeoutMs,
@@ -95,36 +109,36 @@ export class BaseManagerClient extends RestClient {
   }
   /** Deploy, completing (data) or starting (apps) the `completed` UIDs. */
   deploySession(sessionId: string, completed: string[] = []): Promise<Success> {
-    const body = completed.length ? `completed=${enc(completed.join(","))}` : "";
-    return this.request("POST", `${s(sessionId)}/deploy`, {
+    const body = completed.length ? `completed=${encodeURIComponent(completed.join(","))}` : "";
+    return this.request("POST", sessionPath(sessionId, "/deploy"), {
       body,
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
   }
   cancelSession(sessionId: string): Promise<Success> {
-    return this.request("POST", `${s(sessionId)}/cancel`);
+    return this.request("POST", sessionPath(sessionId, "/cancel"));
   }
   destroySession(sessionId: string): Promise<Success> {
-    return this.request("DELETE", s(sessionId));
+    return this.request("DELETE", sessionPath(sessionId));
   }
   /** `graph/remove` (dlg-ts): take Drops back before deploy; OIDs not held are ignored. */
   removeDrops(sessionId: string, oids: string[]): Promise<Success> {
-    return this.request("POST", `${s(sessionId)}/graph/remove`, { json: oids });
+    return this.request("POST", sessionPath(sessionId, "/graph/remove"), { json: oids });
   }
   graph(sessionId: string): Promise<Record<string, Record<string, unknown>>> {
-    return this.request("GET", `${s(sessionId)}/graph`);
+    return this.request("GET", sessionPath(sessionId, "/graph"));
   }
   graphSize(sessionId: string): Promise<number> {
-    return this.request("GET", `${s(sessionId)}/graph/size`);
+    return this.request("GET", sessionPath(sessionId, "/graph/size"));
   }
   graphStatus(sessionId: string): Promise<GraphStatus> {
-    return this.request("GET", `${s(sessionId)}/graph/status`);
+    return this.request("GET", sessionPath(sessionId, "/graph/status"));
   }
   dropStatus(sessionId: string, oid: string): Promise<DropInfo> {
-    return this.request("GET", `${s(sessionId)}/graph/drop/${enc(oid)}`);
+    return this.request("GET", dropPath(sessionId, oid));
   }
   dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
-    return this.request("GET", `${s(sessionId)}/graph/drop/data/${enc(oid)}`);
+    return this.request("GET", dropFilePath(sessionId, oid));
   }
   /** The session's event stream (DESIGN §7): `snapshot`, then changes until it ends. */
   sessionEvents(sessionId: string, o?: EventsOptions): AsyncGenerator<SessionEvent> {
@@ -164,30 +178,30 @@ export class NodeManagerClient extends BaseManagerClient {
   }
   /** Tell the node which of its Drops link to Drops elsewhere. */
   addNodeSubscriptions(sessionId: string, subs: Subscriptions): Promise<Success> {
-    return this.request("POST", `${s(sessionId)}/subscriptions`, { json: subs });
+    return this.request("POST", sessionPath(sessionId, "/subscriptions"), { json: subs });
   }
   triggerDrops(sessionId: string, uids: string[]): Promise<Success> {
-    return this.request("POST", `${s(sessionId)}/trigger`, { json: uids });
+    return this.request("POST", sessionPath(sessionId, "/trigger"), { json: uids });
   }
   shutdownNodeManager(): Promise<Success> {
-    return this.request("GET", "/api/shutdown");
+    return this.request("GET", SHUTDOWN_PATH);
   }
   /** The session's log file as a raw response (its body is a stream). */
   logFile(sessionId: string): Promise<Response> {
-    return this.raw("GET", `${s(sessionId)}/logs`);
+    return this.raw("GET", sessionPath(sessionId, "/logs"));
   }
 }
 
 export class CompositeManagerClient extends BaseManagerClient {
   /** Children: a list at an island, `{nodes: [...]}` at a master (as DALiuGE). */
   nodes(): Promise<string[] | { nodes: string[] }> {
-    return this.request("GET", "/api/nodes");
+    return this.request("GET", NODES_PATH);
   }
   addNode(node: string): Promise<Success> {
-    return this.request("POST", `/api/node/${node}`);
+    return this.request("POST", nodePath(node));
   }
   removeNode(node: string): Promise<Success> {
-    return this.request("DELETE", `/api/node/${node}`);
+    return this.request("DELETE", nodePath(node));
   }
 }
 
@@ -202,13 +216,13 @@ export class MasterManagerClient extends CompositeManagerClient {
     super(target, 8002, opts);
   }
   islands(): Promise<{ islands: string[] }> {
-    return this.request("GET", "/api/islands");
+    return this.request("GET", ISLANDS_PATH);
   }
   addIsland(island: string): Promise<Success> {
-    return this.request("POST", `/api/island/${island}`);
+    return this.request("POST", islandPath(island));
   }
   removeIsland(island: string): Promise<Success> {
-    return this.request("DELETE", `/api/island/${island}`);
+    return this.request("DELETE", islandPath(island));
   }
   /** DALiuGE's names for the same routes. */
   dims(): Promise<{ islands: string[] }> {
@@ -222,12 +236,12 @@ export class MasterManagerClient extends CompositeManagerClient {
   }
   /** Start an island manager through `host`'s daemon (DALiuGE's `create_island`). */
   createIsland(host: string, nodes: string[]): Promise<{ islands: string[] }> {
-    return this.request("POST", `/api/managers/${host}/island`, { json: { nodes } });
+    return this.request("POST", managerIslandPath(host), { json: { nodes } });
   }
   addNodeToDim(island: string, node: string): Promise<Success> {
-    return this.request("POST", `/api/managers/${island}/node/${node}`);
+    return this.request("POST", managerNodePath(island, node));
   }
   removeNodeFromDim(island: string, node: string): Promise<Success> {
-    return this.request("DELETE", `/api/managers/${island}/node/${node}`);
+    return this.request("DELETE", managerNodePath(island, node));
   }
 }

@@ -1,14 +1,15 @@
 /** The public TypeScript client for every tier (also used by the composite managers). */
 export {
-  baseUrl,
   type ClientOptions,
   describeArgs,
   DlgClientError,
-  type DlgErrorType,
   type RequestOptions,
   responseError,
   RestClient,
+  type Transport,
 } from "./base.ts";
+// Kept here for code that imports them from the client.
+export { baseUrl, type DlgErrorType, linkOids } from "../wire/mod.ts";
 export {
   type AppendOptions,
   BaseManagerClient,
@@ -31,7 +32,6 @@ export {
   DEFAULT_PART_BYTES,
   graphRoots,
   graphSpecs,
-  linkOids,
   newSessionId,
   splitGraph,
   submitGraph,

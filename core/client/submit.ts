@@ -34,17 +34,6 @@ export function graphSpecs(graph: unknown): Spec[] {
   return specs;
 }
 
-/** OIDs of a link list whose entries are OID strings or `{oid: port}` objects. */
-export function linkOids(list: unknown): string[] {
-  if (!Array.isArray(list)) return [];
-  const out: string[] = [];
-  for (const e of list) {
-    if (typeof e === "string") out.push(e);
-    else if (e && typeof e === "object") out.push(...Object.keys(e));
-  }
-  return out;
-}
-
 function utf8Length(s: string): number {
   let n = s.length;
   for (let i = 0; i < s.length; i++) {

@@ -8,7 +8,6 @@ export {
   dropStateName,
   DropStates,
   isTerminal,
-  LinkTypes,
   sessionStateName,
   SessionStates,
 } from "./states.ts";

@@ -33,18 +33,6 @@ export const AppStates = {
 } as const;
 export type AppState = (typeof AppStates)[keyof typeof AppStates];
 
-/** DALiuGE's DROPLinkType, used by `subscriptions` and `graph/link`. */
-export const LinkTypes = {
-  CONSUMER: 0,
-  STREAMING_CONSUMER: 1,
-  PRODUCER: 2,
-  PARENT: 3,
-  CHILD: 4,
-  INPUT: 5,
-  STREAMING_INPUT: 6,
-  OUTPUT: 7,
-} as const;
-
 const sessionNames = Object.keys(SessionStates);
 const dropNames = Object.keys(DropStates);
 const appNames = Object.keys(AppStates);

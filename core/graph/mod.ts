@@ -10,7 +10,5 @@ export {
   DropSpecSchema,
   GraphBodySchema,
   isGraphMetadata,
-  LINK_KEYS,
-  type LinkKey,
   type RawDropSpec,
 } from "./schema.ts";

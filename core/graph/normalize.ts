@@ -6,7 +6,8 @@ import * as v from "valibot";
 import { type DropClass, lookupClass } from "../apps/registry.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import { type Params, resolveParams } from "./params.ts";
-import { describeIssues, DropSpecSchema, LINK_KEYS, type LinkKey } from "./schema.ts";
+import { LINK_KEYS, type LinkKey, linkOid } from "../wire/mod.ts";
+import { describeIssues, DropSpecSchema } from "./schema.ts";
 
 export type Links = Partial<Record<LinkKey, string[]>>;
 
@@ -106,7 +107,7 @@ export function normalizeSpec(raw: Record<string, unknown>, index: number): Drop
     if (!list.every((item) => typeof item === "string")) {
       oids = list.map((item) => {
         if (typeof item === "string") return item;
-        const oid = Object.keys(item)[0]!;
+        const oid = linkOid(item)!;
         const port = item[oid];
         if (typeof port === "string" && port) (ports ??= {})[oid] = port;
         return oid;

@@ -5,7 +5,7 @@
  * changed link lists re-serialised). No full decode or parse of ~6 KB of metadata per Drop.
  * Not a validator: values it skips are checked by whoever parses them (the nodes).
  */
-import { LINK_KEYS } from "./schema.ts";
+import { LINK_KEYS } from "../wire/mod.ts";
 
 /** Where a light element came from (a symbol key: object spread copies it, JSON ignores it). */
 export const RAW: unique symbol = Symbol("raw element");

@@ -2,13 +2,7 @@
  * The roots of a physical graph: Drops nothing produces or feeds (no producer, no input, and
  * named by no other Drop's `consumers`/`outputs`). What DALiuGE's tooling sends as `completed`.
  */
-import { LINK_KEYS } from "./schema.ts";
-
-function oidOf(link: unknown): string | undefined {
-  if (typeof link === "string") return link;
-  if (link && typeof link === "object") return Object.keys(link)[0];
-  return undefined;
-}
+import { LINK_KEYS, linkOid } from "../wire/mod.ts";
 
 /** UIDs of the roots, in graph order; the trailing metadata element is ignored. */
 export function graphRoots(graph: readonly Record<string, unknown>[]): string[] {
@@ -18,7 +12,7 @@ export function graphRoots(graph: readonly Record<string, unknown>[]): string[] 
       const list = d[key];
       if (!Array.isArray(list)) continue;
       for (const x of list) {
-        const oid = oidOf(x);
+        const oid = linkOid(x);
         if (oid) fed.add(oid);
       }
     }

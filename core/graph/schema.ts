@@ -24,17 +24,6 @@ export const LinkSchema = v.custom<string | Record<string, unknown>>(
 
 const LinkList = v.optional(v.nullable(v.array(LinkSchema, "a link list must be an array")));
 
-/** Link keys, each holding a list of OIDs. */
-export const LINK_KEYS = [
-  "consumers",
-  "streamingConsumers",
-  "producers",
-  "inputs",
-  "streamingInputs",
-  "outputs",
-] as const;
-export type LinkKey = (typeof LINK_KEYS)[number];
-
 const text = v.optional(v.nullable(v.string()));
 
 /**

@@ -3,15 +3,17 @@
  * node string, and the node managers below them reached for pass-through reads.
  */
 import { HttpError, invalidGraph } from "../errors/mod.ts";
-import { NodeManagerClient } from "../client/mod.ts";
+import { NodeManagerClient, type Transport } from "../client/mod.ts";
+import { type NodeRef, NODES_PATH, parseNode } from "../wire/mod.ts";
 import { all, BULK_MS, Child, fanOut, nodeClient } from "./children.ts";
-import { type NodeRef, parseNode } from "./node_string.ts";
 import { type Split, splitBatch, type SplitOptions, type SplitState } from "./partition.ts";
 
 export class ChildSet {
   readonly attr: "node" | "island";
   /** Port assumed when a child's string has none: 8000 for nodes, 8001 for islands. */
   readonly defaultPort: number;
+  /** How every client this manager makes reaches other tiers. */
+  readonly transport: Transport | undefined;
   #list: Child[] = [];
   /** A master's informational node list (`POST /api/node/<n>`). */
   #extraNodes: string[] = [];
@@ -20,8 +22,9 @@ export class ChildSet {
   /** A master's clients for appends straight to nodes, by `host:port`. */
   #bulk = new Map<string, NodeManagerClient>();
 
-  constructor(attr: "node" | "island") {
+  constructor(attr: "node" | "island", transport?: Transport) {
     this.attr = attr;
+    this.transport = transport;
     this.defaultPort = attr === "node" ? 8000 : 8001;
   }
 
@@ -44,7 +47,10 @@ export class ChildSet {
   add(s: string): void {
     const ref = this.ref(s);
     if (this.#list.some((c) => c.ref.key === ref.key)) return;
-    this.#list = [...this.#list, new Child(ref, this.attr === "node" ? 1 : 2)];
+    this.#list = [
+      ...this.#list,
+      new Child(ref, { depth: this.attr === "node" ? 1 : 2, transport: this.transport }),
+    ];
   }
 
   remove(s: string): void {
@@ -93,7 +99,7 @@ export class ChildSet {
   /** `GET /api/nodes`: an island's children; a master's islands' nodes plus its own list. */
   async nodes(): Promise<string[]> {
     if (this.attr === "node") return this.#list.map((c) => c.name);
-    const r = await fanOut(this.#list, (c) => c.client.request<unknown>("GET", "/api/nodes"));
+    const r = await fanOut(this.#list, (c) => c.client.request<unknown>("GET", NODES_PATH));
     const nodes = new Set<string>();
     for (const v of r.ok.values()) for (const n of Array.isArray(v) ? v : []) nodes.add(String(n));
     for (const n of this.#extraNodes) nodes.add(n);
@@ -118,14 +124,14 @@ export class ChildSet {
       const c = this.#list.find((x) => x.ref.key === key);
       if (c) return { name: c.name, client: c.client };
     }
-    return nodeClient(node);
+    return nodeClient(node, this.transport);
   }
 
   /** An island's nodes as `host:port`: asked once, and again when `fresh`. */
   async islandNodes(c: Child, fresh: boolean): Promise<Set<string>> {
     let nodes = fresh ? undefined : this.#islandNodes.get(c);
     if (!nodes) {
-      const list = (await all([c], (x) => x.client.request<unknown>("GET", "/api/nodes"))).get(
+      const list = (await all([c], (x) => x.client.request<unknown>("GET", NODES_PATH))).get(
         c.name,
       );
       nodes = new Set((Array.isArray(list) ? list : []).map((n) => parseNode(String(n)).key));
@@ -139,7 +145,7 @@ export class ChildSet {
     const ref = parseNode(node, 8000);
     let client = this.#bulk.get(ref.key);
     if (!client) {
-      client = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS });
+      client = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS, transport: this.transport });
       this.#bulk.set(ref.key, client);
     }
     return client;
@@ -153,7 +159,7 @@ export class ChildSet {
       if (!(await this.nodes()).includes(parseNode(node, 8000).name)) {
         throw unknownChild(`${node} is not a node under this master`);
       }
-      target = nodeClient(node);
+      target = nodeClient(node, this.transport);
     }
     return (await all([target], (t) => t.client.request("GET", path))).get(target.name);
   }

@@ -3,9 +3,9 @@
  * clients with timeouts on every call, and calls fanned out to many children whose failures
  * become one 555 SubManagerException carrying each child's real error.
  */
-import { DlgClientError, NodeManagerClient } from "../client/mod.ts";
+import { DlgClientError, NodeManagerClient, type Transport } from "../client/mod.ts";
 import { HttpError } from "../errors/mod.ts";
-import { type NodeRef, parseNode } from "./node_string.ts";
+import { type NodeRef, parseNode } from "../wire/mod.ts";
 
 /**
  * Timeouts (ms) at an island; a master waits twice as long, so that an island reporting a hung
@@ -27,11 +27,14 @@ export class Child {
   down: string | undefined = undefined;
 
   /** `depth`: 1 for an island's nodes, 2 for a master's islands. */
-  constructor(ref: NodeRef, depth = 1) {
+  constructor(ref: NodeRef, o: { depth?: number; transport?: Transport } = {}) {
+    const depth = o.depth ?? 1;
+    const client = (ms: number) =>
+      new NodeManagerClient(ref.url, { timeoutMs: ms * depth, transport: o.transport });
     this.ref = ref;
-    this.status = new NodeManagerClient(ref.url, { timeoutMs: STATUS_MS * depth });
-    this.client = new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS * depth });
-    this.bulk = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS * depth });
+    this.status = client(STATUS_MS);
+    this.client = client(CONTROL_MS);
+    this.bulk = client(BULK_MS);
   }
 
   get name(): string {
@@ -99,7 +102,11 @@ export async function all<C extends { name: string }, T>(
 }
 
 /** A client for a node named in a graph's `node` attribute (the master reaches nodes directly). */
-export function nodeClient(node: string): { name: string; client: NodeManagerClient } {
+export function nodeClient(
+  node: string,
+  transport?: Transport,
+): { name: string; client: NodeManagerClient } {
   const ref = parseNode(node, 8000);
-  return { name: ref.name, client: new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS }) };
+  const client = new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS, transport });
+  return { name: ref.name, client };
 }

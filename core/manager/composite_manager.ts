@@ -3,6 +3,7 @@
  * (`node` for an island, `island` for a master) and its children. It keeps no Drops, only
  * where each went and the links between partitions; everything else is asked of the children.
  */
+import type { Transport } from "../client/mod.ts";
 import { SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
@@ -31,6 +32,8 @@ export interface CompositeOptions {
   children: string[];
   /** Seconds between health checks of the children (default 2). */
   checkPeriod?: number;
+  /** How this manager reaches its children and nodes; shared by all its clients. */
+  transport?: Transport;
 }
 
 const FAILED = SessionStates.FAILED;
@@ -47,7 +50,7 @@ export class CompositeManager implements DropManager {
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
     this.kind = o.attr === "node" ? "island" : "master";
-    this.childSet = new ChildSet(o.attr);
+    this.childSet = new ChildSet(o.attr, o.transport);
     for (const c of o.children) this.childSet.add(c);
     this.#health = new Health({
       children: () => this.childSet.list,

@@ -1,7 +1,7 @@
 /** What a composite manager keeps per session: where each Drop went and the links between. */
 import type { Child, ChildError } from "./children.ts";
 import type { Owned, Rel, Split, Waiting } from "./partition.ts";
-import type { LinkKey } from "../graph/mod.ts";
+import type { LinkKey } from "../wire/mod.ts";
 
 export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
 

@@ -6,12 +6,12 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph } from "../errors/mod.ts";
-import { knownClass, type LightItem, lightItems, type LinkKey } from "../graph/mod.ts";
+import { knownClass, type LightItem, lightItems } from "../graph/mod.ts";
+import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
 import { type Child, type ChildError, childError, fanOut, subManagerError } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
 import type { CompositeSession } from "./composite_session.ts";
 import type { Owned, Split } from "./partition.ts";
-import { parseNode } from "./node_string.ts";
 import { appendChunk, chunks } from "./send.ts";
 
 /** One node's share of a batch. */
@@ -101,8 +101,6 @@ function nameOf(node: string): string {
   }
 }
 
-const enc = encodeURIComponent;
-
 /** Requests in flight to one node at most; more waits (the master reads on meanwhile). */
 const IN_FLIGHT = 3;
 
@@ -130,10 +128,6 @@ export class DirectSend {
   constructor(sessionId: string, client: (node: string) => NodeManagerClient) {
     this.#sessionId = sessionId;
     this.#client = client;
-  }
-
-  get #path(): string {
-    return `/api/sessions/${enc(this.#sessionId)}/graph`;
   }
 
   /** Has a node refused something already? */
@@ -176,10 +170,13 @@ export class DirectSend {
     const islands = this.#placing = this.failed ? [] : [...this.#placed.keys()];
     const [, toIslands] = await Promise.all([
       Promise.all(nodes.flatMap((n) => [...n.inFlight])),
-      fanOut(islands, (c) =>
-        c.bulk.request("POST", `${this.#path}/placement`, {
-          json: this.#placed.get(c)!,
-        })),
+      fanOut(
+        islands,
+        (c) =>
+          c.bulk.request("POST", sessionPath(this.#sessionId, "/graph/placement"), {
+            json: this.#placed.get(c)!,
+          }),
+      ),
     ]);
     const errors = { ...toIslands.errors, ...this.#errors };
     if (!Object.keys(errors).length) return undefined;

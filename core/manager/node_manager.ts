@@ -8,7 +8,9 @@ import type { DropSpec } from "../graph/normalize.ts";
 import { moduleAppChecker } from "../apps/module_app.ts";
 import { WorkerPool } from "../exec/pool.ts";
 import type { LifecycleOptions } from "../session/lifecycle.ts";
-import { EventSender, SessionRemote, type WireEvent } from "../rpc/mod.ts";
+import type { Transport } from "../client/mod.ts";
+import { EventSender, SessionRemote } from "../rpc/mod.ts";
+import type { WireEvent } from "../wire/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface NodeManagerOptions extends LifecycleOptions {
@@ -24,6 +26,8 @@ export interface NodeManagerOptions extends LifecycleOptions {
   workerUrl?: URL | string;
   /** Directories outside session directories that file Drops may use (`--allow-path`). */
   allowedPaths?: string[];
+  /** How this node reaches other nodes (events, Drop bytes); shared by all its clients. */
+  transport?: Transport;
 }
 
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
@@ -46,7 +50,7 @@ export class NodeManager implements DropManager {
   readonly events = new ManagerEvents();
   #remotes = new Map<string, SessionRemote>();
   /** Events to other nodes, batched. */
-  readonly sender = new EventSender();
+  readonly sender: EventSender;
   #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
@@ -58,6 +62,7 @@ export class NodeManager implements DropManager {
       allowedPaths: options.allowedPaths?.map(abs),
       appRoots: options.appRoots?.map(abs),
     };
+    this.sender = new EventSender(options.transport);
     this.workers = new WorkerPool({
       size: options.maxThreads ?? navigator.hardwareConcurrency,
       workerUrl: options.workerUrl,

@@ -5,16 +5,7 @@
  * `(lhs, linkType, rhs)`: "lhs is linkType of rhs".
  */
 import { invalidGraph } from "../errors/mod.ts";
-import { LINK_KEYS, type LinkKey } from "../graph/mod.ts";
-
-export const LINK_TYPE: Record<LinkKey, number> = {
-  consumers: 0,
-  streamingConsumers: 1,
-  producers: 2,
-  inputs: 5,
-  streamingInputs: 6,
-  outputs: 7,
-};
+import { LINK_KEYS, LINK_TYPE_OF, type LinkKey, linkOid } from "../wire/mod.ts";
 
 /** Where a Drop went. */
 export interface Owned {
@@ -60,12 +51,6 @@ export interface Split {
 
 function str(x: unknown): string | undefined {
   return typeof x === "string" && x ? x : typeof x === "number" ? String(x) : undefined;
-}
-
-function linkOid(entry: unknown): string | undefined {
-  if (typeof entry === "string") return entry;
-  if (entry && typeof entry === "object") return Object.keys(entry)[0];
-  return undefined;
 }
 
 export interface SplitOptions {
@@ -114,7 +99,7 @@ export function splitBatch(
   const rel = (target: Owned, tOid: string, key: LinkKey, holder: Owned, hOid: string) =>
     out.rels.push({
       lhs: target.uid,
-      rel: LINK_TYPE[key],
+      rel: LINK_TYPE_OF[key],
       rhs: holder.uid,
       lhsOid: tOid,
       rhsOid: hOid,

@@ -14,7 +14,7 @@ import { nodeRoutes } from "./node_routes.ts";
 import { eventsRoute } from "./events_route.ts";
 import { readBody, readBytes, readFields, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
-import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
+import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
 import { MB, SUCCESS } from "./reply.ts";
 
 export interface AppOptions {

@@ -6,9 +6,7 @@ import type { Hono } from "hono";
 import type { CompositeManager } from "../manager/mod.ts";
 import { SUCCESS } from "./reply.ts";
 import { readBody } from "./body.ts";
-import { PlacementBody } from "./schemas.ts";
-
-const enc = encodeURIComponent;
+import { PlacementBody, sessionPath, type SessionRoute, SESSIONS_PATH } from "../wire/mod.ts";
 
 export function compositeRoutes(app: Hono, cm: CompositeManager, limit: number): void {
   const island = cm.attr === "node";
@@ -28,11 +26,11 @@ export function compositeRoutes(app: Hono, cm: CompositeManager, limit: number):
     return c.json(SUCCESS);
   });
   app.get("/api/node/:node/sessions", async (c) => {
-    return c.json(await kids.passThrough(c.req.param("node"), "/api/sessions"));
+    return c.json(await kids.passThrough(c.req.param("node"), SESSIONS_PATH));
   });
-  for (const rest of ["", "/status", "/graph", "/graph/status"]) {
+  for (const rest of ["", "/status", "/graph", "/graph/status"] as SessionRoute[]) {
     app.get(`/api/node/:node/sessions/:sid${rest}`, async (c) => {
-      const path = `/api/sessions/${enc(c.req.param("sid"))}${rest}`;
+      const path = sessionPath(c.req.param("sid"), rest);
       return c.json(await kids.passThrough(c.req.param("node"), path));
     });
   }

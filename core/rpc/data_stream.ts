@@ -2,8 +2,9 @@
  * A Drop's bytes over HTTP: served as a stream (`GET .../drops/<uid>/data`), read into a local
  * store chunk by chunk, and pushed to the node that holds an output (`POST`).
  */
-import type { DataStore } from "../drops/store.ts";
-import { dataUrl } from "./wire.ts";
+import { RestClient, type Transport } from "../client/mod.ts";
+import type { DataStore } from "../drops/mod.ts";
+import { dropBytesPath } from "../wire/mod.ts";
 
 /** Memory is sent in copies of this size (a SharedArrayBuffer view cannot be a body chunk). */
 const CHUNK = 1024 * 1024;
@@ -37,14 +38,26 @@ export async function storeStream(
   });
 }
 
+export interface StreamOptions {
+  signal?: AbortSignal;
+  transport?: Transport;
+}
+
+/** Drop bytes take as long as they take: no timeout, only `signal`. */
+function dataCall(peer: string, ids: { sessionId: string; uid: string }, o: StreamOptions) {
+  const client = new RestClient(peer, { transport: o.transport, timeoutMs: 0 });
+  return { client, path: dropBytesPath(ids.sessionId, ids.uid) };
+}
+
 /** Stream a remote Drop's bytes into `write`; throws on HTTP errors. */
 export async function fetchDrop(
   peer: string,
   ids: { sessionId: string; uid: string },
   write: (chunk: Uint8Array) => void,
-  signal?: AbortSignal,
+  o: StreamOptions = {},
 ): Promise<number> {
-  const r = await fetch(dataUrl(peer, ids.sessionId, ids.uid), { signal });
+  const { client, path } = dataCall(peer, ids, o);
+  const r = await client.raw("GET", path, { signal: o.signal });
   if (!r.ok || !r.body) {
     const text = await r.text();
     throw new Error(`reading ${ids.uid} from ${peer}: HTTP ${r.status} ${text.slice(0, 200)}`);
@@ -62,13 +75,13 @@ export async function pushDrop(
   peer: string,
   ids: { sessionId: string; uid: string },
   store: DataStore,
-  signal?: AbortSignal,
+  o: StreamOptions = {},
 ): Promise<void> {
-  const r = await fetch(dataUrl(peer, ids.sessionId, ids.uid), {
-    method: "POST",
+  const { client, path } = dataCall(peer, ids, o);
+  const r = await client.raw("POST", path, {
     body: await storeStream(store),
     headers: { "content-type": "application/octet-stream" },
-    signal,
+    signal: o.signal,
   });
   const text = await r.text();
   if (!r.ok) {

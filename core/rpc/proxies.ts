@@ -4,22 +4,24 @@
  * tells a remote node that a local data Drop completed. `RemoteOutput`: a remote data Drop a
  * local app writes; its bytes and `producerFinished` go to the node that holds it.
  */
-import type { Consumer } from "../drops/data_drop.ts";
-import { DataDrop } from "../drops/data_drop.ts";
-import type { DropHost } from "../drops/drop.ts";
-import { DropStates } from "../drops/states.ts";
-import { MemoryStore } from "../drops/store.ts";
+import { type Consumer, DataDrop, type DropHost, DropStates, MemoryStore } from "../drops/mod.ts";
+import type { WireEvent } from "../wire/mod.ts";
+import { fromBase64, INLINE_MAX, toBase64 } from "./base64.ts";
 import { fetchDrop, pushDrop } from "./data_stream.ts";
 import type { EventSender } from "./sender.ts";
-import { fromBase64, INLINE_MAX, toBase64, type WireEvent } from "./wire.ts";
 
 const { COMPLETED, ERROR, SKIPPED } = DropStates;
 
-/** What proxies share: the session, the event sender, cancellation. */
+/** What proxies share: the session, the event sender (and its transport), cancellation. */
 export interface ProxyContext {
   sessionId: string;
   sender: EventSender;
   signal: AbortSignal;
+}
+
+/** How a proxy streams Drop bytes: cancelled with the session, through the sender's transport. */
+function streamOptions(ctx: ProxyContext) {
+  return { signal: ctx.signal, transport: ctx.sender.transport };
 }
 
 /** A host for proxies: they are not local Drops, so their changes count for nothing. */
@@ -44,7 +46,7 @@ export class ProxyInput extends DataDrop {
       if (ev.data !== undefined) this.store.write(fromBase64(ev.data));
       else if ((ev.size ?? 1) > 0) {
         const ids = { sessionId: ctx.sessionId, uid: this.uid };
-        await fetchDrop(this.peer, ids, (c) => this.store.write(c), ctx.signal);
+        await fetchDrop(this.peer, ids, (c) => this.store.write(c), streamOptions(ctx));
       }
     } catch (e) {
       if (ctx.signal.aborted) return;
@@ -112,7 +114,7 @@ export class RemoteOutput extends DataDrop {
       if (size <= INLINE_MAX) ev.data = toBase64(this.store.bytes());
       else {
         const ids = { sessionId: this.#ctx.sessionId, uid: this.uid };
-        await pushDrop(this.peer, ids, this.store, this.#ctx.signal);
+        await pushDrop(this.peer, ids, this.store, streamOptions(this.#ctx));
       }
     }
     this.store.release();

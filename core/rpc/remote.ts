@@ -3,46 +3,24 @@
  * (`{peerNode: [[lhsUid, linkType, rhsUid], ...]}`, "lhs is linkType of rhs"). At deploy the
  * links become proxies (see proxies.ts); afterwards incoming events drive them.
  */
-import { AppDrop } from "../drops/app_drop.ts";
-import { DataDrop } from "../drops/data_drop.ts";
-import { addTo, type Drop } from "../drops/drop.ts";
-import { DropStates, LinkTypes } from "../drops/states.ts";
-import { parseNode } from "../manager/node_string.ts";
-import type { Session } from "../session/session.ts";
+import { addTo, AppDrop, DataDrop, type Drop, DropStates } from "../drops/mod.ts";
+import type { Session } from "../session/mod.ts";
+import { type Edge, edgeOf, parseNode, type WireEvent } from "../wire/mod.ts";
+import { fromBase64 } from "./base64.ts";
 import { type ProxyContext, ProxyInput, RemoteConsumer, RemoteOutput } from "./proxies.ts";
 import type { EventSender } from "./sender.ts";
-import { fromBase64, type WireEvent } from "./wire.ts";
 
-/** One cross-node edge: data -> app (consume) or app -> data (produce). */
-interface Edge {
-  kind: "consume" | "produce";
-  data: string;
-  app: string;
-  /** Which end is here. */
+/** One cross-node edge, and which end of it is here. */
+interface RemoteEdge extends Edge {
   local: "data" | "app";
   peer: string;
-}
-
-const L = LinkTypes;
-
-/** The edge a DALiuGE relation describes, or undefined for parent/child links. */
-export function edgeOf(lhs: string, rel: number, rhs: string) {
-  if (rel === L.CONSUMER || rel === L.STREAMING_CONSUMER) {
-    return { kind: "consume", data: rhs, app: lhs } as const;
-  }
-  if (rel === L.INPUT || rel === L.STREAMING_INPUT) {
-    return { kind: "consume", data: lhs, app: rhs } as const;
-  }
-  if (rel === L.PRODUCER) return { kind: "produce", data: rhs, app: lhs } as const;
-  if (rel === L.OUTPUT) return { kind: "produce", data: lhs, app: rhs } as const;
-  return undefined;
 }
 
 export class SessionRemote {
   readonly #session: Session;
   readonly #ctx: ProxyContext;
   readonly #abort = new AbortController();
-  #edges = new Map<string, Edge>();
+  #edges = new Map<string, RemoteEdge>();
   #proxies = new Map<string, ProxyInput>();
   #remoteConsumers = new Map<DataDrop, RemoteConsumer[]>();
   #pending: WireEvent[] | null = [];

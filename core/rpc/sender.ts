@@ -2,26 +2,39 @@
  * Outgoing events, coalesced per peer and session: everything queued in one turn of the event
  * loop leaves as one `POST .../events`. Failed posts are retried a few times, then logged.
  */
-import { packBySize } from "../graph/pack.ts";
-import { eventsUrl, type WireEvent } from "./wire.ts";
+import { RestClient, type Transport } from "../client/mod.ts";
+import { packBySize } from "../graph/mod.ts";
+import { sessionPath, type WireEvent } from "../wire/mod.ts";
 
 const TRIES = 4;
 const TIMEOUT_MS = 10_000;
 const BATCH_BYTES = 2 * 1024 * 1024;
 
+interface Queue {
+  peer: string;
+  sessionId: string;
+  events: WireEvent[];
+}
+
 export class EventSender {
-  #queues = new Map<string, WireEvent[]>();
+  /** How events (and the Drop bytes proxies stream) reach other nodes. */
+  readonly transport: Transport | undefined;
+  #queues = new Map<string, Queue>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inflight = new Set<Promise<void>>();
   #stopped = false;
 
+  constructor(transport?: Transport) {
+    this.transport = transport;
+  }
+
   /** Queue `event` for the session `sessionId` on `peer` (a base URL). */
   send(peer: string, sessionId: string, event: WireEvent): void {
     if (this.#stopped) return;
-    const url = eventsUrl(peer, sessionId);
-    const q = this.#queues.get(url);
-    if (q) q.push(event);
-    else this.#queues.set(url, [event]);
+    const key = `${peer}\n${sessionId}`;
+    const q = this.#queues.get(key);
+    if (q) q.events.push(event);
+    else this.#queues.set(key, { peer, sessionId, events: [event] });
     this.#timer ??= setTimeout(this.#flush, 0);
   }
 
@@ -29,9 +42,12 @@ export class EventSender {
     this.#timer = undefined;
     const queues = this.#queues;
     this.#queues = new Map();
-    for (const [url, events] of queues) {
-      for (const part of split(events)) {
-        const p = post(url, part).finally(() => this.#inflight.delete(p));
+    for (const q of queues.values()) {
+      const client = new RestClient(q.peer, { timeoutMs: TIMEOUT_MS, transport: this.transport });
+      for (const part of split(q.events)) {
+        const p = post(client, sessionPath(q.sessionId, "/events"), part).finally(() =>
+          this.#inflight.delete(p)
+        );
         this.#inflight.add(p);
       }
     }
@@ -54,15 +70,14 @@ export class EventSender {
   }
 }
 
-async function post(url: string, events: WireEvent[]): Promise<void> {
+async function post(client: RestClient, path: string, events: WireEvent[]): Promise<void> {
   const body = JSON.stringify(events);
+  const url = `${client.url}${path}`;
   for (let t = 1; t <= TRIES; t++) {
     try {
-      const r = await fetch(url, {
-        method: "POST",
+      const r = await client.raw("POST", path, {
         body,
         headers: { "content-type": "application/json" },
-        signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       const text = await r.text();
       if (r.ok) return;

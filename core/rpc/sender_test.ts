@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { EventSender } from "./sender.ts";
-import type { WireEvent } from "./wire.ts";
+import type { WireEvent } from "../wire/mod.ts";
 
 Deno.test("EventSender coalesces one turn's events per peer and session into one POST", async () => {
   const posts: { path: string; events: WireEvent[] }[] = [];

@@ -9,7 +9,7 @@ import type { Drop, DropHost, LogLine } from "../drops/drop.ts";
 import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
-import type { LinkKey } from "../graph/schema.ts";
+import type { LinkKey } from "../wire/mod.ts";
 import { normalizeBatch } from "../graph/batch.ts";
 import { buildGraph } from "./build.ts";
 import { checkPaths } from "./paths.ts";

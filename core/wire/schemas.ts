@@ -1,6 +1,8 @@
-/** valibot schemas for REST request bodies. */
+/** valibot schemas for request bodies: REST calls, and the events nodes send each other. */
 import * as v from "valibot";
-import { LINK_KEYS } from "../graph/mod.ts";
+import { LINK_KEYS, LinkTypes } from "./link_types.ts";
+
+const LINK_TYPE = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(LinkTypes.OUTPUT));
 
 export const CreateSessionBody = v.object({
   sessionId: v.pipe(v.string("sessionId must be a string"), v.nonEmpty("sessionId is empty")),
@@ -25,17 +27,7 @@ const SUBS_MESSAGE = "the body must map peer nodes to lists of [lhsUid, linkType
 export const SubscriptionsBody = v.pipe(
   v.unknown(),
   v.check((x) => !Array.isArray(x), SUBS_MESSAGE),
-  v.record(
-    v.string(),
-    v.array(
-      v.tuple([
-        v.string(),
-        v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(7)),
-        v.string(),
-      ]),
-    ),
-    SUBS_MESSAGE,
-  ),
+  v.record(v.string(), v.array(v.tuple([v.string(), LINK_TYPE, v.string()])), SUBS_MESSAGE),
 );
 
 /**
@@ -60,6 +52,23 @@ export const LinkParams = v.object({
     v.union([v.number(), v.pipe(v.string(), v.decimal(), v.transform(Number))]),
     v.integer(),
     v.minValue(0),
-    v.maxValue(7),
+    v.maxValue(LinkTypes.OUTPUT),
   ),
 }, "graph/link needs lhOID, rhOID and linkType");
+
+/** One node-to-node Drop event (`POST /api/sessions/<sid>/events` carries a list). */
+export const WireEventSchema = v.object({
+  type: v.picklist(["dropCompleted", "producerFinished"]),
+  /** The Drop that fired the event. */
+  uid: v.string(),
+  /** producerFinished: the local data Drop it is for. */
+  to: v.optional(v.string()),
+  status: v.pipe(v.number(), v.integer()),
+  /** dropCompleted: bytes held by the Drop (0: nothing to read). */
+  size: v.optional(v.number()),
+  /** Small payloads travel inline, base64. */
+  data: v.optional(v.string()),
+});
+export type WireEvent = v.InferOutput<typeof WireEventSchema>;
+
+export const WireEventList = v.array(WireEventSchema, "the body must be a JSON list of events");

@@ -1,6 +1,6 @@
 /**
- * DALiuGE's node strings, `host[:port[:events[:rpc]]]` (manager_data.Node). Only the host and
- * the REST port matter to dlg-ts: events and data travel over the REST port.
+ * DALiuGE's node strings, `host[:port[:events[:rpc]]]` (manager_data.Node), and base URLs. Only
+ * the host and the REST port matter to dlg-ts: events and data travel over the REST port.
  */
 
 export interface NodeRef {
@@ -10,7 +10,7 @@ export interface NodeRef {
   name: string;
   /** `host:port`: what two node strings are compared by. */
   key: string;
-  /** `http://host:port`. */
+  /** `http://host:port` (`https://` when the string was an https URL). */
   url: string;
 }
 
@@ -19,9 +19,11 @@ function portOf(raw: string | undefined, def: number): number {
   return raw && Number.isInteger(n) && n > 0 && n < 65536 ? n : def;
 }
 
-/** Parse a node string (or an `http://host:port` URL); missing ports take the defaults. */
+/** Parse a node string (or an `http(s)://host:port` URL); missing ports take the defaults. */
 export function parseNode(s: string, defaultPort = 8000): NodeRef {
-  const text = s.trim().replace(/^https?:\/\//, "").replace(/\/+$/, "");
+  const trimmed = s.trim();
+  const scheme = /^https:\/\//i.test(trimmed) ? "https" : "http";
+  const text = trimmed.replace(/^https?:\/\//i, "").replace(/\/+$/, "");
   let host: string;
   let rest: string[];
   if (text.startsWith("[")) {
@@ -40,7 +42,7 @@ export function parseNode(s: string, defaultPort = 8000): NodeRef {
     port,
     name: `${host}:${port}:${events}:${rpc}`,
     key: `${host}:${port}`,
-    url: `http://${host}:${port}`,
+    url: `${scheme}://${host}:${port}`,
   };
 }
 
@@ -49,4 +51,14 @@ export function parseNodeList(s: string | undefined, defaultPort = 8000): NodeRe
   return (s ?? "").split(",").map((x) => x.trim()).filter(Boolean).map((x) =>
     parseNode(x, defaultPort)
   );
+}
+
+/**
+ * A client's target -> its base URL: a URL is kept as given (path included, trailing slashes
+ * dropped); a node string becomes `http://host:port` (no host: localhost).
+ */
+export function baseUrl(target: string, defaultPort: number): string {
+  if (/^https?:\/\//i.test(target)) return target.replace(/\/+$/, "");
+  const t = target.trim();
+  return parseNode(!t || t.startsWith(":") ? `localhost${t}` : t, defaultPort).url;
 }

@@ -4,8 +4,15 @@
  * where each went and the links between partitions; everything else is asked of the children.
  */
 import { SessionStates } from "../drops/states.ts";
-import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
-import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
+import {
+  invalidGraph,
+  invalidState,
+  noDrop,
+  noSession,
+  sessionExists,
+  subManagerError,
+} from "../errors/mod.ts";
+import { all, Child, type ChildError, describe, fanOut } from "./children.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";

@@ -5,9 +5,9 @@
  * the graph, and every link between nodes is the master's to subscribe at deploy.
  */
 import type { NodeManagerClient } from "../client/mod.ts";
-import { HttpError, invalidGraph } from "../errors/mod.ts";
+import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
 import { knownClass, type LightItem, lightItems, type LinkKey } from "../graph/mod.ts";
-import { type Child, type ChildError, childError, fanOut, subManagerError } from "./children.ts";
+import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
 import type { CompositeSession } from "./composite_session.ts";
 import type { Owned, Split } from "./partition.ts";

@@ -8,7 +8,7 @@ import { DataDrop } from "../drops/data_drop.ts";
 import { addTo, type Drop } from "../drops/drop.ts";
 import { DropStates, LinkTypes } from "../drops/states.ts";
 import { parseNode } from "../manager/node_string.ts";
-import type { Session } from "../session/session.ts";
+import type { RemoteLinks, Session } from "../session/mod.ts";
 import { type ProxyContext, ProxyInput, RemoteConsumer, RemoteOutput } from "./proxies.ts";
 import type { EventSender } from "./sender.ts";
 import { fromBase64, type WireEvent } from "./wire.ts";
@@ -38,11 +38,14 @@ export function edgeOf(lhs: string, rel: number, rhs: string) {
   return undefined;
 }
 
-export class SessionRemote {
+/** Made by the session itself (its `links` option): nothing is hooked on from outside. */
+export class SessionRemote implements RemoteLinks {
   readonly #session: Session;
   readonly #ctx: ProxyContext;
   readonly #abort = new AbortController();
   #edges = new Map<string, Edge>();
+  /** OIDs of Drops on other nodes that local Drops link to. */
+  #remoteOids = new Set<string>();
   #proxies = new Map<string, ProxyInput>();
   #remoteConsumers = new Map<DataDrop, RemoteConsumer[]>();
   #pending: WireEvent[] | null = [];
@@ -50,7 +53,10 @@ export class SessionRemote {
   constructor(session: Session, sender: EventSender) {
     this.#session = session;
     this.#ctx = { sessionId: session.sessionId, sender, signal: this.#abort.signal };
-    session.attachRemote = (drops) => this.#attach(drops);
+  }
+
+  has(oid: string): boolean {
+    return this.#remoteOids.has(oid);
   }
 
   /** Record relations with `peerNode`; returns how many named no local Drop. */
@@ -69,7 +75,7 @@ export class SessionRemote {
         continue;
       }
       const remote = dataHere ? e.app : e.data;
-      this.#session.remoteOids.add(remote);
+      this.#remoteOids.add(remote);
       this.#edges.set(`${e.kind}:${e.data}>${e.app}`, {
         ...e,
         local: dataHere ? "data" : "app",
@@ -84,7 +90,7 @@ export class SessionRemote {
   }
 
   /** Deploy time: wire proxies into the freshly built local graph. */
-  #attach(drops: Map<string, Drop>): void {
+  attach(drops: Map<string, Drop>): void {
     const byUid = new Map<string, Drop>();
     for (const d of drops.values()) byUid.set(d.uid, d);
     for (const e of this.#edges.values()) {

@@ -29,6 +29,16 @@ export interface SessionOptions extends LifecycleOptions {
   checkSpec?: (spec: DropSpec) => void;
   /** Directories outside the session directory that file Drops may use. */
   allowedPaths?: readonly string[];
+  /** The session's links to Drops on other nodes, made for it (a node's rpc links). */
+  links?: (session: Session) => RemoteLinks;
+}
+
+/** What a session needs of its links to Drops on other nodes. */
+export interface RemoteLinks {
+  /** Is `oid` a Drop on another node that local Drops may link to? */
+  has(oid: string): boolean;
+  /** Deploy time: wire the links into the freshly built local graph. */
+  attach(drops: Map<string, Drop>): void;
 }
 
 const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
@@ -49,10 +59,7 @@ export class Session implements DropHost {
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
   #lifecycle: Lifecycle;
   #allowedPaths: readonly string[];
-  /** OIDs of Drops on other nodes that local Drops may link to (set by subscriptions). */
-  remoteOids = new Set<string>();
-  /** Wires links to remote Drops into the built graph (set by the node's remote links). */
-  attachRemote: ((drops: Map<string, Drop>) => void) | undefined = undefined;
+  #links: RemoteLinks | undefined;
 
   constructor(sessionId: string, opts: SessionOptions) {
     this.sessionId = sessionId;
@@ -62,6 +69,7 @@ export class Session implements DropHost {
     this.#checkSpec = opts.checkSpec;
     this.#allowedPaths = opts.allowedPaths ?? [];
     this.#lifecycle = new Lifecycle(opts);
+    this.#links = opts.links?.(this);
   }
 
   get status(): number {
@@ -134,14 +142,15 @@ export class Session implements DropHost {
     this.#setStatus(DEPLOYING);
     let built;
     try {
-      built = buildGraph(this.#specs, this, (oid) => this.remoteOids.has(oid));
+      const links = this.#links;
+      built = buildGraph(this.#specs, this, (oid) => links?.has(oid) ?? false);
     } catch (e) {
       this.#setStatus(BUILDING);
       throw e;
     }
     this.#drops = built.drops;
     this.#pendingLeaves = built.leaves;
-    this.attachRemote?.(built.drops);
+    this.#links?.attach(built.drops);
     this.#setStatus(RUNNING);
     this.#lifecycle.start(built.drops);
     this.trigger(completed);

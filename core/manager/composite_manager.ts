@@ -13,6 +13,7 @@ import {
   subManagerError,
 } from "../errors/mod.ts";
 import { all, Child, type ChildError, describe, fanOut } from "./children.ts";
+import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
@@ -119,13 +120,7 @@ export class CompositeManager implements DropManager {
    */
   async #run<T>(s: CompositeSession, fn: (c: Child) => Promise<T>): Promise<Map<string, T>> {
     const r = await fanOut(s.targets(), fn);
-    const errors: Record<string, ChildError> = {};
-    for (const c of s.children) {
-      const err = r.errors[c.name];
-      if (!err) continue;
-      if (err.type === "RestClientException" && !s.uses(c)) c.down = describe(err);
-      else errors[c.name] = err;
-    }
+    const errors = childErrors(s, r);
     if (Object.keys(errors).length) throw subManagerError(errors);
     return r.ok;
   }
@@ -292,20 +287,17 @@ export class CompositeManager implements DropManager {
       throw invalidGraph(missing.join("; "));
     }
     s.phase = Phase.DEPLOYING;
+    let errors: Record<string, ChildError>;
     try {
-      // 1. Each node learns which of its Drops link to Drops on which other nodes.
-      const subs = s.subscriptions();
-      const nodes = [...subs.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
-      await all(nodes, (n) => n.client.addNodeSubscriptions(sessionId, subs.get(n.node)!));
-      // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
-      await this.#run(s, (c) => c.bulk.deploySession(sessionId));
-      // 3. The roots start on their own nodes.
-      const roots = Map.groupBy(completed, (uid) => byUid.get(uid)!.node ?? "");
-      const targets = [...roots.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
-      await all(targets, (n) => n.client.triggerDrops(sessionId, roots.get(n.node)!));
+      errors = await deploySteps(this.childSet, s, { completed, byUid });
     } finally {
       s.phase = Phase.DEPLOYED;
     }
+    if (Object.keys(errors).length === 0) return;
+    // The session is FAILED here with the children's errors; what started elsewhere stops.
+    for (const [name, e] of Object.entries(errors)) s.failed.set(name, e);
+    await fanOut(s.targets(), (c) => c.client.cancelSession(sessionId));
+    throw subManagerError(errors);
   }
 
   async cancel(sessionId: string): Promise<void> {

@@ -27,7 +27,8 @@ import {
   placeDrops,
 } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
-import { graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
+import { type ClassTable, graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
+import { DropClasses } from "../apps/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface CompositeOptions {
@@ -37,6 +38,8 @@ export interface CompositeOptions {
   children: string[];
   /** Seconds between health checks of the children (default 2). */
   checkPeriod?: number;
+  /** The Drop classes specs are checked against (default: the built-in ones). */
+  classes?: ClassTable;
 }
 
 const FAILED = SessionStates.FAILED;
@@ -47,10 +50,12 @@ export class CompositeManager implements DropManager {
   readonly childSet: ChildSet;
   #sessions = new Map<string, CompositeSession>();
   #health: Health;
+  #classes: ClassTable;
 
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
     this.kind = o.attr === "node" ? "island" : "master";
+    this.#classes = o.classes ?? new DropClasses();
     this.childSet = new ChildSet(o.attr);
     for (const c of o.children) this.childSet.add(c);
     this.#health = new Health({
@@ -212,12 +217,13 @@ export class CompositeManager implements DropManager {
     const full = () => graphItems(parseJson(bytes));
     if (this.attr !== "island") return await this.append(sessionId, full());
     const r = await appendLight(bytes, {
+      classes: this.#classes,
       send: new DirectSend(s.id, (n) => this.childSet.nodeBulk(n)),
       commit: (items, send) => commitDirect(this.childSet, s, items, send),
     });
     if (r === "refused") return await this.append(sessionId, full());
     if (!r) return;
-    full().forEach((item, i) => normalizeSpec(item, i));
+    full().forEach((item, i) => normalizeSpec(item, i, this.#classes));
     throw subManagerError(r);
   }
 
@@ -225,7 +231,7 @@ export class CompositeManager implements DropManager {
     const s = this.#building(sessionId);
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
-    items.forEach((item, i) => normalizeSpec(item, i));
+    items.forEach((item, i) => normalizeSpec(item, i, this.#classes));
     if (this.attr === "island") return await appendDirect(this.childSet, s, items);
     const split = this.childSet.split(s.children, items, { state: s });
     // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.

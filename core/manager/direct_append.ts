@@ -6,7 +6,13 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
-import { knownClass, type LightItem, lightItems, type LinkKey } from "../graph/mod.ts";
+import {
+  type ClassTable,
+  knownClass,
+  type LightItem,
+  lightItems,
+  type LinkKey,
+} from "../graph/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
 import type { CompositeSession } from "./composite_session.ts";
@@ -214,7 +220,11 @@ const READ_BYTES = 4 << 20;
  */
 export async function appendLight(
   bytes: Uint8Array,
-  o: { send: DirectSend; commit: (items: LightItem[], send: DirectSend) => Promise<() => void> },
+  o: {
+    classes: ClassTable;
+    send: DirectSend;
+    commit: (items: LightItem[], send: DirectSend) => Promise<() => void>;
+  },
 ): Promise<"refused" | Record<string, ChildError> | undefined> {
   const undo: (() => void)[] = [];
   const undoAll = async () => {
@@ -225,7 +235,7 @@ export async function appendLight(
     for (let at = 0; at >= 0 && !o.send.failed;) {
       const batch = lightItems(bytes, { at, maxBytes: READ_BYTES });
       // Only classes known here are forwarded unread.
-      if (!batch || !batch.items.every(knownClass)) {
+      if (!batch || !batch.items.every((x) => knownClass(x, o.classes))) {
         await undoAll();
         return "refused";
       }

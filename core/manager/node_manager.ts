@@ -1,5 +1,5 @@
 /** The Node Drop Manager: a collection of sessions that are created, fed, deployed and run. */
-import { moduleAppChecker } from "../apps/mod.ts";
+import { DropClasses, moduleAppChecker } from "../apps/mod.ts";
 import {
   AppDrop,
   appStateName,
@@ -55,6 +55,8 @@ export class NodeManager implements DropManager {
   #sessions = new Map<string, NodeSession>();
   /** Events to other nodes, batched. */
   readonly sender = new EventSender();
+  /** The Drop classes this node runs (its apps' per-app state lives there). */
+  readonly classes = new DropClasses();
   #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
@@ -99,6 +101,7 @@ export class NodeManager implements DropManager {
       allowedPaths: this.options.allowedPaths,
       dlmCheckPeriod: this.options.dlmCheckPeriod,
       dlmCleanupPeriod: this.options.dlmCleanupPeriod,
+      classes: this.classes,
       workers: this.workers,
       checkSpec: this.#checkSpec,
       links: (s) => remote = new SessionRemote(s, this.sender),

@@ -8,7 +8,7 @@ import { FileStore } from "../drops/store.ts";
 import type { Drop, DropHost } from "../drops/drop.ts";
 import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
-import type { DropSpec } from "../graph/normalize.ts";
+import type { ClassTable, DropSpec } from "../graph/mod.ts";
 import type { LinkKey } from "../graph/schema.ts";
 import { normalizeBatch } from "../graph/batch.ts";
 import { buildGraph } from "./build.ts";
@@ -23,6 +23,8 @@ export interface SessionOptions extends LifecycleOptions {
   dir: string;
   /** DLG_ROOT as apps see it. */
   root: string;
+  /** The Drop classes specs are read against (the node's). */
+  classes: ClassTable;
   /** The node's worker pool (module apps run there). */
   workers?: WorkerPool;
   /** An extra append-time check of each new spec (throws an HttpError); may fill in params. */
@@ -49,6 +51,7 @@ export class Session implements DropHost {
   readonly root: string;
   readonly workers: WorkerPool | undefined;
   readonly events = new SessionEvents();
+  #classes: ClassTable;
   #checkSpec: ((spec: DropSpec) => void) | undefined;
   #status: number = PRISTINE;
   #specs = new Map<string, DropSpec>();
@@ -66,6 +69,7 @@ export class Session implements DropHost {
     this.dir = opts.dir;
     this.root = opts.root;
     this.workers = opts.workers;
+    this.#classes = opts.classes;
     this.#checkSpec = opts.checkSpec;
     this.#allowedPaths = opts.allowedPaths ?? [];
     this.#lifecycle = new Lifecycle(opts);
@@ -99,7 +103,7 @@ export class Session implements DropHost {
     if (this.#status !== PRISTINE && this.#status !== BUILDING) {
       throw this.#stateError("graph/append", "PRISTINE or BUILDING");
     }
-    const specs = normalizeBatch(items, this.#specs);
+    const specs = normalizeBatch(items, this.#specs, this.#classes);
     checkPaths(specs, this.dir, this.#allowedPaths);
     if (this.#checkSpec) { for (const s of specs) this.#checkSpec(s); }
     for (const s of specs) this.#specs.set(s.oid, s);

@@ -12,7 +12,13 @@ import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../e
 import { WorkerPool } from "../exec/mod.ts";
 import { type DropSpec, graphItems, parseJson } from "../graph/mod.ts";
 import { EventSender, SessionRemote, type WireEvent } from "../rpc/mod.ts";
-import { normalizePath, Session, type SessionOptions } from "../session/mod.ts";
+import {
+  type EventReader,
+  ManagerEvents,
+  normalizePath,
+  Session,
+  type SessionOptions,
+} from "../session/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 /** A session and its links to Drops on other nodes (which the session made for itself). */
@@ -53,6 +59,8 @@ export class NodeManager implements DropManager {
   /** One pool per node, shared by its sessions; workers start on first use. */
   readonly workers: WorkerPool;
   #sessions = new Map<string, NodeSession>();
+  /** Every session's events, for whoever watches the whole manager (metrics, logs). */
+  readonly events = new ManagerEvents();
   /** Events to other nodes, batched. */
   readonly sender = new EventSender();
   /** The Drop classes this node runs (its apps' per-app state lives there). */
@@ -104,6 +112,7 @@ export class NodeManager implements DropManager {
       classes: this.classes,
       workers: this.workers,
       checkSpec: this.#checkSpec,
+      fanIn: this.events,
       links: (s) => remote = new SessionRemote(s, this.sender),
     });
     this.#sessions.set(sessionId, { session, remote: remote! });
@@ -117,9 +126,19 @@ export class NodeManager implements DropManager {
     }));
   }
 
-  session(sessionId: string): SessionDetails {
+  session(sessionId: string): SessionDetails & { error?: string } {
     const s = this.get(sessionId);
-    return { status: s.status, graph: s.graph(), dir: { dir: s.dir } };
+    const out: SessionDetails & { error?: string } = {
+      status: s.status,
+      graph: s.graph(),
+      dir: { dir: s.dir },
+    };
+    if (s.status === SessionStates.FAILED && s.error) out.error = s.error;
+    return out;
+  }
+
+  watch(sessionId: string, lastId?: number): EventReader {
+    return this.get(sessionId).watch(lastId);
   }
 
   deleteSession(sessionId: string): void {

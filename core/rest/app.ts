@@ -10,6 +10,7 @@ import * as v from "valibot";
 import { badRequest, notImplemented, tooLarge, unsupportedContentType } from "../errors/mod.ts";
 import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
+import { eventsRoute } from "./events_route.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
@@ -104,6 +105,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.get("/api/sessions/:sid/graph/drop/:oid{.+}", async (c) => {
     return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
   });
+  eventsRoute(app, manager);
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
     throw notImplemented("reproducibility data is not supported");
   });

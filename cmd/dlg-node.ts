@@ -2,6 +2,7 @@
 import { NodeManager } from "../core/manager/mod.ts";
 import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
 import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
+import { nodeRoutes } from "../core/rest/mod.ts";
 
 export function printUsage(): void {
   console.log(`Usage: dlg-node [options]
@@ -59,7 +60,10 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
   });
-  await serveManager(manager, c, "dlg-node");
+  await serveManager(manager, c, {
+    name: "dlg-node",
+    routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
+  });
   Deno.exit(0);
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { CompositeManager, type DropManager, NodeManager } from "../core/manager/mod.ts";
-import { createApp } from "../core/rest/mod.ts";
+import { tierApp } from "./_util/tier_app.ts";
 
 interface Served {
   hostPort: string;
@@ -14,7 +14,7 @@ interface Served {
 }
 
 function serve(manager: DropManager): Served {
-  const app = createApp(manager);
+  const app = tierApp(manager);
   const paths: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
     paths.push(`${req.method} ${new URL(req.url).pathname}`);

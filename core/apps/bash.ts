@@ -59,63 +59,64 @@ interface Stdin {
   ended: number;
   failed: string | undefined;
 }
-const stdins = new WeakMap<AppDrop, Stdin>();
-
-function stdinOf(app: AppDrop): Stdin {
-  let s = stdins.get(app);
-  if (!s) {
-    s = { feed: new ChunkFeed(), ended: 0, failed: undefined };
-    stdins.set(app, s);
-    app.signal.addEventListener("abort", () => s!.feed.end(), { once: true });
-  }
-  return s;
-}
-
-export const BashShellApp: AppImpl = {
-  /** A streaming input's chunk goes to the command's stdin. */
-  dataWritten(app, _input, chunk) {
-    if (app.execStatus < AppStates.FINISHED) stdinOf(app).feed.push(chunk);
-  },
-  /** stdin closes when every streaming input has ended. */
-  streamEnded(app, input, status) {
-    if (app.execStatus >= AppStates.FINISHED) return;
-    const s = stdinOf(app);
-    if (status === 3) s.failed ??= `streaming input ${input.oid} failed`;
-    if (++s.ended >= app.streamingInputs.length) s.feed.end();
-  },
-  async run(app) {
-    const command = app.params.command;
-    if (typeof command !== "string" || !command.trim()) {
-      throw new Error(`BashShellApp ${app.oid} has no command`);
+/** A BashShellApp implementation with its own per-app stdin state (one per class table). */
+export function bashShellApp(): AppImpl {
+  const stdins = new WeakMap<AppDrop, Stdin>();
+  const stdinOf = (app: AppDrop): Stdin => {
+    let s = stdins.get(app);
+    if (!s) {
+      s = { feed: new ChunkFeed(), ended: 0, failed: undefined };
+      stdins.set(app, s);
+      app.signal.addEventListener("abort", () => s!.feed.end(), { once: true });
     }
-    const inputs = app.inputs.map((d) => stage(app, d, true));
-    const outputs = app.outputs.map((d) => stage(app, d, false));
-    const cmd = substitute(command, app, inputs, outputs);
-    app.log("INFO", `running: ${cmd}`);
-    const r = await runBash(cmd, {
-      cwd: app.host.dir,
-      env: {
-        DLG_UID: app.uid,
-        DLG_SESSION_ID: app.host.sessionId,
-        DLG_ROOT: app.host.root,
-      },
-      signal: app.signal,
-      stdin: app.streamingInputs.length ? stdinOf(app).feed : undefined,
-    });
-    const failed = stdins.get(app)?.failed;
-    stdins.delete(app);
-    if (failed) throw new Error(failed);
-    if (r.stdout) app.log("INFO", `stdout: ${r.stdout}`);
-    if (r.code !== 0) {
-      throw new Error(`command exited with code ${r.code}: ${r.stderr.trim() || "(no stderr)"}`);
-    }
-    for (const o of outputs) {
-      if (!o.readBack) continue;
-      try {
-        o.drop.write(Deno.readFileSync(o.path));
-      } catch (e) {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
+    return s;
+  };
+  return {
+    /** A streaming input's chunk goes to the command's stdin. */
+    dataWritten(app, _input, chunk) {
+      if (app.execStatus < AppStates.FINISHED) stdinOf(app).feed.push(chunk);
+    },
+    /** stdin closes when every streaming input has ended. */
+    streamEnded(app, input, status) {
+      if (app.execStatus >= AppStates.FINISHED) return;
+      const s = stdinOf(app);
+      if (status === 3) s.failed ??= `streaming input ${input.oid} failed`;
+      if (++s.ended >= app.streamingInputs.length) s.feed.end();
+    },
+    async run(app) {
+      const command = app.params.command;
+      if (typeof command !== "string" || !command.trim()) {
+        throw new Error(`BashShellApp ${app.oid} has no command`);
       }
-    }
-  },
-};
+      const inputs = app.inputs.map((d) => stage(app, d, true));
+      const outputs = app.outputs.map((d) => stage(app, d, false));
+      const cmd = substitute(command, app, inputs, outputs);
+      app.log("INFO", `running: ${cmd}`);
+      const r = await runBash(cmd, {
+        cwd: app.host.dir,
+        env: {
+          DLG_UID: app.uid,
+          DLG_SESSION_ID: app.host.sessionId,
+          DLG_ROOT: app.host.root,
+        },
+        signal: app.signal,
+        stdin: app.streamingInputs.length ? stdinOf(app).feed : undefined,
+      });
+      const failed = stdins.get(app)?.failed;
+      stdins.delete(app);
+      if (failed) throw new Error(failed);
+      if (r.stdout) app.log("INFO", `stdout: ${r.stdout}`);
+      if (r.code !== 0) {
+        throw new Error(`command exited with code ${r.code}: ${r.stderr.trim() || "(no stderr)"}`);
+      }
+      for (const o of outputs) {
+        if (!o.readBack) continue;
+        try {
+          o.drop.write(Deno.readFileSync(o.path));
+        } catch (e) {
+          if (!(e instanceof Deno.errors.NotFound)) throw e;
+        }
+      }
+    },
+  };
+}

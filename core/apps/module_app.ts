@@ -11,8 +11,7 @@ import { MemoryStore } from "../drops/store.ts";
 import { AppStates } from "../drops/states.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { InputRef, JobEvent, OutputRef, StreamMsg } from "../exec/mod.ts";
-import type { DropSpec } from "../graph/normalize.ts";
-import type { Params } from "../graph/params.ts";
+import type { DropSpec, Params } from "../graph/mod.ts";
 
 export const MODULE_APP = "dlg.apps.js.ModuleApp";
 /** Address space reserved for an output of unknown size; past it the data moves once. */
@@ -23,16 +22,6 @@ interface Relay {
   pending: StreamMsg[];
   send: ((m: StreamMsg) => void) | null;
 }
-const relays = new WeakMap<AppDrop, Relay>();
-
-function relay(app: AppDrop, msg: StreamMsg): void {
-  if (app.execStatus >= AppStates.FINISHED) return; // the app is done with its streams
-  let r = relays.get(app);
-  if (!r) relays.set(app, r = { pending: [], send: null });
-  if (r.send) r.send(msg);
-  else r.pending.push(msg);
-}
-
 function named(app: AppDrop, d: DataDrop) {
   return { oid: d.oid, uid: d.uid, name: app.ports?.[d.oid] ?? d.uid };
 }
@@ -66,7 +55,7 @@ function onEvent(app: AppDrop, e: JobEvent): void {
   else if (out.store instanceof MemoryStore) out.store.adopt(e.buffer);
 }
 
-async function runModule(app: AppDrop): Promise<void> {
+async function runModule(app: AppDrop, relays: WeakMap<AppDrop, Relay>): Promise<void> {
   const pool = app.host.workers;
   if (!pool) throw new Error("module apps need a worker pool (run them on a dlg-node)");
   const module = app.params.module;
@@ -100,18 +89,31 @@ async function runModule(app: AppDrop): Promise<void> {
   }
 }
 
-export const ModuleApp: AppImpl = {
-  run: runModule,
-  dataWritten(app, input, chunk) {
-    const stream = app.streamingInputs.indexOf(input);
-    // Views of a SharedArrayBuffer travel as they are; others are copied to just the chunk.
-    const bytes = chunk.buffer instanceof SharedArrayBuffer ? chunk : chunk.slice();
-    relay(app, { type: "chunk", stream, bytes });
-  },
-  streamEnded(app, input, status) {
-    relay(app, { type: "end", stream: app.streamingInputs.indexOf(input), status });
-  },
-};
+/** Send a chunk to the app's job, or keep it until the job is submitted. */
+function relay(relays: WeakMap<AppDrop, Relay>, app: AppDrop, msg: StreamMsg): void {
+  if (app.execStatus >= AppStates.FINISHED) return; // the app is done with its streams
+  let r = relays.get(app);
+  if (!r) relays.set(app, r = { pending: [], send: null });
+  if (r.send) r.send(msg);
+  else r.pending.push(msg);
+}
+
+/** A ModuleApp implementation with its own stream relays (one per class table). */
+export function moduleApp(): AppImpl {
+  const relays = new WeakMap<AppDrop, Relay>();
+  return {
+    run: (app) => runModule(app, relays),
+    dataWritten(app, input, chunk) {
+      const stream = app.streamingInputs.indexOf(input);
+      // Views of a SharedArrayBuffer travel as they are; others are copied to just the chunk.
+      const bytes = chunk.buffer instanceof SharedArrayBuffer ? chunk : chunk.slice();
+      relay(relays, app, { type: "chunk", stream, bytes });
+    },
+    streamEnded(app, input, status) {
+      relay(relays, app, { type: "end", stream: app.streamingInputs.indexOf(input), status });
+    },
+  };
+}
 
 /** Append-time check of the class's own parameters. */
 export function checkModuleParams(params: Params): string | undefined {

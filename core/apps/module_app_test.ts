@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { NodeManager, type NodeManagerOptions } from "../manager/mod.ts";
-import { createApp } from "../rest/mod.ts";
+import { createApp, nodeRoutes } from "../rest/mod.ts";
 import { DataDrop } from "../drops/mod.ts";
 import { MemoryStore } from "../drops/store.ts";
 
@@ -26,7 +26,7 @@ async function withNode(
     appRoots: [FIXTURES],
     ...opts,
   });
-  const app = createApp(nm);
+  const app = createApp(nm).route("/", nodeRoutes(nm));
   const req: Req = async (path, init = {}) => {
     const headers: Record<string, string> = {};
     let body: string | undefined;

@@ -1,39 +1,22 @@
 /**
  * The Drop classes dlg-ts knows, by DALiuGE class name (with the aliases real graphs use), and
- * the parameters each one reads.
+ * the parameters each one reads. Each manager has its own table (`new DropClasses()`): the
+ * per-app state of its apps lives there, and classes registered on it stay with it.
  */
-import type { AppImpl } from "../drops/app_drop.ts";
-import type { ParamDecl, Params } from "../graph/params.ts";
+import type { AppImpl } from "../drops/mod.ts";
+import type {
+  AppClass,
+  ClassTable,
+  DataClass,
+  DropClass,
+  Lookup,
+  ParamDecl,
+} from "../graph/mod.ts";
 import * as arrays from "./arrays.ts";
-import { BashShellApp } from "./bash.ts";
+import { bashShellApp } from "./bash.ts";
 import { SimpleBranch } from "./branch.ts";
-import { checkModuleParams, MODULE_APP, ModuleApp } from "./module_app.ts";
+import { checkModuleParams, MODULE_APP, moduleApp } from "./module_app.ts";
 import * as simple from "./simple.ts";
-
-export interface DataClass {
-  readonly kind: "data";
-  readonly name: string;
-  readonly params: ParamDecl;
-  /** Which store backs it. */
-  readonly storage: "memory" | "file" | "null";
-  /** EndDROP: completing it ends the session. */
-  readonly end?: boolean;
-}
-
-export interface AppClass {
-  readonly kind: "app";
-  readonly name: string;
-  readonly params: ParamDecl;
-  readonly impl: AppImpl;
-  /** Barrier apps always wait for all inputs (`n_effective_inputs` forced to -1). */
-  readonly barrier: boolean;
-  /** A problem with resolved parameters, found at append. */
-  readonly check?: (params: Params) => string | undefined;
-  /** The app gets every parameter of its spec, not only the declared ones. */
-  readonly allParams?: boolean;
-}
-
-export type DropClass = DataClass | AppClass;
 
 const DATA_COMMON: ParamDecl = {
   persist: "bool",
@@ -63,7 +46,8 @@ function app(name: string, impl: AppImpl, params: ParamDecl = {}, extra: Partial
 }
 
 const S = "dlg.apps.simple.";
-const CLASSES: DropClass[] = [
+/** The built-in classes, with fresh implementations of the apps that keep per-app state. */
+const builtins = (): DropClass[] => [
   data("dlg.data.drops.memory.InMemoryDROP", "memory", { pydata: "any" }),
   data("dlg.data.drops.memory.SharedMemoryDROP", "memory", { pydata: "any" }),
   data("dlg.data.drops.file.FileDROP", "file", { filepath: "string", dirname: "string" }),
@@ -87,21 +71,21 @@ const CLASSES: DropClass[] = [
   }),
   app(`${S}GenericScatterApp`, arrays.GenericScatterApp, { num_of_copies: "int", outputs: "any" }),
   app(`${S}ArrayGatherApp`, arrays.ArrayGatherApp),
-  app("dlg.apps.bash_shell_app.BashShellApp", BashShellApp, { command: "string" }, {
+  app("dlg.apps.bash_shell_app.BashShellApp", bashShellApp(), { command: "string" }, {
     check: (p) =>
       typeof p.command === "string" && p.command.trim()
         ? undefined
         : "BashShellApp has no command (parameter command is not set; " +
           "EAGLE's positional Arg01.. parameters are not read as the command)",
   }),
-  app(MODULE_APP, ModuleApp, { module: "string", function: "string" }, {
+  app(MODULE_APP, moduleApp(), { module: "string", function: "string" }, {
     barrier: false,
     check: checkModuleParams,
     allParams: true,
   }),
 ];
 
-const ALIASES: Record<string, string> = {
+const ALIASES: Readonly<Record<string, string>> = {
   "dlg.data.drops.InMemoryDROP": "dlg.data.drops.memory.InMemoryDROP",
   "dlg.drop.InMemoryDROP": "dlg.data.drops.memory.InMemoryDROP",
   "dlg.data.drops.SharedMemoryDROP": "dlg.data.drops.memory.SharedMemoryDROP",
@@ -114,7 +98,7 @@ const ALIASES: Record<string, string> = {
 };
 
 /** Classes we recognise but cannot run, with the reason given to the user. */
-const UNSUPPORTED: Record<string, string> = {
+const UNSUPPORTED: Readonly<Record<string, string>> = {
   "dlg.apps.pyfunc.PyFuncApp":
     "Python functions (dlg.apps.pyfunc.PyFuncApp) are not supported by dlg-ts; " +
     "write the function as a JS/TS module and use dropclass dlg.apps.js.ModuleApp",
@@ -123,52 +107,54 @@ const UNSUPPORTED: Record<string, string> = {
     "write the function as a JS/TS module and use dropclass dlg.apps.js.ModuleApp",
 };
 
-const BY_NAME = new Map<string, DropClass>(CLASSES.map((c) => [c.name, c]));
-
 /** `storage` values of old-style data specs without a `dropclass`. */
-const STORAGE: Record<string, string> = {
+const STORAGE: Readonly<Record<string, string>> = {
   memory: "dlg.data.drops.memory.InMemoryDROP",
   sharedmemory: "dlg.data.drops.memory.SharedMemoryDROP",
   file: "dlg.data.drops.file.FileDROP",
   null: "dlg.data.drops.data_base.NullDROP",
 };
 
-export function canonicalName(name: string): string {
-  const n = name.startsWith("dfms.") ? `dlg.${name.slice(5)}` : name;
-  return ALIASES[n] ?? n;
-}
+export class DropClasses implements ClassTable {
+  #byName: Map<string, DropClass>;
+  #aliases: Record<string, string> = { ...ALIASES };
 
-/** Register a class (apps added by other modules, such as the worker-pool module apps). */
-export function registerClass(cls: DropClass, aliases: string[] = []): void {
-  BY_NAME.set(cls.name, cls);
-  for (const a of aliases) ALIASES[a] = cls.name;
-}
+  constructor() {
+    this.#byName = new Map(builtins().map((c) => [c.name, c]));
+  }
 
-export type Lookup = { cls: DropClass } | { error: string };
+  /** A class name as registered (DALiuGE's aliases and old `dfms.` names resolved). */
+  canonicalName(name: string): string {
+    const n = name.startsWith("dfms.") ? `dlg.${name.slice(5)}` : name;
+    return this.#aliases[n] ?? n;
+  }
 
-/** Find the class of a Drop, or say why there is none. */
-export function lookupClass(
-  kind: "data" | "app",
-  name: string | undefined,
-  storage?: string,
-): Lookup {
-  if (!name && kind === "data") name = STORAGE[(storage ?? "file").toLowerCase()];
-  if (!name) return { error: "no dropclass given" };
-  const canonical = canonicalName(name);
-  const unsupported = UNSUPPORTED[canonical];
-  if (unsupported) return { error: unsupported };
-  const cls = BY_NAME.get(canonical);
-  if (cls && cls.kind === kind) return { cls };
-  const supported = [...BY_NAME.values()].filter((c) => c.kind === kind).map((c) => c.name);
-  return {
-    error: cls
-      ? `${name} is a ${cls.kind} class, not ${kind === "app" ? "an application" : "a data"} class`
-      : `unknown ${kind === "app" ? "application" : "data"} class ${name}; supported: ${
-        supported.join(", ")
-      }`,
-  };
-}
+  /** Add a class (an app a deployment brings) to this table only. */
+  register(cls: DropClass, aliases: string[] = []): void {
+    this.#byName.set(cls.name, cls);
+    for (const a of aliases) this.#aliases[a] = cls.name;
+  }
 
-export function supportedClasses(): string[] {
-  return [...BY_NAME.keys()];
+  lookup(kind: "data" | "app", name: string | undefined, storage?: string): Lookup {
+    if (!name && kind === "data") name = STORAGE[(storage ?? "file").toLowerCase()];
+    if (!name) return { error: "no dropclass given" };
+    const canonical = this.canonicalName(name);
+    const unsupported = UNSUPPORTED[canonical];
+    if (unsupported) return { error: unsupported };
+    const cls = this.#byName.get(canonical);
+    if (cls && cls.kind === kind) return { cls };
+    const supported = [...this.#byName.values()].filter((c) => c.kind === kind).map((c) => c.name);
+    const what = kind === "app" ? "application" : "data";
+    return {
+      error: cls
+        ? `${name} is a ${cls.kind} class, not ${
+          kind === "app" ? "an application" : "a data"
+        } class`
+        : `unknown ${what} class ${name}; supported: ${supported.join(", ")}`,
+    };
+  }
+
+  names(): string[] {
+    return [...this.#byName.keys()];
+  }
 }

@@ -1,5 +1,6 @@
 /** The shared entry of dlg-island and dlg-master: the node's flags plus `-N/--nodes`. */
 import { CompositeManager } from "../manager/mod.ts";
+import { compositeRoutes, islandRoutes, masterRoutes } from "../rest/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
 
@@ -65,6 +66,12 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
     printUsage(e);
     Deno.exit(2);
   }
-  await serveManager(manager, parsed.config, e.name);
+  const own = e.attr === "node"
+    ? islandRoutes(manager, { maxRequestSize: parsed.config.maxRequestSize })
+    : masterRoutes(manager);
+  await serveManager(manager, parsed.config, {
+    name: e.name,
+    routes: [compositeRoutes(manager), own],
+  });
   Deno.exit(0);
 }

@@ -3,6 +3,7 @@
  * SIGINT/SIGTERM or `POST /api/stop`.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { Hono } from "hono";
 import * as v from "valibot";
 import type { DropManager } from "../manager/mod.ts";
 import { createApp, MB } from "../rest/mod.ts";
@@ -115,19 +116,22 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
 }
 
 /**
- * Serve `manager` until SIGINT/SIGTERM or `POST /api/stop`; then stop accepting, stop the
- * manager (cancelling running Drops) and exit 0. Prints `... listening on http://HOST:PORT` first.
+ * Serve `manager` (the common routes, plus the tier's own `routes` mounted on them) until
+ * SIGINT/SIGTERM or `POST /api/stop`; then stop accepting, stop the manager (cancelling running
+ * Drops) and exit 0. Prints `... listening on http://HOST:PORT` first.
  */
 export async function serveManager(
   manager: DropManager,
   config: CommonConfig,
-  name: string,
+  o: { name: string; routes: Hono[] },
 ): Promise<void> {
+  const { name } = o;
   const ac = new AbortController();
   const app = createApp(manager, {
     maxRequestSize: config.maxRequestSize,
     onStop: () => ac.abort(),
   });
+  for (const routes of o.routes) app.route("/", routes);
   const server = Deno.serve({
     hostname: config.host,
     port: config.port,

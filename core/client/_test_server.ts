@@ -1,6 +1,6 @@
 /** Test helper: a real node manager served over HTTP on a free port, always shut down. */
 import { NodeManager } from "../manager/mod.ts";
-import { createApp } from "../rest/mod.ts";
+import { createApp, nodeRoutes } from "../rest/mod.ts";
 
 export async function withServedNode(fn: (url: string) => Promise<void>): Promise<void> {
   const workDir = await Deno.makeTempDir({ prefix: "dlg-client-" });
@@ -8,7 +8,7 @@ export async function withServedNode(fn: (url: string) => Promise<void>): Promis
   const ac = new AbortController();
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen: () => {} },
-    createApp(nm).fetch,
+    createApp(nm).route("/", nodeRoutes(nm)).fetch,
   );
   try {
     await fn(`http://127.0.0.1:${server.addr.port}`);

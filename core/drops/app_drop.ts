@@ -2,7 +2,8 @@
  * Application Drops, as DALiuGE's InputFiredAppDROP/BarrierAppDROP: count input completions by
  * state, then fail (error threshold), skip, or run; retry up to `n_tries`; tell the outputs.
  */
-import type { Params } from "../graph/params.ts";
+/** Resolved parameters of an app (core/graph resolves them). */
+type Params = Record<string, unknown>;
 import type { Consumer, DataDrop } from "./data_drop.ts";
 import { Drop, type DropHost, NONE } from "./drop.ts";
 import { AppStates, DropStates } from "./states.ts";

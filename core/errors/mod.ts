@@ -1,11 +1,18 @@
 /** Errors that map to DALiuGE's `{"type", "args"}` JSON bodies. */
+export { type ErrorBody, HttpError, type HttpErrorOptions, type HttpStatus } from "./http_error.ts";
 export {
   badRequest,
   daliugeError,
-  HttpError,
   invalidGraph,
   invalidState,
   noDrop,
+  noRoute,
   noSession,
+  notImplemented,
   sessionExists,
-} from "./http_error.ts";
+  subManagerError,
+  tooLarge,
+  unknownChild,
+  unsupportedContentType,
+  unsupportedEncoding,
+} from "./factories.ts";

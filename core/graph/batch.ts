@@ -1,6 +1,7 @@
 /** One `graph/append` batch: the envelope, each spec, and duplicate OIDs, all checked first. */
 import * as v from "valibot";
 import { invalidGraph } from "../errors/mod.ts";
+import type { ClassTable } from "./classes.ts";
 import { type DropSpec, normalizeSpec } from "./normalize.ts";
 import { describeIssues, GraphBodySchema, isGraphMetadata } from "./schema.ts";
 
@@ -33,11 +34,12 @@ export function graphItems(body: unknown): Record<string, unknown>[] {
 export function normalizeBatch(
   items: Record<string, unknown>[],
   existing: ReadonlyMap<string, unknown>,
+  classes: ClassTable,
 ): DropSpec[] {
   const out: DropSpec[] = new Array(items.length);
   const seen = new Set<string>();
   for (let i = 0; i < items.length; i++) {
-    const spec = normalizeSpec(items[i]!, i);
+    const spec = normalizeSpec(items[i]!, i, classes);
     if (existing.has(spec.oid)) {
       throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
     }

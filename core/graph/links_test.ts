@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { DropClasses } from "../apps/mod.ts";
 import { normalizeSpec } from "./normalize.ts";
+
+const classes = new DropClasses();
 
 const app = (outputs: unknown) => ({
   oid: "A",
@@ -9,7 +12,7 @@ const app = (outputs: unknown) => ({
 });
 
 Deno.test("normalizeSpec reads both link styles, mixed and repeated, with port names", () => {
-  const s = normalizeSpec(app(["B", { C: "out" }, { B: "again" }, "C"]), 0);
+  const s = normalizeSpec(app(["B", { C: "out" }, { B: "again" }, "C"]), 0, classes);
   assert.deepEqual(s.links.outputs, ["B", "C"]);
   assert.deepEqual(s.ports, { C: "out", B: "again" });
 });
@@ -25,7 +28,7 @@ Deno.test("normalizeSpec names the Drop and the problem for a bad link entry", (
     ["B", /a link list must be an array/],
   ];
   for (const [outputs, why] of cases) {
-    assert.throws(() => normalizeSpec(app(outputs), 0), (e: Error) => {
+    assert.throws(() => normalizeSpec(app(outputs), 0, classes), (e: Error) => {
       assert.match(e.message, /^Drop A /);
       assert.match(e.message, why);
       return true;

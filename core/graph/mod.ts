@@ -3,6 +3,13 @@ export { graphItems, normalizeBatch, parseJson } from "./batch.ts";
 export { concatBytes, jsonList, type LightItem, lightItems, RAW, specBytes } from "./raw_items.ts";
 export { packBySize } from "./pack.ts";
 export { graphRoots } from "./roots.ts";
+export {
+  type AppClass,
+  type ClassTable,
+  type DataClass,
+  type DropClass,
+  type Lookup,
+} from "./classes.ts";
 export { type DropSpec, knownClass, type Links, normalizeSpec } from "./normalize.ts";
 export { allParams, type ParamDecl, type Params, rawParam, resolveParams } from "./params.ts";
 export {

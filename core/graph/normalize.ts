@@ -3,8 +3,8 @@
  * Every failure is an InvalidGraphException naming the Drop.
  */
 import * as v from "valibot";
-import { type DropClass, lookupClass } from "../apps/registry.ts";
 import { invalidGraph } from "../errors/mod.ts";
+import type { ClassTable, DropClass } from "./classes.ts";
 import { type Params, resolveParams } from "./params.ts";
 import { LINK_KEYS, type LinkKey, linkOid } from "../wire/mod.ts";
 import { describeIssues, DropSpecSchema } from "./schema.ts";
@@ -55,18 +55,25 @@ function unique(oids: string[]): string[] {
  * A cheap first look (a master's, before it forwards a spec unparsed): does the spec name a
  * category and a class this engine runs? `normalizeSpec` says what is wrong when not.
  */
-export function knownClass(raw: Record<string, unknown>): boolean {
+export function knownClass(raw: Record<string, unknown>, classes: ClassTable): boolean {
   const kind = typeof raw.categoryType === "string" ? kindOf(raw.categoryType) : undefined;
   if (!kind) return false;
   const name = raw.dropclass ?? raw.appclass ?? raw.Application ?? undefined;
   const storage = raw.storage ?? undefined;
   if (name !== undefined && typeof name !== "string") return false;
   if (storage !== undefined && typeof storage !== "string") return false;
-  return !("error" in lookupClass(kind, name, storage));
+  return !("error" in classes.lookup(kind, name, storage));
 }
 
-/** Validate and normalise one spec; `index` names it when it has no usable `oid`. */
-export function normalizeSpec(raw: Record<string, unknown>, index: number): DropSpec {
+/**
+ * Validate and normalise one spec, its class from `classes`; `index` names it when it has no
+ * usable `oid`.
+ */
+export function normalizeSpec(
+  raw: Record<string, unknown>,
+  index: number,
+  classes: ClassTable,
+): DropSpec {
   const parsed = v.safeParse(DropSpecSchema, raw);
   const name = typeof raw.oid === "string" && raw.oid ? `Drop ${raw.oid}` : `Drop #${index}`;
   if (!parsed.success) {
@@ -86,7 +93,7 @@ export function normalizeSpec(raw: Record<string, unknown>, index: number): Drop
     );
   }
   const clsName = spec.dropclass ?? spec.appclass ?? spec.Application ?? undefined;
-  const found = lookupClass(kind, clsName, spec.storage ?? undefined);
+  const found = classes.lookup(kind, clsName, spec.storage ?? undefined);
   if ("error" in found) throw invalidGraph(`${name}: ${found.error}`);
   let params: Params;
   try {

@@ -1,17 +1,24 @@
 import assert from "node:assert/strict";
+import { DropClasses } from "../apps/mod.ts";
 import { HttpError } from "../errors/mod.ts";
 import { graphItems, normalizeBatch } from "./batch.ts";
 import { normalizeSpec } from "./normalize.ts";
 
+const classes = new DropClasses();
+
 Deno.test("normalizeSpec reads both link styles, deduplicates and keeps port names", () => {
-  const s = normalizeSpec({
-    oid: "A",
-    categoryType: "Application",
-    dropclass: "dfms.apps.simple.CopyApp",
-    inputs: ["X", { Y: "in" }, "X"],
-    outputs: [{ Z: "out" }],
-    node: "n1",
-  }, 0);
+  const s = normalizeSpec(
+    {
+      oid: "A",
+      categoryType: "Application",
+      dropclass: "dfms.apps.simple.CopyApp",
+      inputs: ["X", { Y: "in" }, "X"],
+      outputs: [{ Z: "out" }],
+      node: "n1",
+    },
+    0,
+    classes,
+  );
   assert.equal(s.cls.name, "dlg.apps.simple.CopyApp");
   assert.deepEqual(s.links, { inputs: ["X", "Y"], outputs: ["Z"] });
   assert.deepEqual(s.ports, { Y: "in", Z: "out" });
@@ -21,28 +28,32 @@ Deno.test("normalizeSpec reads both link styles, deduplicates and keeps port nam
 
 Deno.test("normalizeSpec accepts class aliases and old-style storage", () => {
   const alias = (dropclass: string) =>
-    normalizeSpec({ oid: "D", categoryType: "Data", dropclass }, 0).cls.name;
+    normalizeSpec({ oid: "D", categoryType: "Data", dropclass }, 0, classes).cls.name;
   assert.equal(alias("dlg.data.drops.InMemoryDROP"), "dlg.data.drops.memory.InMemoryDROP");
   assert.equal(alias("dlg.data.drops.FileDROP"), "dlg.data.drops.file.FileDROP");
   assert.equal(alias("dfms.data.drops.memory.InMemoryDROP"), "dlg.data.drops.memory.InMemoryDROP");
-  const old = normalizeSpec({ oid: "D", categoryType: "data", storage: "Memory" }, 0);
+  const old = normalizeSpec({ oid: "D", categoryType: "data", storage: "Memory" }, 0, classes);
   assert.equal(old.cls.name, "dlg.data.drops.memory.InMemoryDROP");
 });
 
 Deno.test("normalizeSpec ignores EAGLE metadata of any type", () => {
-  const s = normalizeSpec({
-    oid: "A",
-    categoryType: "Application",
-    dropclass: "dlg.apps.simple.SleepApp",
-    sleep_time: "",
-    iid: null,
-    rank: [0],
-    loop_ctx: null,
-    weight: 1,
-    fields: [{ name: "sleep_time", value: "2" }],
-    componentParams: { x: null },
-    applicationArgs: { sleep_time: { value: null } },
-  }, 0);
+  const s = normalizeSpec(
+    {
+      oid: "A",
+      categoryType: "Application",
+      dropclass: "dlg.apps.simple.SleepApp",
+      sleep_time: "",
+      iid: null,
+      rank: [0],
+      loop_ctx: null,
+      weight: 1,
+      fields: [{ name: "sleep_time", value: "2" }],
+      componentParams: { x: null },
+      applicationArgs: { sleep_time: { value: null } },
+    },
+    0,
+    classes,
+  );
   assert.equal(s.params.sleep_time, 2);
 });
 
@@ -60,10 +71,10 @@ Deno.test("normalizeBatch is all-or-nothing and names the offending Drop", () =>
     categoryType: "Data",
     dropclass: "dlg.data.drops.memory.InMemoryDROP",
   });
-  assert.equal(normalizeBatch([mem("A"), mem("B")], existing).length, 2);
-  assert.throws(() => normalizeBatch([mem("A"), mem("OLD")], existing), /OLD is already/);
+  assert.equal(normalizeBatch([mem("A"), mem("B")], existing, classes).length, 2);
+  assert.throws(() => normalizeBatch([mem("A"), mem("OLD")], existing, classes), /OLD is already/);
   assert.throws(
-    () => normalizeBatch([mem("A"), { oid: "B" }], existing),
+    () => normalizeBatch([mem("A"), { oid: "B" }], existing, classes),
     /Drop B has no categoryType/,
   );
 });

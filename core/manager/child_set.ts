@@ -2,7 +2,7 @@
  * A composite manager's children: added (twice is a no-op), removed (unknown is 404), found by
  * node string, and the node managers below them reached for pass-through reads.
  */
-import { HttpError, invalidGraph } from "../errors/mod.ts";
+import { invalidGraph, unknownChild } from "../errors/mod.ts";
 import { NodeManagerClient, type Transport } from "../client/mod.ts";
 import { type NodeRef, NODES_PATH, parseNode } from "../wire/mod.ts";
 import { all, BULK_MS, Child, fanOut, nodeClient } from "./children.ts";
@@ -163,9 +163,4 @@ export class ChildSet {
     }
     return (await all([target], (t) => t.client.request("GET", path))).get(target.name);
   }
-}
-
-/** 404 for a node or island this manager does not have. */
-function unknownChild(message: string): HttpError {
-  return new HttpError(404, "DaliugeException", [message]);
 }

@@ -3,8 +3,8 @@
  * clients with timeouts on every call, and calls fanned out to many children whose failures
  * become one 555 SubManagerException carrying each child's real error.
  */
-import { DlgClientError, NodeManagerClient, type Transport } from "../client/mod.ts";
-import { HttpError } from "../errors/mod.ts";
+import { describeArgs, DlgClientError, NodeManagerClient, type Transport } from "../client/mod.ts";
+import { type ErrorBody, HttpError, subManagerError } from "../errors/mod.ts";
 import { type NodeRef, parseNode } from "../wire/mod.ts";
 
 /**
@@ -42,23 +42,19 @@ export class Child {
   }
 }
 
-export type ChildError = { type: string; args: unknown };
+/** A child's error, as it answered it (or as we failed to reach it). */
+export type ChildError = ErrorBody;
 
 /** What a child's failure looks like inside a SubManagerException. */
 export function childError(e: unknown, child: { name: string }): ChildError {
   if (e instanceof DlgClientError) {
     if (e.status === 0) {
-      const args = Array.isArray(e.args) ? e.args : [e.args];
-      return { type: "RestClientException", args: [`${child.name}: ${String(args[0] ?? "")}`] };
+      return { type: "RestClientException", args: [`${child.name}: ${describeArgs(e.args)}`] };
     }
     return { type: e.type, args: e.args };
   }
   if (e instanceof HttpError) return e.toJSON();
   return { type: "DaliugeException", args: [`${child.name}: ${(e as Error).message ?? e}`] };
-}
-
-export function subManagerError(errors: Record<string, ChildError>): HttpError {
-  return new HttpError(555, "SubManagerException", errors);
 }
 
 /** One message naming the child, for status maps and `GET /api/sessions/<sid>`. */

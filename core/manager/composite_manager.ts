@@ -5,8 +5,16 @@
  */
 import type { Transport } from "../client/mod.ts";
 import { SessionStates } from "../drops/states.ts";
-import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
-import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
+import {
+  invalidGraph,
+  invalidState,
+  noDrop,
+  noSession,
+  sessionExists,
+  subManagerError,
+} from "../errors/mod.ts";
+import { all, Child, type ChildError, describe, fanOut } from "./children.ts";
+import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { CompositeStream } from "./composite_stream.ts";
 import type { EventReader } from "../session/mod.ts";
@@ -22,7 +30,8 @@ import {
   placeDrops,
 } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
-import { graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
+import { type ClassTable, graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
+import { DropClasses } from "../apps/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
 export interface CompositeOptions {
@@ -34,6 +43,8 @@ export interface CompositeOptions {
   checkPeriod?: number;
   /** How this manager reaches its children and nodes; shared by all its clients. */
   transport?: Transport;
+  /** The Drop classes specs are checked against (default: the built-in ones). */
+  classes?: ClassTable;
 }
 
 const FAILED = SessionStates.FAILED;
@@ -46,10 +57,12 @@ export class CompositeManager implements DropManager {
   /** Event streams of watched sessions: the children's, merged. */
   #streams = new Map<string, CompositeStream>();
   #health: Health;
+  #classes: ClassTable;
 
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
     this.kind = o.attr === "node" ? "island" : "master";
+    this.#classes = o.classes ?? new DropClasses();
     this.childSet = new ChildSet(o.attr, o.transport);
     for (const c of o.children) this.childSet.add(c);
     this.#health = new Health({
@@ -119,13 +132,7 @@ export class CompositeManager implements DropManager {
    */
   async #run<T>(s: CompositeSession, fn: (c: Child) => Promise<T>): Promise<Map<string, T>> {
     const r = await fanOut(s.targets(), fn);
-    const errors: Record<string, ChildError> = {};
-    for (const c of s.children) {
-      const err = r.errors[c.name];
-      if (!err) continue;
-      if (err.type === "RestClientException" && !s.uses(c)) c.down = describe(err);
-      else errors[c.name] = err;
-    }
+    const errors = childErrors(s, r);
     if (Object.keys(errors).length) throw subManagerError(errors);
     return r.ok;
   }
@@ -219,12 +226,13 @@ export class CompositeManager implements DropManager {
     const full = () => graphItems(parseJson(bytes));
     if (this.attr !== "island") return await this.append(sessionId, full());
     const r = await appendLight(bytes, {
+      classes: this.#classes,
       send: new DirectSend(s.id, (n) => this.childSet.nodeBulk(n)),
       commit: (items, send) => commitDirect(this.childSet, s, items, send),
     });
     if (r === "refused") return await this.append(sessionId, full());
     if (!r) return;
-    full().forEach((item, i) => normalizeSpec(item, i));
+    full().forEach((item, i) => normalizeSpec(item, i, this.#classes));
     throw subManagerError(r);
   }
 
@@ -232,7 +240,7 @@ export class CompositeManager implements DropManager {
     const s = this.#building(sessionId);
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
-    items.forEach((item, i) => normalizeSpec(item, i));
+    items.forEach((item, i) => normalizeSpec(item, i, this.#classes));
     if (this.attr === "island") return await appendDirect(this.childSet, s, items);
     const split = this.childSet.split(s.children, items, { state: s });
     // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
@@ -294,20 +302,17 @@ export class CompositeManager implements DropManager {
       throw invalidGraph(missing.join("; "));
     }
     s.phase = Phase.DEPLOYING;
+    let errors: Record<string, ChildError>;
     try {
-      // 1. Each node learns which of its Drops link to Drops on which other nodes.
-      const subs = s.subscriptions();
-      const nodes = [...subs.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
-      await all(nodes, (n) => n.client.addNodeSubscriptions(sessionId, subs.get(n.node)!));
-      // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
-      await this.#run(s, (c) => c.bulk.deploySession(sessionId));
-      // 3. The roots start on their own nodes.
-      const roots = Map.groupBy(completed, (uid) => byUid.get(uid)!.node ?? "");
-      const targets = [...roots.keys()].map((n) => ({ ...this.childSet.nodeClient(n), node: n }));
-      await all(targets, (n) => n.client.triggerDrops(sessionId, roots.get(n.node)!));
+      errors = await deploySteps(this.childSet, s, { completed, byUid });
     } finally {
       s.phase = Phase.DEPLOYED;
     }
+    if (Object.keys(errors).length === 0) return;
+    // The session is FAILED here with the children's errors; what started elsewhere stops.
+    for (const [name, e] of Object.entries(errors)) s.failed.set(name, e);
+    await fanOut(s.targets(), (c) => c.client.cancelSession(sessionId));
+    throw subManagerError(errors);
   }
 
   async cancel(sessionId: string): Promise<void> {

@@ -5,10 +5,10 @@
  * the graph, and every link between nodes is the master's to subscribe at deploy.
  */
 import type { NodeManagerClient } from "../client/mod.ts";
-import { HttpError, invalidGraph } from "../errors/mod.ts";
-import { knownClass, type LightItem, lightItems } from "../graph/mod.ts";
+import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
+import { type ClassTable, knownClass, type LightItem, lightItems } from "../graph/mod.ts";
 import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
-import { type Child, type ChildError, childError, fanOut, subManagerError } from "./children.ts";
+import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
 import type { CompositeSession } from "./composite_session.ts";
 import type { Owned, Split } from "./partition.ts";
@@ -211,7 +211,11 @@ const READ_BYTES = 4 << 20;
  */
 export async function appendLight(
   bytes: Uint8Array,
-  o: { send: DirectSend; commit: (items: LightItem[], send: DirectSend) => Promise<() => void> },
+  o: {
+    classes: ClassTable;
+    send: DirectSend;
+    commit: (items: LightItem[], send: DirectSend) => Promise<() => void>;
+  },
 ): Promise<"refused" | Record<string, ChildError> | undefined> {
   const undo: (() => void)[] = [];
   const undoAll = async () => {
@@ -222,7 +226,7 @@ export async function appendLight(
     for (let at = 0; at >= 0 && !o.send.failed;) {
       const batch = lightItems(bytes, { at, maxBytes: READ_BYTES });
       // Only classes known here are forwarded unread.
-      if (!batch || !batch.items.every(knownClass)) {
+      if (!batch || !batch.items.every((x) => knownClass(x, o.classes))) {
         await undoAll();
         return "refused";
       }

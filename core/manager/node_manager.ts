@@ -1,19 +1,36 @@
 /** The Node Drop Manager: a collection of sessions that are created, fed, deployed and run. */
-import { AppDrop } from "../drops/app_drop.ts";
-import { DataDrop } from "../drops/data_drop.ts";
-import { appStateName, dropStateName, sessionStateName, SessionStates } from "../drops/states.ts";
+import { DropClasses, moduleAppChecker } from "../apps/mod.ts";
+import {
+  AppDrop,
+  appStateName,
+  DataDrop,
+  dropStateName,
+  sessionStateName,
+  SessionStates,
+} from "../drops/mod.ts";
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
-import { type EventReader, ManagerEvents, normalizePath, Session } from "../session/mod.ts";
-import type { DropSpec } from "../graph/normalize.ts";
-import { moduleAppChecker } from "../apps/module_app.ts";
-import { WorkerPool } from "../exec/pool.ts";
-import type { LifecycleOptions } from "../session/lifecycle.ts";
-import type { Transport } from "../client/mod.ts";
+import { WorkerPool } from "../exec/mod.ts";
+import { type DropSpec, graphItems, parseJson } from "../graph/mod.ts";
 import { EventSender, SessionRemote } from "../rpc/mod.ts";
+import {
+  type EventReader,
+  ManagerEvents,
+  normalizePath,
+  Session,
+  type SessionOptions,
+} from "../session/mod.ts";
+import type { Transport } from "../client/mod.ts";
 import type { WireEvent } from "../wire/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
-export interface NodeManagerOptions extends LifecycleOptions {
+/** A session and its links to Drops on other nodes (which the session made for itself). */
+interface NodeSession {
+  session: Session;
+  remote: SessionRemote;
+}
+
+export interface NodeManagerOptions
+  extends Pick<SessionOptions, "dlmCheckPeriod" | "dlmCleanupPeriod"> {
   /** Where session directories go. */
   workDir: string;
   /** DLG_ROOT as apps see it. */
@@ -45,12 +62,13 @@ export class NodeManager implements DropManager {
   readonly options: NodeManagerOptions;
   /** One pool per node, shared by its sessions; workers start on first use. */
   readonly workers: WorkerPool;
-  #sessions = new Map<string, Session>();
+  #sessions = new Map<string, NodeSession>();
   /** Every session's events, for whoever watches the whole manager (metrics, logs). */
   readonly events = new ManagerEvents();
-  #remotes = new Map<string, SessionRemote>();
   /** Events to other nodes, batched. */
   readonly sender: EventSender;
+  /** The Drop classes this node runs (its apps' per-app state lives there). */
+  readonly classes = new DropClasses();
   #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
@@ -71,6 +89,10 @@ export class NodeManager implements DropManager {
   }
 
   get(sessionId: string): Session {
+    return this.#entry(sessionId).session;
+  }
+
+  #entry(sessionId: string): NodeSession {
     const s = this.#sessions.get(sessionId);
     if (!s) throw noSession(sessionId);
     return s;
@@ -85,23 +107,24 @@ export class NodeManager implements DropManager {
     if (this.#sessions.has(sessionId)) throw sessionExists(sessionId);
     const dir = `${this.options.workDir}/${sessionId}`;
     Deno.mkdirSync(dir, { recursive: true });
-    this.#sessions.set(
-      sessionId,
-      new Session(sessionId, {
-        dir,
-        root: this.options.root ?? this.options.workDir,
-        allowedPaths: this.options.allowedPaths,
-        dlmCheckPeriod: this.options.dlmCheckPeriod,
-        dlmCleanupPeriod: this.options.dlmCleanupPeriod,
-        workers: this.workers,
-        checkSpec: this.#checkSpec,
-        fanIn: this.events,
-      }),
-    );
+    let remote: SessionRemote | undefined;
+    const session = new Session(sessionId, {
+      dir,
+      root: this.options.root ?? this.options.workDir,
+      allowedPaths: this.options.allowedPaths,
+      dlmCheckPeriod: this.options.dlmCheckPeriod,
+      dlmCleanupPeriod: this.options.dlmCleanupPeriod,
+      classes: this.classes,
+      workers: this.workers,
+      checkSpec: this.#checkSpec,
+      fanIn: this.events,
+      links: (s) => remote = new SessionRemote(s, this.sender),
+    });
+    this.#sessions.set(sessionId, { session, remote: remote! });
   }
 
   sessions(): SessionSummary[] {
-    return [...this.#sessions.values()].map((s) => ({
+    return [...this.#sessions.values()].map(({ session: s }) => ({
       sessionId: s.sessionId,
       status: s.status,
       size: s.size,
@@ -124,9 +147,9 @@ export class NodeManager implements DropManager {
   }
 
   deleteSession(sessionId: string): void {
-    this.get(sessionId).dispose();
-    this.#remotes.get(sessionId)?.abort();
-    this.#remotes.delete(sessionId);
+    const { session, remote } = this.#entry(sessionId);
+    session.dispose();
+    remote.abort();
     this.#sessions.delete(sessionId);
   }
 
@@ -142,13 +165,18 @@ export class NodeManager implements DropManager {
     this.get(sessionId).append(items);
   }
 
+  appendBytes(sessionId: string, bytes: Uint8Array): void {
+    this.append(sessionId, graphItems(parseJson(bytes)));
+  }
+
   deploy(sessionId: string, completed: string[]): void {
     this.get(sessionId).deploy(completed);
   }
 
   cancel(sessionId: string): void {
-    this.get(sessionId).cancel();
-    this.#remotes.get(sessionId)?.abort();
+    const { session, remote } = this.#entry(sessionId);
+    session.cancel();
+    remote.abort();
   }
 
   /** Undo part of a graph (all tiers have it: composites roll back refused batches). */
@@ -158,20 +186,18 @@ export class NodeManager implements DropManager {
 
   /** `subscriptions`: which local Drops link to Drops on which peer nodes. */
   subscribe(sessionId: string, subs: Record<string, [string, number, string][]>): void {
-    const s = this.get(sessionId);
+    const { session: s, remote } = this.#entry(sessionId);
     if (s.status !== SessionStates.PRISTINE && s.status !== SessionStates.BUILDING) {
       throw invalidState(
         `Session ${sessionId} is ${sessionStateName(s.status)}; subscriptions need BUILDING`,
       );
     }
-    let r = this.#remotes.get(sessionId);
-    if (!r) this.#remotes.set(sessionId, r = new SessionRemote(s, this.sender));
-    for (const [peer, rels] of Object.entries(subs)) r.subscribe(peer, rels);
+    for (const [peer, rels] of Object.entries(subs)) remote.subscribe(peer, rels);
   }
 
   /** Events from other nodes; an unknown session's are dropped, as DALiuGE does. */
   deliverEvents(sessionId: string, events: WireEvent[]): void {
-    this.#remotes.get(sessionId)?.deliver(events);
+    this.#sessions.get(sessionId)?.remote.deliver(events);
   }
 
   /** A local data Drop, for a peer reading or writing its bytes. */
@@ -183,7 +209,7 @@ export class NodeManager implements DropManager {
 
   /** A peer finished reading `d`. */
   remoteRead(sessionId: string, d: DataDrop): void {
-    this.#remotes.get(sessionId)?.read(d);
+    this.#sessions.get(sessionId)?.remote.read(d);
   }
 
   trigger(sessionId: string, uids: string[]): void {
@@ -236,8 +262,10 @@ export class NodeManager implements DropManager {
   async stop(): Promise<void> {
     await this.sender.drain();
     this.sender.stop();
-    for (const r of this.#remotes.values()) r.abort();
-    for (const s of this.#sessions.values()) s.dispose();
+    for (const { session, remote } of this.#sessions.values()) {
+      remote.abort();
+      session.dispose();
+    }
     this.workers.stop();
   }
 }

@@ -34,6 +34,11 @@ export interface DropManager {
   sessionStatus(sessionId: string): MaybePromise<unknown>;
   sessionDir(sessionId: string): MaybePromise<unknown>;
   append(sessionId: string, items: Record<string, unknown>[]): MaybePromise<void>;
+  /**
+   * `graph/append` from the body's bytes: a node parses and appends, an island parses, a master
+   * reads only what it routes by.
+   */
+  appendBytes(sessionId: string, bytes: Uint8Array): MaybePromise<void>;
   /** Take specs out of a session not yet deployed (rolls back a partly refused batch). */
   removeDrops(sessionId: string, oids: string[]): MaybePromise<void>;
   deploy(sessionId: string, completed: string[]): MaybePromise<void>;

@@ -1,32 +1,28 @@
 /**
  * The one Hono app every tier serves: DALiuGE's REST interface, identical at node, island and
- * master. Tier-specific routes are added by `nodeRoutes` / `compositeRoutes`.
+ * master. A tier's entry mounts its own routes (`nodeRoutes`, `compositeRoutes`, ...) on it with
+ * `app.route("/", ...)`.
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import * as v from "valibot";
-import { badRequest, HttpError } from "../errors/mod.ts";
-import { graphItems, parseJson } from "../graph/mod.ts";
-import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
-import { compositeRoutes } from "./composite_routes.ts";
-import { nodeRoutes } from "./node_routes.ts";
+import { badRequest, notImplemented, tooLarge, unsupportedContentType } from "../errors/mod.ts";
+import type { DropManager } from "../manager/mod.ts";
+import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
-import { readBody, readBytes, readFields, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
-import { MB, SUCCESS } from "./reply.ts";
+import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
 
-export interface AppOptions {
-  /** Largest request body, in bytes (default 10 MB, as DALiuGE). */
-  maxRequestSize?: number;
+export interface AppOptions extends RouteOptions {
   /** Called after `POST /api/stop` has answered. */
   onStop?: () => void;
 }
 
 /** Build the REST app for a manager. */
 export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
-  const limit = opts.maxRequestSize ?? 10 * MB;
+  const limit = bodyLimitOf(opts);
   const app = new Hono();
   app.onError(errorResponse);
   app.notFound(notFound);
@@ -92,18 +88,12 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.post("/api/sessions/:sid/graph/append", async (c) => {
     const type = c.req.header("content-type") ?? "";
     if (!type.includes("application/json") && !type.includes("text/plain")) {
-      throw new HttpError(415, "InvalidGraphException", [
-        `graph/append needs Content-Type application/json or text/plain, got ${type || "none"}`,
-      ]);
+      throw unsupportedContentType(type);
     }
     const id = sid(c);
     manager.get(id); // 404 before reading a large body for nothing
     const bytes = await readBytes(c, limit * 16);
-    // A master reads only what it routes by and forwards the rest as received.
-    if (manager instanceof CompositeManager && manager.kind === "master") {
-      return c.json(ok(await manager.appendBytes(id, bytes)));
-    }
-    return c.json(ok(await manager.append(id, graphItems(parseJson(bytes)))));
+    return c.json(ok(await manager.appendBytes(id, bytes)));
   });
   app.post("/api/sessions/:sid/graph/remove", async (c) => {
     const oids = await readBody(c, UidList, limit);
@@ -117,9 +107,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   });
   eventsRoute(app, manager);
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
-    throw new HttpError(501, "NotImplementedError", ["reproducibility data is not supported"]);
+    throw notImplemented("reproducibility data is not supported");
   });
-  if (manager instanceof NodeManager) nodeRoutes(app, manager, limit);
-  if (manager instanceof CompositeManager) compositeRoutes(app, manager, limit);
   return app;
 }

@@ -4,17 +4,21 @@
  */
 import type { Context } from "hono";
 import * as v from "valibot";
-import { badRequest, HttpError, invalidGraph } from "../errors/mod.ts";
-import { concatBytes, describeIssues, parseJson } from "../graph/mod.ts";
+import {
+  badRequest,
+  HttpError,
+  invalidGraph,
+  tooLarge,
+  unsupportedEncoding,
+} from "../errors/mod.ts";
+import { concatBytes, describeIssues } from "../graph/mod.ts";
 
-/** 413 for a body over the limit. */
-export function tooLarge(limit: number): HttpError {
-  return new HttpError(413, "DaliugeException", [
-    `request body larger than the limit of ${limit} bytes (--max-request-size)`,
-  ]);
-}
+const decoder = new TextDecoder();
 
-async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
+/** How a body we cannot read is reported: a graph's as InvalidGraphException. */
+type Invalid = (message: string, o: { cause: unknown }) => HttpError;
+
+async function inflate(bytes: Uint8Array, limit: number, invalid: Invalid): Promise<Uint8Array> {
   const format = bytes[0] === 0x1f && bytes[1] === 0x8b ? "gzip" : "deflate";
   const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
     new DecompressionStream(format),
@@ -29,41 +33,41 @@ async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
     }
   } catch (e) {
     if (e instanceof HttpError) throw e;
-    throw invalidGraph(`the body is not valid ${format} data: ${(e as Error).message}`);
+    throw invalid(`the body is not valid ${format} data: ${(e as Error).message}`, { cause: e });
   }
   return concatBytes(parts);
 }
 
 /** The body's bytes, inflated when `Content-Encoding` says so. */
-export async function readBytes(c: Context, inflatedLimit: number): Promise<Uint8Array> {
+export async function readBytes(
+  c: Context,
+  inflatedLimit: number,
+  invalid: Invalid = invalidGraph,
+): Promise<Uint8Array> {
   const bytes: Uint8Array = new Uint8Array(await c.req.arrayBuffer());
   const enc = c.req.header("content-encoding")?.toLowerCase();
-  if (enc === "gzip" || enc === "deflate") return await inflate(bytes, inflatedLimit);
+  if (enc === "gzip" || enc === "deflate") return await inflate(bytes, inflatedLimit, invalid);
   if (enc && enc !== "identity") {
-    throw new HttpError(415, "DaliugeException", [`unsupported Content-Encoding ${enc}`]);
+    throw unsupportedEncoding(enc);
   }
   return bytes;
 }
 
-/** The body as JSON, inflated when `Content-Encoding` says so. */
-export async function readJson(c: Context, inflatedLimit: number): Promise<unknown> {
-  return parseJson(await readBytes(c, inflatedLimit));
-}
-
-/** A JSON body checked against `schema`; problems are 400 `DaliugeException`. */
+/**
+ * A JSON body (inflated when `Content-Encoding` says so) checked against `schema`; a body that
+ * is not JSON or does not fit is 400 `DaliugeException`.
+ */
 export async function readBody<S extends v.GenericSchema>(
   c: Context,
   schema: S,
   limit: number,
 ): Promise<v.InferOutput<S>> {
+  const text = decoder.decode(await readBytes(c, limit, badRequest));
   let body: unknown;
   try {
-    body = await readJson(c, limit);
+    body = JSON.parse(text);
   } catch (e) {
-    if (e instanceof HttpError && e.status === 400) {
-      throw badRequest(String((e.args as string[])[0]));
-    }
-    throw e;
+    throw badRequest(`the body is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
   const r = v.safeParse(schema, body);
   if (!r.success) throw badRequest(describeIssues(r.issues));

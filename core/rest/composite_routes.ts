@@ -1,14 +1,17 @@
 /**
- * Routes only composite managers have: children (`/api/nodes`, `/api/node/<n>`, master's
- * `/api/islands`, `/api/island/<i>`) and pass-through reads of one node's sessions.
+ * Routes only composite managers have: children (`/api/nodes`, `/api/node/<n>`) and
+ * pass-through reads of one node's sessions; then the island's (`graph/placement`) and the
+ * master's (`/api/islands`, `/api/island/<i>`). `dlg-island` mounts `compositeRoutes` and
+ * `islandRoutes` on `createApp`'s app, `dlg-master` `compositeRoutes` and `masterRoutes`.
  */
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import type { CompositeManager } from "../manager/mod.ts";
-import { SUCCESS } from "./reply.ts";
+import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
 import { readBody } from "./body.ts";
 import { PlacementBody, sessionPath, type SessionRoute, SESSIONS_PATH } from "../wire/mod.ts";
 
-export function compositeRoutes(app: Hono, cm: CompositeManager, limit: number): void {
+export function compositeRoutes(cm: CompositeManager): Hono {
+  const app = new Hono();
   const island = cm.attr === "node";
   const kids = cm.childSet;
   app.get("/api/nodes", async (c) => {
@@ -34,14 +37,24 @@ export function compositeRoutes(app: Hono, cm: CompositeManager, limit: number):
       return c.json(await kids.passThrough(c.req.param("node"), path));
     });
   }
-  if (island) {
-    // Master to island: Drops appended straight to this island's nodes.
-    app.post("/api/sessions/:sid/graph/placement", async (c) => {
-      cm.place(c.req.param("sid"), await readBody(c, PlacementBody, limit));
-      return c.json(SUCCESS);
-    });
-    return;
-  }
+  return app;
+}
+
+/** Master to island: Drops appended straight to this island's nodes. */
+export function islandRoutes(cm: CompositeManager, o: RouteOptions = {}): Hono {
+  const limit = bodyLimitOf(o);
+  const app = new Hono();
+  app.post("/api/sessions/:sid/graph/placement", async (c) => {
+    cm.place(c.req.param("sid"), await readBody(c, PlacementBody, limit));
+    return c.json(SUCCESS);
+  });
+  return app;
+}
+
+/** A master's islands. */
+export function masterRoutes(cm: CompositeManager): Hono {
+  const app = new Hono();
+  const kids = cm.childSet;
   app.get("/api/islands", (c) => c.json({ islands: cm.children.map((x) => x.name) }));
   app.post("/api/island/:island", (c) => {
     kids.add(c.req.param("island"));
@@ -51,4 +64,5 @@ export function compositeRoutes(app: Hono, cm: CompositeManager, limit: number):
     kids.remove(c.req.param("island"));
     return c.json(SUCCESS);
   });
+  return app;
 }

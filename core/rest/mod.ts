@@ -1,4 +1,6 @@
-/** The REST interface every tier serves. */
+/** The REST interface every tier serves, and the routes each tier's entry mounts on it. */
 export { type AppOptions, createApp } from "./app.ts";
-export { MB, SUCCESS } from "./reply.ts";
+export { compositeRoutes, islandRoutes, masterRoutes } from "./composite_routes.ts";
+export { nodeRoutes } from "./node_routes.ts";
+export { bodyLimitOf, MB, type RouteOptions, SUCCESS } from "./reply.ts";
 export { errorResponse } from "./errors.ts";

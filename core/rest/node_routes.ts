@@ -1,17 +1,21 @@
-/** Routes only a node manager has: trigger, graph/link (and the tier-to-tier data routes). */
-import type { Hono } from "hono";
+/**
+ * Routes only a node manager has: trigger, subscriptions, graph/link and the node-to-node event
+ * and data routes. `dlg-node` mounts this sub-app on `createApp`'s.
+ */
+import { Hono } from "hono";
 import * as v from "valibot";
-import { badRequest } from "../errors/mod.ts";
+import { DropStates } from "../drops/mod.ts";
+import { badRequest, invalidState } from "../errors/mod.ts";
 import { describeIssues } from "../graph/mod.ts";
 import type { NodeManager } from "../manager/mod.ts";
-import { readBody, readFields } from "./body.ts";
-import { linkKeyOf, LinkParams, SubscriptionsBody, UidList, WireEventList } from "../wire/mod.ts";
 import { storeStream } from "../rpc/mod.ts";
-import { DropStates } from "../drops/states.ts";
-import { invalidState } from "../errors/mod.ts";
-import { SUCCESS } from "./reply.ts";
+import { linkKeyOf, LinkParams, SubscriptionsBody, UidList, WireEventList } from "../wire/mod.ts";
+import { readBody, readFields } from "./body.ts";
+import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
 
-export function nodeRoutes(app: Hono, nm: NodeManager, limit: number): void {
+export function nodeRoutes(nm: NodeManager, o: RouteOptions = {}): Hono {
+  const limit = bodyLimitOf(o);
+  const app = new Hono();
   app.post("/api/sessions/:sid/trigger", async (c) => {
     const uids = await readBody(c, UidList, limit);
     nm.trigger(c.req.param("sid"), uids);
@@ -56,4 +60,5 @@ export function nodeRoutes(app: Hono, nm: NodeManager, limit: number): void {
     nm.get(c.req.param("sid")).link(r.output.lhOID, r.output.rhOID, key);
     return c.json(SUCCESS);
   });
+  return app;
 }

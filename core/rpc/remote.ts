@@ -4,7 +4,7 @@
  * links become proxies (see proxies.ts); afterwards incoming events drive them.
  */
 import { addTo, AppDrop, DataDrop, type Drop, DropStates } from "../drops/mod.ts";
-import type { Session } from "../session/mod.ts";
+import type { RemoteLinks, Session } from "../session/mod.ts";
 import { type Edge, edgeOf, parseNode, type WireEvent } from "../wire/mod.ts";
 import { fromBase64 } from "./base64.ts";
 import { type ProxyContext, ProxyInput, RemoteConsumer, RemoteOutput } from "./proxies.ts";
@@ -16,11 +16,14 @@ interface RemoteEdge extends Edge {
   peer: string;
 }
 
-export class SessionRemote {
+/** Made by the session itself (its `links` option): nothing is hooked on from outside. */
+export class SessionRemote implements RemoteLinks {
   readonly #session: Session;
   readonly #ctx: ProxyContext;
   readonly #abort = new AbortController();
   #edges = new Map<string, RemoteEdge>();
+  /** OIDs of Drops on other nodes that local Drops link to. */
+  #remoteOids = new Set<string>();
   #proxies = new Map<string, ProxyInput>();
   #remoteConsumers = new Map<DataDrop, RemoteConsumer[]>();
   #pending: WireEvent[] | null = [];
@@ -28,7 +31,10 @@ export class SessionRemote {
   constructor(session: Session, sender: EventSender) {
     this.#session = session;
     this.#ctx = { sessionId: session.sessionId, sender, signal: this.#abort.signal };
-    session.attachRemote = (drops) => this.#attach(drops);
+  }
+
+  has(oid: string): boolean {
+    return this.#remoteOids.has(oid);
   }
 
   /** Record relations with `peerNode`; returns how many named no local Drop. */
@@ -47,7 +53,7 @@ export class SessionRemote {
         continue;
       }
       const remote = dataHere ? e.app : e.data;
-      this.#session.remoteOids.add(remote);
+      this.#remoteOids.add(remote);
       this.#edges.set(`${e.kind}:${e.data}>${e.app}`, {
         ...e,
         local: dataHere ? "data" : "app",
@@ -62,7 +68,7 @@ export class SessionRemote {
   }
 
   /** Deploy time: wire proxies into the freshly built local graph. */
-  #attach(drops: Map<string, Drop>): void {
+  attach(drops: Map<string, Drop>): void {
     const byUid = new Map<string, Drop>();
     for (const d of drops.values()) byUid.set(d.uid, d);
     for (const e of this.#edges.values()) {

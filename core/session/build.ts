@@ -3,13 +3,12 @@
  * link once, whichever side declared it), then the checks that need the whole graph: links to
  * OIDs that never arrived, links between the wrong kinds, cycles.
  */
-import type { AppClass, DataClass } from "../apps/registry.ts";
 import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
 import { addTo, type Drop, type DropHost } from "../drops/drop.ts";
 import { FileStore, MemoryStore, NullStore } from "../drops/store.ts";
 import { invalidGraph } from "../errors/mod.ts";
-import type { DropSpec } from "../graph/normalize.ts";
+import type { AppClass, DataClass, DropSpec } from "../graph/mod.ts";
 import { allParams } from "../graph/params.ts";
 import { filePath } from "./paths.ts";
 

@@ -8,7 +8,7 @@ import { FileStore } from "../drops/store.ts";
 import type { Drop, DropHost, LogLine } from "../drops/drop.ts";
 import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
-import type { DropSpec } from "../graph/normalize.ts";
+import type { ClassTable, DropSpec } from "../graph/mod.ts";
 import type { LinkKey } from "../wire/mod.ts";
 import { normalizeBatch } from "../graph/batch.ts";
 import { buildGraph } from "./build.ts";
@@ -24,6 +24,8 @@ export interface SessionOptions extends LifecycleOptions {
   dir: string;
   /** DLG_ROOT as apps see it. */
   root: string;
+  /** The Drop classes specs are read against (the node's). */
+  classes: ClassTable;
   /** The node's worker pool (module apps run there). */
   workers?: WorkerPool;
   /** An extra append-time check of each new spec (throws an HttpError); may fill in params. */
@@ -32,6 +34,16 @@ export interface SessionOptions extends LifecycleOptions {
   allowedPaths?: readonly string[];
   /** The manager's fan-in of every session's events. */
   fanIn?: ManagerEvents;
+  /** The session's links to Drops on other nodes, made for it (a node's rpc links). */
+  links?: (session: Session) => RemoteLinks;
+}
+
+/** What a session needs of its links to Drops on other nodes. */
+export interface RemoteLinks {
+  /** Is `oid` a Drop on another node that local Drops may link to? */
+  has(oid: string): boolean;
+  /** Deploy time: wire the links into the freshly built local graph. */
+  attach(drops: Map<string, Drop>): void;
 }
 
 const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
@@ -41,6 +53,7 @@ export class Session implements DropHost {
   readonly dir: string;
   readonly root: string;
   readonly workers: WorkerPool | undefined;
+  #classes: ClassTable;
   /** Every state change and log line of this session, published once. */
   readonly bus: SessionBus;
   #checkSpec: ((spec: DropSpec) => void) | undefined;
@@ -56,20 +69,19 @@ export class Session implements DropHost {
   /** What `GET .../events` readers see, made on the first one. */
   #log: EventLog | undefined;
   #allowedPaths: readonly string[];
-  /** OIDs of Drops on other nodes that local Drops may link to (set by subscriptions). */
-  remoteOids = new Set<string>();
-  /** Wires links to remote Drops into the built graph (set by the node's remote links). */
-  attachRemote: ((drops: Map<string, Drop>) => void) | undefined = undefined;
+  #links: RemoteLinks | undefined;
 
   constructor(sessionId: string, opts: SessionOptions) {
     this.sessionId = sessionId;
     this.dir = opts.dir;
     this.root = opts.root;
     this.workers = opts.workers;
+    this.#classes = opts.classes;
     this.#checkSpec = opts.checkSpec;
     this.#allowedPaths = opts.allowedPaths ?? [];
     this.bus = new SessionBus(sessionId, opts.fanIn);
     this.#lifecycle = new Lifecycle(this.bus, opts);
+    this.#links = opts.links?.(this);
   }
 
   get status(): number {
@@ -102,7 +114,7 @@ export class Session implements DropHost {
     if (this.#status !== PRISTINE && this.#status !== BUILDING) {
       throw this.#stateError("graph/append", "PRISTINE or BUILDING");
     }
-    const specs = normalizeBatch(items, this.#specs);
+    const specs = normalizeBatch(items, this.#specs, this.#classes);
     checkPaths(specs, this.dir, this.#allowedPaths);
     if (this.#checkSpec) { for (const s of specs) this.#checkSpec(s); }
     for (const s of specs) this.#specs.set(s.oid, s);
@@ -145,14 +157,15 @@ export class Session implements DropHost {
     this.#setStatus(DEPLOYING);
     let built;
     try {
-      built = buildGraph(this.#specs, this, (oid) => this.remoteOids.has(oid));
+      const links = this.#links;
+      built = buildGraph(this.#specs, this, (oid) => links?.has(oid) ?? false);
     } catch (e) {
       this.#setStatus(BUILDING);
       throw e;
     }
     this.#drops = built.drops;
     this.#pendingLeaves = built.leaves;
-    this.attachRemote?.(built.drops);
+    this.#links?.attach(built.drops);
     this.#setStatus(RUNNING);
     this.#lifecycle.start();
     this.trigger(completed);

@@ -1,5 +1,4 @@
 /** DALiuGE's exception class names, as servers send them in an error's `type`. */
-
 export const DLG_ERROR_TYPES = [
   "DaliugeException",
   "InvalidDropException",
@@ -16,4 +15,5 @@ export const DLG_ERROR_TYPES = [
   "Unauthorized",
   "Forbidden",
 ] as const;
+
 export type DlgErrorType = typeof DLG_ERROR_TYPES[number];

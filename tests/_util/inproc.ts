@@ -1,6 +1,6 @@
 /** In-process REST harness: a NodeManager behind `createApp`, driven with `app.request()`. */
 import { NodeManager, type NodeManagerOptions } from "../../core/manager/mod.ts";
-import { createApp } from "../../core/rest/mod.ts";
+import { tierApp } from "./tier_app.ts";
 
 export interface Reply {
   status: number;
@@ -36,7 +36,7 @@ export async function withNode(
 ): Promise<void> {
   const workDir = await Deno.makeTempDir({ prefix: "dlg-test-" });
   const nm = new NodeManager({ workDir, dlmCheckPeriod: 0, ...opts });
-  const app = createApp(nm, { maxRequestSize: opts.maxRequestSize ?? 1024 * 1024 });
+  const app = tierApp(nm, { maxRequestSize: opts.maxRequestSize ?? 1024 * 1024 });
   const call = async (path: string, init: RequestInit) => replyOf(await app.request(path, init));
   const api: Api = {
     nm,

@@ -3,7 +3,7 @@
  * island / master behind `app.request()` whose children are real servers on port 0.
  */
 import { CompositeManager, type DropManager, NodeManager } from "../../core/manager/mod.ts";
-import { createApp } from "../../core/rest/mod.ts";
+import { tierApp } from "./tier_app.ts";
 import { type Reply, replyOf } from "./inproc.ts";
 
 export type Tier = "node" | "island" | "master";
@@ -27,7 +27,7 @@ interface Server {
 }
 
 function serve(manager: DropManager): Server {
-  const app = createApp(manager, { maxRequestSize: 1024 * 1024 });
+  const app = tierApp(manager, { maxRequestSize: 1024 * 1024 });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   return {
     hostPort: `127.0.0.1:${server.addr.port}`,
@@ -38,7 +38,7 @@ function serve(manager: DropManager): Server {
   };
 }
 
-async function call(app: ReturnType<typeof createApp>, path: string, init: RequestInit) {
+async function call(app: ReturnType<typeof tierApp>, path: string, init: RequestInit) {
   return replyOf(await app.request(path, init));
 }
 
@@ -71,7 +71,7 @@ export async function withTier(tier: Tier, fn: (api: TierApi) => Promise<void>):
         manager = new CompositeManager({ attr: "island", children: islands, checkPeriod: 0 });
       }
     }
-    const app = createApp(manager, { maxRequestSize: 1024 * 1024 });
+    const app = tierApp(manager, { maxRequestSize: 1024 * 1024 });
     const api: TierApi = {
       tier,
       manager,

@@ -6,7 +6,7 @@
  * being parsed and validated like the others.
  */
 import { NodeManager } from "../../core/manager/mod.ts";
-import { createApp } from "../../core/rest/mod.ts";
+import { createApp, nodeRoutes } from "../../core/rest/mod.ts";
 import { atLeast, type Row } from "./_report.ts";
 import { loadFixture, rewriteCluster, splitParts } from "../translator/_fixtures.ts";
 import { withCluster } from "../translator/_cluster.ts";
@@ -18,7 +18,7 @@ export async function ingest(): Promise<Row[]> {
   const parts = splitParts(graph, LIMIT - 64 * 1024);
   const workDir = await Deno.makeTempDir({ prefix: "dlg-bench-ingest-" });
   const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
-  const app = createApp(nm);
+  const app = createApp(nm).route("/", nodeRoutes(nm));
   try {
     await app.request("/api/sessions", {
       method: "POST",

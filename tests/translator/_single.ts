@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { SessionStates } from "../../core/drops/states.ts";
 import { NodeManager } from "../../core/manager/mod.ts";
-import { createApp } from "../../core/rest/mod.ts";
+import { tierApp } from "../_util/tier_app.ts";
 import { assertDropStates, EXPECTED, loadFixture, skippedIn } from "./_fixtures.ts";
 import { appCall, type Call, runGraph } from "./_run.ts";
 
@@ -18,7 +18,7 @@ export async function withNode(
     dlmCleanupPeriod: 1,
   });
   try {
-    await fn(appCall(createApp(nm)), nm);
+    await fn(appCall(tierApp(nm)), nm);
   } finally {
     nm.stop();
     await Deno.remove(workDir, { recursive: true }).catch(() => {});

@@ -1,0 +1,63 @@
+/**
+ * A composite deploy's steps (subscriptions, deploy, roots) and what each child's failure
+ * means for the session; the composite manager fails the session on any of them.
+ */
+import { type ChildError, describe, fanOut, type Settled } from "./children.ts";
+import type { ChildSet } from "./child_set.ts";
+import type { CompositeSession } from "./composite_session.ts";
+
+/**
+ * The failures of a call to the session's children that matter: an unreachable child holding
+ * none of its Drops is marked down instead.
+ */
+export function childErrors(s: CompositeSession, r: Settled<unknown>): Record<string, ChildError> {
+  const errors: Record<string, ChildError> = {};
+  for (const c of s.children) {
+    const err = r.errors[c.name];
+    if (!err) continue;
+    if (err.type === "RestClientException" && !s.uses(c)) c.down = describe(err);
+    else errors[c.name] = err;
+  }
+  return errors;
+}
+
+/** The three steps of a deploy; what failed, by the session's child (empty: nothing). */
+export async function deploySteps(
+  kids: ChildSet,
+  s: CompositeSession,
+  o: { completed: string[]; byUid: Map<string, { node: string | undefined }> },
+): Promise<Record<string, ChildError>> {
+  const id = s.id;
+  // 1. Each node learns which of its Drops link to Drops on which other nodes.
+  const subs = s.subscriptions();
+  const nodes = [...subs.keys()].map((n) => ({ ...kids.nodeClient(n), node: n }));
+  const r1 = await fanOut(nodes, (n) => n.client.addNodeSubscriptions(id, subs.get(n.node)!));
+  if (r1.failed) return byChild(s, nodes, r1.errors);
+  // 2. Every child deploys, in parallel (islands repeat all this for their nodes).
+  const r2 = childErrors(s, await fanOut(s.targets(), (c) => c.bulk.deploySession(id)));
+  if (Object.keys(r2).length) return r2;
+  // 3. The roots start on their own nodes.
+  const roots = Map.groupBy(o.completed, (uid) => o.byUid.get(uid)!.node ?? "");
+  const targets = [...roots.keys()].map((n) => ({ ...kids.nodeClient(n), node: n }));
+  const r3 = await fanOut(targets, (n) => n.client.triggerDrops(id, roots.get(n.node)!));
+  return byChild(s, targets, r3.errors);
+}
+
+/** Errors of calls made to nodes (a master reaches them directly), by the child holding them. */
+function byChild(
+  s: CompositeSession,
+  nodes: { name: string; node: string }[],
+  errors: Record<string, ChildError>,
+): Record<string, ChildError> {
+  const out: Record<string, ChildError> = {};
+  for (const n of nodes) {
+    const e = errors[n.name];
+    if (!e) continue;
+    const o = [...s.owners.values()].find((x) => x.node === n.node);
+    const child = o && s.children[o.part];
+    out[child?.name ?? n.name] = child && child.name !== n.name
+      ? { type: e.type, args: [`node ${n.name}: ${describe(e)}`] }
+      : e;
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { flat, type Tier, type TierApi, withTier } from "./_util/tiers.ts";
-import { waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
 
 const TIERS: Tier[] = ["node", "island", "master"];
 const FORM = { "content-type": "application/x-www-form-urlencoded" };

@@ -117,15 +117,3 @@ export async function startNode(
     },
   };
 }
-
-/** Poll `fn` until it returns a truthy value or `ms` pass. */
-export async function waitFor<T>(fn: () => Promise<T>, ms = 10000, every = 20): Promise<T> {
-  const end = Date.now() + ms;
-  let last: T;
-  do {
-    last = await fn();
-    if (last) return last;
-    await new Promise((r) => setTimeout(r, every));
-  } while (Date.now() < end);
-  throw new Error(`condition not met within ${ms} ms (last: ${JSON.stringify(last)})`);
-}

@@ -8,15 +8,11 @@ import { DlgClientError } from "../core/client/mod.ts";
 import { type Cluster, placeOn, shapeOf, startCluster } from "./_util/cluster.ts";
 import { graphRoots } from "../core/graph/mod.ts";
 import { waitFor } from "../core/testing/mod.ts";
+import { flat } from "./_util/tiers.ts";
 
 const mem = "dlg.data.drops.memory.InMemoryDROP";
 const file = "dlg.data.drops.file.FileDROP";
 const bash = "dlg.apps.bash_shell_app.BashShellApp";
-
-function flat(status: unknown): number[] {
-  if (typeof status === "number") return [status];
-  return Object.values(status as Record<string, unknown>).flatMap(flat);
-}
 
 async function withCluster(fn: (c: Cluster, m: MasterManagerClient) => Promise<void>) {
   const c = await startCluster([2, 2]);

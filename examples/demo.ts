@@ -4,9 +4,10 @@
  */
 import { MasterManagerClient } from "../core/client/mod.ts";
 import { graphRoots } from "../core/graph/mod.ts";
-import { type Proc, startNode, startProc } from "../tests/_util/procs.ts";
+import { type Spawned, spawnTier } from "../core/cli/spawn.ts";
 
 const GRAPH = new URL("./cluster_demo.graph.json", import.meta.url);
+const cmd = (tier: string) => new URL(`../cmd/${tier}.ts`, import.meta.url).pathname;
 const NAMES = [
   "INITIALIZED",
   "WRITING",
@@ -36,9 +37,13 @@ function flat(status: unknown): number[] {
 }
 
 async function main(): Promise<void> {
-  const procs: Proc[] = [];
+  const procs: Spawned[] = [];
+  const workDir = await Deno.makeTempDir({ prefix: "dlg-demo-" });
   let stopping: Promise<void> | undefined;
-  const stopAll = () => stopping ??= Promise.all(procs.map((p) => p.stop())).then(() => {});
+  const stopAll = () =>
+    stopping ??= Promise.all(procs.map((p) => p.stop()))
+      .then(() => Deno.remove(workDir, { recursive: true }))
+      .catch(() => {});
   const onSignal = () => {
     console.log("\nstopping the cluster ...");
     stopAll().then(() => Deno.exit(130));
@@ -46,15 +51,16 @@ async function main(): Promise<void> {
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
   try {
-    const nodes = await Promise.all([startNode(), startNode()]);
-    procs.push(...nodes);
-    const island = await startProc("cmd/dlg-island.ts", [
-      "-N",
-      nodes.map((n) => n.hostPort).join(","),
-    ]);
-    procs.push(island);
-    const master = await startProc("cmd/dlg-master.ts", ["-N", island.hostPort]);
-    procs.push(master);
+    const launch = async (tier: string, args: string[]) => {
+      const p = await spawnTier(cmd(tier), args);
+      procs.push(p);
+      return p;
+    };
+    const nodes = await Promise.all(
+      ["n1", "n2"].map((n) => launch("dlg-node", ["-w", `${workDir}/${n}`])),
+    );
+    const island = await launch("dlg-island", ["-N", nodes.map((n) => n.hostPort).join(",")]);
+    const master = await launch("dlg-master", ["-N", island.hostPort]);
     console.log(`master  ${master.url}\nisland  ${island.url}`);
     nodes.forEach((n, i) => console.log(`node n${i + 1} ${n.url}`));
 

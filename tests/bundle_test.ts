@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { bundle, compile } from "../tools/build.ts";
-import { type Proc, startCommand, waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
+import { type Proc, startCommand } from "./_util/procs.ts";
 
 const MODULE = `export function double(ctx) {
   const n = Number(ctx.inputs[0].text());

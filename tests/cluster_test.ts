@@ -7,16 +7,12 @@ import { MasterManagerClient } from "../core/client/mod.ts";
 import { DlgClientError } from "../core/client/mod.ts";
 import { type Cluster, placeOn, shapeOf, startCluster } from "./_util/cluster.ts";
 import { graphRoots } from "../core/graph/mod.ts";
-import { waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
+import { flat } from "./_util/tiers.ts";
 
 const mem = "dlg.data.drops.memory.InMemoryDROP";
 const file = "dlg.data.drops.file.FileDROP";
 const bash = "dlg.apps.bash_shell_app.BashShellApp";
-
-function flat(status: unknown): number[] {
-  if (typeof status === "number") return [status];
-  return Object.values(status as Record<string, unknown>).flatMap(flat);
-}
 
 async function withCluster(fn: (c: Cluster, m: MasterManagerClient) => Promise<void>) {
   const c = await startCluster([2, 2]);
@@ -111,7 +107,10 @@ Deno.test("master -> 2 islands -> 2 nodes runs a graph crossing nodes and island
     assert.deepEqual(Object.keys(own).sort(), ["A", "B", "F2", "copy2"]);
     assert.deepEqual(own.copy2!.inputs, ["A"]);
     await m.deploySession("s", ["A"]);
-    await waitFor(async () => flat(await m.sessionStatus("s")).every((x) => x === 4), 30_000, 100);
+    await waitFor(async () => flat(await m.sessionStatus("s")).every((x) => x === 4), {
+      timeout: 30_000,
+      interval: 100,
+    });
     const st = await m.graphStatus("s");
     for (const [oid, s] of Object.entries(st)) {
       assert.equal(s.status, 2, `${oid}: ${JSON.stringify(s)}`);
@@ -165,8 +164,7 @@ async function failsWithin10s(m: MasterManagerClient, sid: string, path: string[
       for (const key of path) st = (st as Record<string, unknown> | undefined)?.[key];
       return st === 6;
     },
-    10_000,
-    100,
+    { timeout: 10_000, interval: 100 },
   );
   assert.ok(Date.now() - t0 < 10_000);
 }
@@ -174,7 +172,9 @@ async function failsWithin10s(m: MasterManagerClient, sid: string, path: string[
 Deno.test("cancel at the master reaches every Drop on every node within 2 s", async () => {
   await withCluster(async (c, m) => {
     await sleepEverywhere(c, m, "c");
-    await waitFor(async () => flat(await m.sessionStatus("c")).every((x) => x === 3), 10_000);
+    await waitFor(async () => flat(await m.sessionStatus("c")).every((x) => x === 3), {
+      timeout: 10_000,
+    });
     const t0 = Date.now();
     await m.cancelSession("c");
     await waitFor(
@@ -182,8 +182,7 @@ Deno.test("cancel at the master reaches every Drop on every node within 2 s", as
         const st = await m.graphStatus("c");
         return Object.values(st).every((d) => d.status === 6);
       },
-      2_000,
-      20,
+      { timeout: 2_000, interval: 20 },
     );
     assert.ok(Date.now() - t0 < 2_000);
     assert.ok(flat(await m.sessionStatus("c")).every((x) => x === 5));
@@ -221,16 +220,13 @@ Deno.test("a node SIGKILLed mid-session is reported FAILED and named; other sess
       }
       await m.appendGraph(sid, alive);
       await m.deploySession(sid, ["S0", "S1", "S2"]);
-      await waitFor(
-        async () => {
-          const st = await m.sessionStatus(sid) as Record<string, Record<string, number>>;
-          return Object.entries(st[island2]!).every(([n, x]) => x === (n === victimName ? 6 : 4)) &&
-            flat(Object.values(st).filter((x) => x !== st[island2])).every((x) => x === 4);
-        },
-        10_000,
-        50,
-      ).catch(async (e) => {
-        throw new Error(`${sid}: ${e.message} ${JSON.stringify(await m.sessionStatus(sid))}`);
+      await waitFor(() => m.sessionStatus(sid) as Promise<Record<string, Record<string, number>>>, {
+        until: (st) =>
+          Object.entries(st[island2]!).every(([n, x]) => x === (n === victimName ? 6 : 4)) &&
+          flat(Object.values(st).filter((x) => x !== st[island2])).every((x) => x === 4),
+        timeout: 10_000,
+        interval: 50,
+        what: `session ${sid} FINISHED but on ${victimName}`,
       });
     }
   });
@@ -250,7 +246,9 @@ Deno.test("an island SIGKILLed mid-session shows FAILED at the master, which kee
     // Cancel still reaches the Drops on the island that is alive.
     await m.cancelSession("k");
     const i1 = new MasterManagerClient(c.islands[0]!.url);
-    await waitFor(async () => flat(await i1.sessionStatus("k")).every((x) => x === 5), 2_000);
+    await waitFor(async () => flat(await i1.sessionStatus("k")).every((x) => x === 5), {
+      timeout: 2_000,
+    });
   });
 });
 
@@ -289,7 +287,10 @@ Deno.test("the translator's parallel_loop cluster graph runs on master -> 2 isla
     await m.appendGraph("pl", graph, { gzip: true });
     assert.equal(await m.graphSize("pl"), 56);
     await m.deploySession("pl", graphRoots(graph));
-    await waitFor(async () => flat(await m.sessionStatus("pl")).every((x) => x === 4), 30_000, 100);
+    await waitFor(async () => flat(await m.sessionStatus("pl")).every((x) => x === 4), {
+      timeout: 30_000,
+      interval: 100,
+    });
     const st = Object.values(await m.graphStatus("pl"));
     assert.equal(st.length, 56);
     assert.ok(st.every((d) => d.status === 2 && (d.execStatus ?? 2) === 2), JSON.stringify(st));

@@ -1,7 +1,7 @@
 /** A composite deploy one child refuses: FAILED there with its error, the rest cancelled. */
 import assert from "node:assert/strict";
 import { withTier } from "./_util/tiers.ts";
-import { waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
@@ -60,7 +60,7 @@ for (const tier of ["island", "master"] as const) {
       await waitFor(async () => {
         const st = await api.get(`/api/node/${good}/sessions/s/status`);
         return st.body === 5 || undefined;
-      }, 5000);
+      }, { timeout: 5000, what: `${good} CANCELLED` });
       const s = await api.get(`/api/node/${good}/sessions/s/graph/status`);
       assert.equal((s.body as Record<string, { execStatus?: number }>).S?.execStatus, 4);
       // A second deploy is refused: the session is not BUILDING any more.

@@ -1,7 +1,7 @@
 /** What only composite managers do: routing by node/island, rollback, children, child errors. */
 import assert from "node:assert/strict";
 import { flat, withTier } from "./_util/tiers.ts";
-import { waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
 
 const mem = (oid: string, extra: Record<string, unknown> = {}) => ({
   oid,

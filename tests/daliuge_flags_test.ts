@@ -1,6 +1,7 @@
 /** DALiuGE's `dlg nm|dim|mm` flags (reference §6.5) on real dlg-node and dlg-island processes. */
 import assert from "node:assert/strict";
-import { startNode, startProc, waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
+import { startNode, startProc } from "./_util/procs.ts";
 
 const cmd = (tier: string) => new URL(`../cmd/${tier}.ts`, import.meta.url).pathname;
 
@@ -53,8 +54,8 @@ Deno.test("dlg-node serves with DALiuGE-only flags and names each one it ignores
     // stderr is read apart from stdout: it may trail the listening line.
     const out = await waitFor(() => {
       const text = node.output();
-      return Promise.resolve(/--processes ignored/.test(text) ? text : undefined);
-    }, 5000) as string;
+      return /--processes ignored/.test(text) && text;
+    }, { timeout: 5000 });
     for (const flag of ["--verbose", "--no-log-ids", "--rpc_port", "--processes"]) {
       assert.match(out, new RegExp(`dlg-node: ${flag} ignored \\(`));
     }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { startNode, waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
+import { startNode } from "./_util/procs.ts";
 
 const FIXTURES = new URL("./fixtures/modules/", import.meta.url).pathname;
 

@@ -1,7 +1,8 @@
 /** A real dlg-node process on an ephemeral port, driven over HTTP. */
 import assert from "node:assert/strict";
 import { NodeManagerClient } from "../core/client/mod.ts";
-import { startNode, waitFor } from "./_util/procs.ts";
+import { waitFor } from "../core/testing/mod.ts";
+import { startNode } from "./_util/procs.ts";
 
 const BASH = "dlg.apps.bash_shell_app.BashShellApp";
 
@@ -138,14 +139,14 @@ Deno.test("cancel of a running SleepApp graph reaches CANCELLED within 2 s", asy
     const pid = Number((await Deno.readTextFile(`${node.workDir}/s/pid`)).trim());
     const t0 = Date.now();
     await c.cancelSession("s");
-    await waitFor(async () => (await c.sessionStatus("s")) === 5, 2000);
+    await waitFor(async () => (await c.sessionStatus("s")) === 5, { timeout: 2000 });
     assert.ok(Date.now() - t0 < 2000);
     const st = await c.graphStatus("s");
     assert.deepEqual(st.S, { status: 6, execStatus: 4 });
     assert.deepEqual(st.P, { status: 6, execStatus: 4 });
     assert.equal(st.D!.status, 6);
     // The shell app's process was killed with its group.
-    await waitFor(() => Promise.resolve(gone(pid)), 3000);
+    await waitFor(() => gone(pid), { timeout: 3000 });
     // Cancelling again is harmless.
     await c.cancelSession("s");
   } finally {
@@ -195,7 +196,7 @@ Deno.test("dlg-node exits 0 on SIGTERM and kills the shell apps it runs", async 
     const status = await node.stop("SIGTERM");
     stopped = true;
     assert.equal(status.code, 0);
-    await waitFor(() => Promise.resolve(gone(pid)), 3000);
+    await waitFor(() => gone(pid), { timeout: 3000 });
   } finally {
     if (!stopped) await node.stop();
   }

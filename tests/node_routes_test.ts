@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor } from "../core/testing/mod.ts";
 import { appSpec, file, mem, withNode } from "./_util/inproc.ts";
 
 const FINISHED = 4;
@@ -342,14 +343,12 @@ Deno.test("memory Drops expire after their consumers finish, then are deleted; p
     // Right after the session finishes its Drops still read COMPLETED, as in DALiuGE.
     const status = async () =>
       (await api.get("/api/sessions/s/graph/status")).body as Record<string, { status: number }>;
-    const end = Date.now() + 5000;
-    let st = await status();
-    while ((st.A!.status !== 5 || st.C!.status !== 5) && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 20));
-      st = await status();
-    }
-    assert.equal(st.A!.status, 5, "A: COMPLETED -> EXPIRED -> DELETED");
-    assert.equal(st.C!.status, 5, "a leaf memory Drop expires too");
+    // A: COMPLETED -> EXPIRED -> DELETED; a leaf memory Drop (C) expires too.
+    const st = await waitFor(status, {
+      until: (st) => st.A!.status === 5 && st.C!.status === 5,
+      timeout: 5000,
+      what: "A and C DELETED",
+    });
     assert.equal(st.P!.status, 2, "persist keeps it");
     assert.equal(st.F!.status, 2, "files do not expire");
     const a = api.nm.get("s").drop("A") as unknown as { store: { size: number } };

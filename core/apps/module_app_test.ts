@@ -3,6 +3,7 @@ import { NodeManager, type NodeManagerOptions } from "../manager/mod.ts";
 import { createApp, nodeRoutes } from "../rest/mod.ts";
 import { DataDrop } from "../drops/mod.ts";
 import { MemoryStore } from "../drops/store.ts";
+import { waitFor } from "../testing/mod.ts";
 
 const FIXTURES = new URL("../../tests/fixtures/modules/", import.meta.url).pathname;
 const MOD = `${FIXTURES}sum.ts`;
@@ -43,7 +44,7 @@ async function withNode(
   try {
     await fn(req, nm, workDir);
   } finally {
-    nm.stop();
+    await nm.stop();
     await Deno.remove(workDir, { recursive: true });
   }
 }
@@ -61,13 +62,11 @@ async function runGraph(req: Req, sid: string, graph: unknown[], completed: stri
     form: `completed=${completed.join(",")}`,
   });
   assert.equal(d.status, 200, JSON.stringify(d.body));
-  const end = Date.now() + 15000;
-  while (Date.now() < end) {
-    const s = (await req(`/api/sessions/${sid}/status`)).body as number;
-    if (s >= 4) return s;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`session ${sid} did not finish`);
+  return await waitFor(async () => (await req(`/api/sessions/${sid}/status`)).body as number, {
+    until: (s) => s >= 4,
+    timeout: 15000,
+    what: `session ${sid} ended`,
+  });
 }
 
 function text(nm: NodeManager, sid: string, oid: string): string {
@@ -194,12 +193,11 @@ Deno.test("ModuleApp writes past an exact (expectedSize) output are rejected", a
       mem("B", { expectedSize: 4 }),
     ], ["A"]);
     // B completed on reaching its expectedSize (so the session may finish first); A then fails.
-    const end = Date.now() + 5000;
-    let info = { error: "", execStatus: 0 };
-    while (info.execStatus < 2 && Date.now() < end) {
-      info = (await req("/api/sessions/x/graph/drop/A")).body as typeof info;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    type Info = { error: string; execStatus: number };
+    const info = await waitFor(
+      async () => (await req("/api/sessions/x/graph/drop/A")).body as Info,
+      { until: (i) => i.execStatus >= 2, timeout: 5000 },
+    );
     assert.equal(info.execStatus, 3);
     assert.match(info.error, /output B is complete: it holds exactly 4 bytes/);
     const b = nm.get("x").drop("B") as DataDrop;
@@ -216,8 +214,7 @@ Deno.test("ModuleApp cancel terminates the app's worker", async () => {
       json: [app("A", "spin", { ms: 30000, outputs: ["B"] }), mem("B")],
     });
     await req("/api/sessions/k/deploy", { method: "POST", form: "completed=A" });
-    const end = Date.now() + 5000;
-    while (nm.workers.busy === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => nm.workers.busy > 0, { timeout: 5000, what: "a busy worker" });
     assert.equal(nm.workers.busy, 1);
     assert.equal((await req("/api/sessions/k/cancel", { method: "POST" })).status, 200);
     const st = (await req("/api/sessions/k/graph/status")).body as Record<string, unknown>;
@@ -322,10 +319,7 @@ Deno.test("ModuleApp reads file Drops and writes file outputs through the main t
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     await req("/api/sessions/fs/deploy", { method: "POST", form: "completed=I" });
-    const end = Date.now() + 10000;
-    while ((await req("/api/sessions/fs/status")).body !== 4 && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(async () => (await req("/api/sessions/fs/status")).body === 4);
     assert.equal(await Deno.readTextFile(`${workDir}/fs/out.txt`), "24");
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { NodeManager } from "../manager/mod.ts";
 import { AppDrop, type DataDrop } from "../drops/mod.ts";
+import { waitFor } from "../testing/mod.ts";
 
 type Change = { oid: string; status: number; execStatus?: number };
 
@@ -14,19 +15,17 @@ async function withNode(fn: (nm: NodeManager) => Promise<void> | void) {
   try {
     await fn(nm);
   } finally {
-    nm.stop();
+    await nm.stop();
     await Deno.remove(workDir, { recursive: true });
   }
 }
 
-async function finished(nm: NodeManager, sid: string): Promise<number> {
-  const end = Date.now() + 15000;
-  while (Date.now() < end) {
-    const s = nm.sessionStatus(sid);
-    if (s >= 4) return s;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`session ${sid} did not finish`);
+function finished(nm: NodeManager, sid: string): Promise<number> {
+  return waitFor(() => nm.sessionStatus(sid), {
+    until: (s) => s >= 4,
+    timeout: 15000,
+    what: `session ${sid} ended`,
+  });
 }
 
 const text = (nm: NodeManager, sid: string, oid: string) =>
@@ -155,9 +154,7 @@ Deno.test("a BashShellApp streaming consumer that stops reading early does not h
     assert.equal(text(nm, "e", "F"), "chu");
     // P keeps writing after K is done; its chunks are dropped, and D still completes.
     const d = nm.get("e").drop("D");
-    const end = Date.now() + 10000;
-    while (d.status !== 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(d.status, 2);
+    await waitFor(() => d.status === 2, { what: "D COMPLETED" });
     assert.equal(nm.get("e").drop("P").status, 2);
   });
 });

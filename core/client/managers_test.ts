@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DlgClientError, NodeManagerClient } from "./mod.ts";
 import { withServedNode } from "./_test_server.ts";
+import { waitFor } from "../testing/mod.ts";
 
 const A = { oid: "A", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" };
 const B = {
@@ -38,9 +39,7 @@ Deno.test("NodeManagerClient drives a session through its whole life", async () 
     assert.deepEqual(await c.sessions(), [{ sessionId: "s1", status: 1, size: 3 }]);
     await c.deploySession("s1", ["A"]);
     let gs = await c.graphStatus("s1");
-    for (let i = 0; i < 200 && (await c.sessionStatus("s1")) !== 4; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await waitFor(async () => (await c.sessionStatus("s1")) === 4);
     gs = await c.getGraphStatus("s1");
     assert.deepEqual(gs.B, { status: 2, execStatus: 2 });
     assert.equal(gs.C?.status, 2);

@@ -48,7 +48,7 @@ export async function runBash(command: string, opts: RunOptions): Promise<RunRes
     stderr: "piped",
     detached: true,
   }).spawn();
-  const kill = () => killGroup(child.pid);
+  const kill = () => killGroup(child.pid, { exited: child.status });
   opts.signal.addEventListener("abort", kill, { once: true });
   try {
     const max = opts.tail ?? 4096;
@@ -84,17 +84,29 @@ async function feed(
   await writer.close().catch(() => {});
 }
 
-/** SIGTERM a process group, then SIGKILL it if it is still there after a grace period. */
-export function killGroup(pid: number, graceMs = 2000): void {
-  try {
-    Deno.kill(-pid, "SIGTERM");
-  } catch {
-    return;
-  }
-  const t = setTimeout(() => {
-    try {
-      Deno.kill(-pid, "SIGKILL");
-    } catch { /* gone */ }
-  }, graceMs);
+/**
+ * SIGTERM a process group, then SIGKILL it if it is still there after a grace period. Give
+ * `exited` (the leader's status) so the SIGKILL timer ends as soon as the group is gone.
+ */
+export function killGroup(
+  pid: number,
+  opts: { graceMs?: number; exited?: Promise<unknown> } = {},
+): void {
+  if (!signalGroup(pid, "SIGTERM")) return;
+  const t = setTimeout(() => signalGroup(pid, "SIGKILL"), opts.graceMs ?? 2000);
   Deno.unrefTimer(t);
+  // SIGCONT is harmless to a group being stopped; it fails once no member is left.
+  opts.exited?.then(() => {
+    if (!signalGroup(pid, "SIGCONT")) clearTimeout(t);
+  });
+}
+
+/** Signal every process of group `pid`; false when there is none left. */
+function signalGroup(pid: number, signal: Deno.Signal): boolean {
+  try {
+    Deno.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }

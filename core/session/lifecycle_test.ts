@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { NodeManager } from "../manager/mod.ts";
 import type { DataDrop } from "../drops/mod.ts";
 import { MemoryStore } from "../drops/store.ts";
+import { waitFor } from "../testing/mod.ts";
 
 const MOD = new URL("../../tests/fixtures/modules/sum.ts", import.meta.url).pathname;
 const FIXTURES = MOD.slice(0, MOD.lastIndexOf("/"));
@@ -42,16 +43,8 @@ async function withNode(
   try {
     await fn(nm);
   } finally {
-    nm.stop();
+    await nm.stop();
     await Deno.remove(workDir, { recursive: true });
-  }
-}
-
-async function until(fn: () => boolean, ms = 10000) {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -61,11 +54,11 @@ Deno.test("memory Drops expire after their consumers finish, then are deleted; p
     nm.append("s", graph);
     nm.deploy("s", ["A", "K"]);
     const s = nm.get("s");
-    await until(() => s.status === 4);
+    await waitFor(() => s.status === 4);
     const a = s.drop("A") as DataDrop;
-    await until(() => a.status === 4);
+    await waitFor(() => a.status === 4);
     assert.equal((a.store as MemoryStore).buffer, null); // memory released
-    await until(() => a.status === 5 && s.drop("C").status === 5);
+    await waitFor(() => a.status === 5 && s.drop("C").status === 5);
     const k = s.drop("K") as DataDrop;
     assert.equal(k.status, 2);
     assert.equal(new TextDecoder().decode(k.store.bytes()), "3");
@@ -77,7 +70,7 @@ Deno.test("a just-finished graph still shows COMPLETED (DLM periods not yet pass
     nm.createSession("s");
     nm.append("s", graph);
     nm.deploy("s", ["A", "K"]);
-    await until(() => nm.sessionStatus("s") === 4);
+    await waitFor(() => nm.sessionStatus("s") === 4);
     assert.deepEqual(nm.graphStatus("s"), {
       A: { status: 2 },
       K: { status: 2 },
@@ -109,7 +102,7 @@ Deno.test("a memory Drop still being read by a slow consumer expires once it fin
     ]);
     nm.deploy("slow", ["A"]);
     const s = nm.get("slow");
-    await until(() => s.status === 4);
-    await until(() => s.drop("A").status === 5);
+    await waitFor(() => s.status === 4);
+    await waitFor(() => s.drop("A").status === 5);
   });
 });

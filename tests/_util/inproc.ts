@@ -1,5 +1,6 @@
 /** In-process REST harness: a NodeManager behind `createApp`, driven with `app.request()`. */
 import { NodeManager, type NodeManagerOptions } from "../../core/manager/mod.ts";
+import { waitFor } from "../../core/testing/mod.ts";
 import { tierApp } from "./tier_app.ts";
 
 export interface Reply {
@@ -59,16 +60,13 @@ export async function withNode(
         if (a.status !== 200) throw new Error(`append ${sid}: ${JSON.stringify(a.body)}`);
       }
     },
-    async until(sid, states, ms = 10000) {
-      const end = Date.now() + ms;
-      let last: unknown;
-      while (Date.now() < end) {
-        last = (await api.get(`/api/sessions/${sid}/status`)).body;
-        if (states.includes(last as number)) return last as number;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`session ${sid} stuck in ${JSON.stringify(last)}, wanted ${states}`);
-    },
+    until: (sid, states, ms = 10000) =>
+      waitFor(async () => (await api.get(`/api/sessions/${sid}/status`)).body as number, {
+        until: (s) => states.includes(s),
+        timeout: ms,
+        interval: 10,
+        what: `session ${sid} in ${states}`,
+      }),
   };
   try {
     await fn(api);

@@ -5,7 +5,8 @@
 import { NodeManagerClient } from "../../core/client/mod.ts";
 import { MemoryStore } from "../../core/drops/store.ts";
 import { fetchDrop } from "../../core/rpc/data_stream.ts";
-import { startNode, waitFor } from "../_util/procs.ts";
+import { waitFor } from "../../core/testing/mod.ts";
+import { startNode } from "../_util/procs.ts";
 import { atLeast, type Row } from "./_report.ts";
 
 export async function remoteRead(mib = 256, rounds = 3): Promise<Row[]> {
@@ -24,7 +25,10 @@ export async function remoteRead(mib = 256, rounds = 3): Promise<Row[]> {
       { oid: "A", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" },
     ]);
     await c.deploySession("rr", ["gen"]);
-    await waitFor(async () => (await c.sessionStatus("rr")) === 4, 60_000, 50);
+    await waitFor(async () => (await c.sessionStatus("rr")) === 4, {
+      timeout: 60_000,
+      interval: 50,
+    });
     let best = 0;
     for (let i = 0; i < rounds; i++) {
       const store = new MemoryStore(mib * 1024 * 1024);

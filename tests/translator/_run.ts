@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { SessionStates } from "../../core/drops/states.ts";
+import { waitFor } from "../../core/testing/mod.ts";
 import { type GraphStatus, roots, type Spec } from "./_fixtures.ts";
 
 export interface Reply {
@@ -53,17 +54,17 @@ export function statuses(body: unknown): number[] {
 const ENDED: number[] = [SessionStates.FINISHED, SessionStates.CANCELLED, SessionStates.FAILED];
 
 /** Poll the session status until every part has ended; the flattened final statuses. */
-export async function waitEnded(call: Call, sid: string, ms: number): Promise<number[]> {
-  const end = Date.now() + ms;
-  let last: number[] = [];
-  while (Date.now() < end) {
+export function waitEnded(call: Call, sid: string, ms: number): Promise<number[]> {
+  return waitFor(async () => {
     const r = await call("GET", `/api/sessions/${sid}/status`);
     assert.equal(r.status, 200, `status of ${sid}: ${JSON.stringify(r.body)}`);
-    last = statuses(r.body);
-    if (last.length && last.every((s) => ENDED.includes(s))) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`session ${sid} did not end within ${ms} ms: ${JSON.stringify(last)}`);
+    return statuses(r.body);
+  }, {
+    until: (last) => last.length > 0 && last.every((s) => ENDED.includes(s)),
+    timeout: ms,
+    interval: 50,
+    what: `session ${sid} ended`,
+  });
 }
 
 export async function createSession(call: Call, sid: string): Promise<void> {

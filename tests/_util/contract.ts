@@ -1,26 +1,30 @@
 /**
- * One contract for DALiuGE's common routes, run against a node, an island and a master: the
- * same calls give the same statuses, error types and (flattened) session states.
+ * One contract for DALiuGE's common routes, run by each tier's test file
+ * (contract_{node,island,master}_test.ts): the same calls give the same statuses, error types and
+ * session states. What differs between tiers is a parameter of `runContract`, not a branch here.
  */
 import assert from "node:assert/strict";
-import { flat, type Tier, type TierApi, withTier } from "./_util/tiers.ts";
-import { waitFor } from "./_util/procs.ts";
+import { waitFor } from "../../core/testing/mod.ts";
+import { appSpec as app, mem } from "./inproc.ts";
+import { type Tier, type TierApi, withTier } from "./tiers.ts";
 
-const TIERS: Tier[] = ["node", "island", "master"];
+export interface ContractOptions {
+  tier: Tier;
+  /** A session status (GET .../status, or a listed session's) as one state per node. */
+  flatten(status: unknown): number[];
+  /** How many nodes a session spans: the length of a flattened status. */
+  nodes: number;
+  /** The body of GET /api while session "s1" exists. */
+  info(api: TierApi): unknown;
+}
+
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
-const mem = (oid: string, extra: Record<string, unknown> = {}) => ({
-  oid,
-  categoryType: "Data",
-  dropclass: "dlg.data.drops.memory.InMemoryDROP",
-  ...extra,
-});
-const app = (oid: string, cls: string, extra: Record<string, unknown> = {}) => ({
-  oid,
-  categoryType: "Application",
-  dropclass: `dlg.apps.simple.${cls}`,
-  ...extra,
-});
+interface Summary {
+  sessionId: string;
+  size: number;
+  status: unknown;
+}
 
 /** A -> copy -> C -> copy -> E, spread over two nodes above the node tier. */
 const chain = () => [
@@ -41,11 +45,13 @@ async function created(api: TierApi, sid: string, graph?: Record<string, unknown
   }
 }
 
-async function states(api: TierApi, sid: string): Promise<number[]> {
-  return flat((await api.get(`/api/sessions/${sid}/status`)).body);
-}
+/** Register the contract's tests for one tier. */
+export function runContract(opts: ContractOptions): void {
+  const { tier, flatten } = opts;
+  const states = async (api: TierApi, sid: string) =>
+    flatten((await api.get(`/api/sessions/${sid}/status`)).body);
+  const all = (state: number) => Array<number>(opts.nodes).fill(state);
 
-for (const tier of TIERS) {
   Deno.test(`${tier}: sessions are created, listed, shown and deleted`, async () => {
     await withTier(tier, async (api) => {
       assert.deepEqual((await api.get("/api/submission_method")).body, {
@@ -57,14 +63,15 @@ for (const tier of TIERS) {
       assert.deepEqual(dup.body, { type: "SessionAlreadyExistsException", args: ["s1"] });
       const bad = await api.post("/api/sessions", { sessionId: "" });
       assert.equal(bad.status, 400);
-      const list = (await api.get("/api/sessions")).body as { sessionId: string; size: number }[];
-      assert.deepEqual(list.map((x) => [x.sessionId, x.size]), [["s1", 0]]);
-      const list0 = list[0] as unknown as { status: unknown };
-      assert.ok(flat(list0.status).every((x) => x === 0));
+      const list = (await api.get("/api/sessions")).body as Summary[];
+      assert.deepEqual(list.map((x) => [x.sessionId, x.size, flatten(x.status)]), [
+        ["s1", 0, all(0)],
+      ]);
+      assert.deepEqual((await api.get("/api")).body, opts.info(api));
       const shown = (await api.get("/api/sessions/s1")).body as { status: unknown; graph: unknown };
-      assert.ok(flat(shown.status).every((x) => x === 0));
+      assert.deepEqual(flatten(shown.status), all(0));
       assert.deepEqual(shown.graph, {});
-      assert.deepEqual(await states(api, "s1"), tier === "node" ? [0] : [0, 0]);
+      assert.deepEqual(await states(api, "s1"), all(0));
       assert.equal((await api.get("/api/sessions/s1/graph/size")).body, 0);
       assert.deepEqual((await api.get("/api/sessions/s1/graph")).body, {});
       assert.deepEqual((await api.del("/api/sessions/s1")).body, { Status: "Success" });
@@ -134,7 +141,10 @@ for (const tier of TIERS) {
       assert.equal((await api.get("/api/sessions/s/graph/size")).body, 5);
       const d = await api.post("/api/sessions/s/deploy", "completed=A", FORM);
       assert.deepEqual(d.body, { Status: "Success" });
-      await waitFor(async () => (await states(api, "s")).every((x) => x === 4));
+      await waitFor(() => states(api, "s"), {
+        until: (xs) => xs.length === opts.nodes && xs.every((x) => x === 4),
+        what: "every node FINISHED",
+      });
       const gs = (await api.get("/api/sessions/s/graph/status")).body as Record<string, unknown>;
       assert.deepEqual(gs, {
         A: { status: 2 },
@@ -168,9 +178,12 @@ for (const tier of TIERS) {
         mem("O2"),
       ]);
       await api.post("/api/sessions/s/deploy", "completed=S1,S2", FORM);
-      await waitFor(async () => (await states(api, "s")).every((x) => x === 3));
+      await waitFor(() => states(api, "s"), {
+        until: (xs) => xs.length === opts.nodes && xs.every((x) => x === 3),
+        what: "every node RUNNING",
+      });
       assert.deepEqual((await api.post("/api/sessions/s/cancel")).body, { Status: "Success" });
-      assert.ok((await states(api, "s")).every((x) => x === 5));
+      assert.deepEqual(await states(api, "s"), all(5));
       const gs = (await api.get("/api/sessions/s/graph/status")).body as Record<
         string,
         { status: number }

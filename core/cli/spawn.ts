@@ -1,0 +1,83 @@
+/**
+ * Run a tier as a child process on a free port: spawn it, read the bound URL from the first
+ * `http://host:port` it prints, and stop it with SIGTERM (SIGKILL if it lingers). Used by
+ * `deno task demo` and by the multi-process tests.
+ */
+
+export interface Spawned {
+  url: string;
+  /** `host:port`, as node strings in graphs name it. */
+  hostPort: string;
+  child: Deno.ChildProcess;
+  /** Everything the child printed so far (stdout and stderr). */
+  output(): string;
+  /** SIGTERM (or `signal`), SIGKILL after 5 s; resolves once the child and its output ended. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+const URL_RE = /http:\/\/[\w.\-\[\]:]+:\d+/;
+
+/** Run `script` (a tier entry, `.ts` or `.js`) with this Deno, `-P 0` and `args`. */
+export function spawnTier(
+  script: string,
+  args: string[],
+  opts: { env?: Record<string, string>; denoArgs?: string[] } = {},
+): Promise<Spawned> {
+  const denoArgs = ["run", "-A", ...(opts.denoArgs ?? []), script, "-P", "0", ...args];
+  return spawnListening(Deno.execPath(), denoArgs, { env: opts.env });
+}
+
+/** Run any command that prints the URL it listens on (a tier, a bundle, a compiled binary). */
+export async function spawnListening(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Spawned> {
+  const name = args.find((a) => /\.(ts|js)$/.test(a)) ?? cmd;
+  const child = new Deno.Command(cmd, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    env: opts.env,
+  }).spawn();
+  let text = "";
+  const { promise: listening, resolve, reject } = Promise.withResolvers<string>();
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    const dec = new TextDecoder();
+    for await (const chunk of s) {
+      text += dec.decode(chunk, { stream: true });
+      const m = text.match(URL_RE);
+      if (m) resolve(m[0]);
+    }
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const status = child.status;
+  status.then((s) => reject(new Error(`${name} exited (${s.code}) before listening:\n${text}`)));
+  const timer = setTimeout(
+    () => reject(new Error(`${name} did not start:\n${text}`)),
+    opts.timeoutMs ?? 15_000,
+  );
+  const stop = async (signal: Deno.Signal = "SIGTERM") => {
+    kill(child, signal);
+    const t = setTimeout(() => kill(child, "SIGKILL"), 5000);
+    const s = await status;
+    clearTimeout(t);
+    await pumps;
+    return s;
+  };
+  try {
+    const url = await listening;
+    return { url, hostPort: url.replace("http://", ""), child, output: () => text, stop };
+  } catch (e) {
+    await stop("SIGKILL");
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch { /* already gone */ }
+}

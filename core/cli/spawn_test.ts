@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { spawnListening, spawnTier } from "./spawn.ts";
+
+const NODE = new URL("../../cmd/dlg-node.ts", import.meta.url).pathname;
+
+Deno.test("spawnTier runs a node on a free port, read from its first line, and stops it", async () => {
+  const workDir = await Deno.makeTempDir({ prefix: "dlg-spawn-" });
+  try {
+    const p = await spawnTier(NODE, ["-w", workDir]);
+    assert.match(p.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(p.hostPort, p.url.slice("http://".length));
+    const r = await fetch(`${p.url}/api/sessions`);
+    assert.deepEqual(await r.json(), []);
+    assert.equal((await p.stop()).code, 0);
+    assert.match(p.output(), /dlg-node listening on /);
+  } finally {
+    await Deno.remove(workDir, { recursive: true });
+  }
+});
+
+Deno.test("spawnListening rejects, with the output, when the command exits first", async () => {
+  await assert.rejects(
+    spawnListening("/bin/sh", ["-c", "echo no url here; exit 3"]),
+    /exited \(3\) before listening:\nno url here/,
+  );
+});
+
+Deno.test("spawnListening kills a command that does not print a URL in time", async () => {
+  const t0 = Date.now();
+  await assert.rejects(spawnListening("/bin/sleep", ["30"], { timeoutMs: 200 }), /did not start/);
+  assert.ok(Date.now() - t0 < 5000);
+});

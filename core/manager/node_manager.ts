@@ -29,9 +29,13 @@ export interface NodeManagerOptions extends LifecycleOptions {
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
 export function checkSessionId(id: unknown): string {
   if (typeof id !== "string" || !id) throw badRequest("sessionId must be a non-empty string");
+  const bytes = new TextEncoder().encode(id).length;
+  if (bytes > 200) throw badRequest(`sessionId is ${bytes} UTF-8 bytes long; at most 200`);
   // deno-lint-ignore no-control-regex
-  if (/[/\\\x00-\x1f]/.test(id) || id === "." || id === "..") {
-    throw badRequest(`invalid sessionId ${JSON.stringify(id)}: no '/', '\\' or control characters`);
+  if (/[/\\\x00-\x1f\x7f-\x9f]/.test(id) || id === "." || id === "..") {
+    throw badRequest(
+      `invalid sessionId ${JSON.stringify(id)}: no '/', '\\', control characters, '.' or '..'`,
+    );
   }
   return id;
 }

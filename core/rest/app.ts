@@ -4,13 +4,13 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import * as v from "valibot";
 import { badRequest, HttpError } from "../errors/mod.ts";
 import { graphItems, parseJson } from "../graph/mod.ts";
 import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
 import { compositeRoutes } from "./composite_routes.ts";
 import { nodeRoutes } from "./node_routes.ts";
+import { originGuard } from "./origin.ts";
 import { readBody, readBytes, readFields, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
@@ -19,6 +19,10 @@ import { MB, SUCCESS } from "./reply.ts";
 export interface AppOptions {
   /** Largest request body, in bytes (default 10 MB, as DALiuGE). */
   maxRequestSize?: number;
+  /** Largest inflated `Content-Encoding: gzip` append body (default 16 times the above). */
+  maxInflatedSize?: number;
+  /** Origins besides the manager's own and DALiuGE's client that may change state. */
+  allowOrigins?: readonly string[];
   /** Called after `POST /api/stop` has answered. */
   onStop?: () => void;
 }
@@ -29,23 +33,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.notFound(notFound);
-  const withCors = cors({
-    origin: (origin) => origin || "*",
-    credentials: true,
-    allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD"],
-    allowHeaders: [
-      "Origin",
-      "Accept",
-      "Content-Type",
-      "Content-Encoding",
-      "X-Requested-With",
-      "X-CSRF-Token",
-      "Authorization",
-    ],
-  });
-  // CORS headers only mean something to a request with an Origin; skipping the middleware
-  // otherwise keeps hot routes (status polling) about five times cheaper.
-  app.use("/api/*", (c, next) => c.req.header("origin") ? withCors(c, next) : next());
+  app.use("*", originGuard(opts.allowOrigins));
   const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
   // Drop bytes between nodes are streams of any size; everything else has the limit.
   app.use(
@@ -97,7 +85,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     }
     const id = sid(c);
     manager.get(id); // 404 before reading a large body for nothing
-    const bytes = await readBytes(c, limit * 16);
+    const bytes = await readBytes(c, opts.maxInflatedSize ?? limit * 16);
     // A master reads only what it routes by and forwards the rest as received.
     if (manager instanceof CompositeManager && manager.kind === "master") {
       return c.json(ok(await manager.appendBytes(id, bytes)));

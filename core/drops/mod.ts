@@ -13,3 +13,4 @@ export {
   SessionStates,
 } from "./states.ts";
 export { type DataStore, FileStore, MemoryStore, NullStore } from "./store.ts";
+export { confined, isUnder, normalizePath, realPath } from "./real_path.ts";

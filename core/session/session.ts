@@ -68,6 +68,10 @@ export class Session implements DropHost {
     return this.#status;
   }
 
+  get allowedPaths(): readonly string[] {
+    return this.#allowedPaths;
+  }
+
   get size(): number {
     return this.#specs.size;
   }

@@ -13,4 +13,11 @@ export {
   SessionStates,
 } from "./states.ts";
 export { type DataStore, FileStore, MemoryStore, NullStore } from "./store.ts";
-export { confined, isUnder, normalizePath, realPath } from "./real_path.ts";
+export {
+  confined,
+  isUnder,
+  normalizePath,
+  type PathCache,
+  pathCache,
+  realPath,
+} from "./real_path.ts";

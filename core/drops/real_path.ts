@@ -26,36 +26,69 @@ function join(dir: string, name: string): string {
 }
 
 /**
- * The real path of absolute `path`: every symlink resolved, a missing tail kept as written, a
- * dangling link followed to where it points. `dirs` caches resolved directories (one batch).
+ * Resolved directories, and for many paths at once (`listing`) each directory's entries read
+ * once (name -> is a symlink) instead of one `lstat` per path.
  */
-export function realPath(path: string, dirs = new Map<string, string>(), depth = 0): string {
+export interface PathCache {
+  dirs: Map<string, string>;
+  listing?: Map<string, Map<string, boolean> | null>;
+}
+
+export function pathCache(listing = false): PathCache {
+  return { dirs: new Map(), listing: listing ? new Map() : undefined };
+}
+
+/** Whether `name` in real directory `dir` is a symlink; undefined when it is not there. */
+function linkState(dir: string, name: string, cache: PathCache): boolean | undefined {
+  if (!cache.listing) {
+    try {
+      return Deno.lstatSync(join(dir, name)).isSymlink;
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+        return undefined;
+      }
+      throw e;
+    }
+  }
+  let entries = cache.listing.get(dir);
+  if (entries === undefined) {
+    try {
+      entries = new Map();
+      for (const e of Deno.readDirSync(dir)) entries.set(e.name, e.isSymlink);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory)) throw e;
+      entries = null;
+    }
+    cache.listing.set(dir, entries);
+  }
+  return entries?.get(name);
+}
+
+/**
+ * The real path of absolute `path`: every symlink resolved, a missing tail kept as written, a
+ * dangling link followed to where it points.
+ */
+export function realPath(path: string, cache = pathCache(), depth = 0): string {
   if (depth > MAX_LINKS) throw new Error(`${path}: too many levels of symbolic links`);
   const p = normalizePath(path);
   if (p === "/") return p;
   const cut = p.lastIndexOf("/");
   const parent = cut === 0 ? "/" : p.slice(0, cut);
-  let dir = dirs.get(parent);
+  let dir = cache.dirs.get(parent);
   if (dir === undefined) {
-    dir = realPath(parent, dirs, depth);
-    dirs.set(parent, dir);
+    dir = realPath(parent, cache, depth);
+    cache.dirs.set(parent, dir);
   }
-  const here = join(dir, p.slice(cut + 1));
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.lstatSync(here);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return here;
-    throw e;
-  }
-  if (!info.isSymlink) return here;
+  const name = p.slice(cut + 1);
+  const here = join(dir, name);
+  if (linkState(dir, name, cache) !== true) return here;
   const link = Deno.readLinkSync(here);
-  return realPath(link.startsWith("/") ? link : `${dir}/${link}`, dirs, depth + 1);
+  return realPath(link.startsWith("/") ? link : `${dir}/${link}`, cache, depth + 1);
 }
 
 /** True when the real path of `path` lies under the real path of one of `roots`. */
 export function confined(path: string, roots: readonly string[]): boolean {
-  const dirs = new Map<string, string>();
-  const real = realPath(path, dirs);
-  return roots.some((r) => isUnder(real, realPath(r, dirs)));
+  const cache = pathCache();
+  const real = realPath(path, cache);
+  return roots.some((r) => isUnder(real, realPath(r, cache)));
 }

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { invalidGraph } from "../errors/mod.ts";
 import { type DropSpec, normalizeSpec } from "./normalize.ts";
 import { describeIssues, GraphBodySchema, isGraphMetadata } from "./schema.ts";
+import { timeSlices } from "./slices.ts";
 
 const decoder = new TextDecoder();
 
@@ -26,6 +27,22 @@ export function graphItems(body: unknown): Record<string, unknown>[] {
   return items;
 }
 
+/** One spec of a batch normalised and checked against the session's and the batch's OIDs. */
+function normalizeOne(
+  item: Record<string, unknown>,
+  i: number,
+  existing: ReadonlyMap<string, unknown>,
+  seen: Set<string>,
+): DropSpec {
+  const spec = normalizeSpec(item, i);
+  if (existing.has(spec.oid)) {
+    throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
+  }
+  if (seen.has(spec.oid)) throw invalidGraph(`Drop ${spec.oid} appears twice in the graph`);
+  seen.add(spec.oid);
+  return spec;
+}
+
 /**
  * Validate every spec of a batch; throw on the first bad one so nothing of the batch is added.
  * `existing` holds the session's specs, for duplicate OIDs across appends.
@@ -36,14 +53,34 @@ export function normalizeBatch(
 ): DropSpec[] {
   const out: DropSpec[] = new Array(items.length);
   const seen = new Set<string>();
+  for (let i = 0; i < items.length; i++) out[i] = normalizeOne(items[i]!, i, existing, seen);
+  return out;
+}
+
+/**
+ * `normalizeBatch` in time slices, the event loop let in between; `check` sees each slice's
+ * specs once normalised (a session's path and spec checks). The caller keeps `existing` from
+ * growing meanwhile (one append at a time) and commits only once this has resolved.
+ */
+export async function normalizeBatchSliced(
+  items: Record<string, unknown>[],
+  existing: ReadonlyMap<string, unknown>,
+  check?: (specs: DropSpec[]) => void,
+): Promise<DropSpec[]> {
+  // Pushed, not preallocated: `new Array(n)` for a large n is a dictionary, and slicing it per
+  // time slice made ingestion quadratic.
+  const out: DropSpec[] = [];
+  const seen = new Set<string>();
+  const slices = timeSlices();
+  let from = 0;
   for (let i = 0; i < items.length; i++) {
-    const spec = normalizeSpec(items[i]!, i);
-    if (existing.has(spec.oid)) {
-      throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
+    out.push(normalizeOne(items[i]!, i, existing, seen));
+    if ((i & 255) === 255 && slices.due()) {
+      check?.(out.slice(from, i + 1));
+      from = i + 1;
+      await slices.next();
     }
-    if (seen.has(spec.oid)) throw invalidGraph(`Drop ${spec.oid} appears twice in the graph`);
-    seen.add(spec.oid);
-    out[i] = spec;
   }
+  check?.(from === 0 ? out : out.slice(from));
   return out;
 }

@@ -124,8 +124,8 @@ export class NodeManager implements DropManager {
     return { dir: this.get(sessionId).dir };
   }
 
-  append(sessionId: string, items: Record<string, unknown>[]): void {
-    this.get(sessionId).append(items);
+  append(sessionId: string, items: Record<string, unknown>[]): void | Promise<void> {
+    return this.get(sessionId).append(items);
   }
 
   deploy(sessionId: string, completed: string[]): void {

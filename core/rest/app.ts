@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { badRequest, HttpError } from "../errors/mod.ts";
-import { graphItems, parseJson } from "../graph/mod.ts";
+import { readGraph } from "../graph/mod.ts";
 import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
 import { compositeRoutes } from "./composite_routes.ts";
 import { nodeRoutes } from "./node_routes.ts";
@@ -90,7 +90,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     if (manager instanceof CompositeManager && manager.kind === "master") {
       return c.json(ok(await manager.appendBytes(id, bytes)));
     }
-    return c.json(ok(await manager.append(id, graphItems(parseJson(bytes)))));
+    return c.json(ok(await manager.append(id, await readGraph(bytes))));
   });
   app.post("/api/sessions/:sid/graph/remove", async (c) => {
     const oids = await readBody(c, UidList, limit);

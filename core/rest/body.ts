@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import * as v from "valibot";
 import { badRequest, HttpError, invalidGraph } from "../errors/mod.ts";
-import { concatBytes, describeIssues, parseJson } from "../graph/mod.ts";
+import { concatBytes, describeIssues, parseJson, timeSlices } from "../graph/mod.ts";
 
 /** 413 for a body over the limit. */
 export function tooLarge(limit: number): HttpError {
@@ -44,11 +44,13 @@ export async function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Ar
   const stream = pieces(bytes).pipeThrough(new DecompressionStream(format));
   const parts: Uint8Array[] = [];
   let size = 0;
+  const slices = timeSlices();
   try {
     for await (const chunk of stream) {
       size += chunk.length;
       if (size > limit) throw inflatedTooLarge(limit);
       parts.push(chunk);
+      if (slices.due()) await slices.next();
     }
   } catch (e) {
     if (e instanceof HttpError) throw e;

@@ -6,7 +6,7 @@
 import { invalidGraph } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
 import { safeName } from "../apps/bash.ts";
-import { isUnder, normalizePath, realPath } from "../drops/mod.ts";
+import { isUnder, normalizePath, type PathCache, pathCache, realPath } from "../drops/mod.ts";
 
 export { normalizePath };
 
@@ -20,13 +20,20 @@ export function filePath(spec: DropSpec, dir: string): string {
   return normalizePath(`${base}/${name}`);
 }
 
-/** Throw InvalidGraphException for the first file Drop whose path is not allowed. */
-export function checkPaths(specs: DropSpec[], dir: string, allowed: readonly string[]): void {
+/**
+ * Throw InvalidGraphException for the first file Drop whose path is not allowed. `cache` may be
+ * shared by the slices of one batch (directories are listed once, not one `lstat` per Drop).
+ */
+export function checkPaths(
+  specs: DropSpec[],
+  dir: string,
+  allowed: readonly string[],
+  cache: PathCache = pathCache(true),
+): void {
   let roots: string[] | undefined;
-  const dirs = new Map<string, string>();
   const real = (p: string) => {
     try {
-      return realPath(p, dirs);
+      return realPath(p, cache);
     } catch {
       return undefined; // unreadable or a link loop: not allowed
     }

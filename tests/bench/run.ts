@@ -12,6 +12,7 @@ import { sharedMemoryBandwidth, statusLatencyWhileBusy } from "./workers.ts";
 import { hierarchy } from "./hierarchy.ts";
 import { remoteRead } from "./remote_read.ts";
 import { ingest, ingestCluster } from "./ingest.ts";
+import { ingestLatency } from "./ingest_latency.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "remote-read": () => remoteRead(),
   "ingest-node": () => ingest(),
   "ingest-cluster": () => ingestCluster(),
+  "ingest-latency": () => ingestLatency(),
   // Last: for some seconds after its 1.3 GB node exits, this VM pages memory back in slowly,
   // which showed as 10-20 ms p99 spikes in the status row when it ran next.
   "one-node-1m": oneNodeMillion,

@@ -30,7 +30,8 @@ Options:
                         ends; exit code 0 only when it FINISHED
       --part-size MB    submit: largest graph/append body (default ${DEFAULT_PART_BYTES / 2 ** 20})
       --compress        submit: zlib-compress append bodies (as DALiuGE's Python client)
-      --interval S      submit --wait: seconds between polls (default 0.5)
+      --interval S      submit --wait: seconds between progress updates (default 0.5;
+                        between polls against a manager without an event stream)
   -j, --json            JSON on stdout, for scripts
   -T, --timeout S       seconds to wait for each answer (default 60)
   -h, --help            this help

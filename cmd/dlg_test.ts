@@ -217,6 +217,7 @@ Deno.test("dlg drives a node: submit --wait, sessions, status, graph-status, can
 });
 
 /** A stand-in master whose session status is nested per island and node, as DALiuGE's. */
+/** A master that only answers /status (from `statuses`, in turn) and graph/status. */
 function fakeMaster(statuses: unknown[]) {
   let polls = 0;
   const ac = new AbortController();
@@ -230,7 +231,8 @@ function fakeMaster(statuses: unknown[]) {
       if (req.method === "POST") return json({ Status: "Success" });
       if (path.endsWith("/graph/status")) return json({ a: { status: 2 }, b: { status: 0 } });
       if (path.endsWith("/status")) return json(statuses[Math.min(polls++, statuses.length - 1)]);
-      return Response.json({ type: "NoSessionException", args: ["?"] }, { status: 404 });
+      // Like DALiuGE itself: no /events route (an HTML 404), so --wait polls.
+      return new Response("<h1>Not Found</h1>", { status: 404 });
     },
   );
   return {

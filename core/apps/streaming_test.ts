@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { NodeManager } from "../manager/mod.ts";
-import type { DataDrop } from "../drops/mod.ts";
-import type { SessionEvent } from "../session/mod.ts";
+import { AppDrop, type DataDrop } from "../drops/mod.ts";
+
+type Change = { oid: string; status: number; execStatus?: number };
 
 const MOD = new URL("../../tests/fixtures/modules/sum.ts", import.meta.url).pathname;
 const FIXTURES = MOD.slice(0, MOD.lastIndexOf("/"));
@@ -68,8 +69,14 @@ Deno.test("streaming consumers get each chunk as it is written, then the complet
       },
       { oid: "F", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" },
     ]);
-    const events: SessionEvent[] = [];
-    const stop = nm.get("s").events.subscribe((e) => events.push(e));
+    const events: Change[] = [];
+    const stop = nm.get("s").bus.watchDrops((d) =>
+      events.push({
+        oid: d.oid,
+        status: d.status,
+        execStatus: d instanceof AppDrop ? d.execStatus : undefined,
+      })
+    );
     try {
       nm.deploy("s", ["P"]);
       assert.equal(await finished(nm, "s"), 4);
@@ -83,10 +90,10 @@ Deno.test("streaming consumers get each chunk as it is written, then the complet
     const logs = nm.get("s").drop("S").logs?.map((l) => l.message) ?? [];
     assert.ok(logs.includes("chunks in shared memory: true"), logs.join("\n"));
     // The streaming consumers ran while D was still being written.
-    const at = (f: (e: SessionEvent) => boolean) => events.findIndex(f);
-    const dDone = at((e) => e.type === "drop" && e.oid === "D" && e.status === 2);
+    const at = (f: (e: Change) => boolean) => events.findIndex(f);
+    const dDone = at((e) => e.oid === "D" && e.status === 2);
     for (const oid of ["S", "K"]) {
-      const started = at((e) => e.type === "drop" && e.oid === oid && e.execStatus === 1);
+      const started = at((e) => e.oid === oid && e.execStatus === 1);
       assert.ok(
         started >= 0 && started < dDone,
         `${oid} started at ${started}, D done at ${dDone}`,

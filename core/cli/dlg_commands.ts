@@ -114,16 +114,18 @@ export async function submitCommand(c: BaseManagerClient, a: SubmitArgs, o: Out)
   const end = await follow(c, r.sessionId, o, { t0, intervalMs: a.intervalMs });
   if (!end) return 130;
   const state = sessionStatusName(end.status);
-  if (o.json) print(o, { ...summary, status: end.status, state, drops: end.drops });
-  else {
+  if (o.json) {
+    print(o, { ...summary, status: end.status, state, drops: end.drops, error: end.error });
+  } else {
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     o.out(`${r.sessionId} ${state} in ${secs}s` + (end.drops ? `: ${countsText(end.drops)}` : ""));
+    if (end.error) o.err(`error: ${end.error}\n`);
   }
   return end.status === SessionStates.FINISHED ? 0 : 1;
 }
 
 /**
- * Poll until the session ends, drawing the progress bar on stderr (redrawn on a terminal, a
+ * Follow the session's event stream until it ends, drawing the progress bar on stderr (redrawn on a terminal, a
  * line per change otherwise). `undefined` when interrupted (SIGINT): the session keeps running.
  */
 async function follow(
@@ -136,19 +138,24 @@ async function follow(
   const onInt = () => ac.abort();
   Deno.addSignalListener("SIGINT", onInt);
   let last = "";
+  let seen: SessionProgress | undefined;
+  const draw = (p: SessionProgress) => {
+    seen = p;
+    const state = sessionStatusName(p.status);
+    const line = formatProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 });
+    if (o.json && !o.tty) return;
+    if (o.tty) return o.err(`\r\x1b[K${line}`);
+    const key = line.replace(/ [\d.]+s$/, "");
+    if (key !== last) o.err(`${line}\n`);
+    last = key;
+  };
+  // Events come only when something changes: the clock on a terminal still ticks.
+  const tick = o.tty ? setInterval(() => seen && draw(seen), 1000) : undefined;
   try {
     const end = await waitForSession(c, sid, {
       intervalMs: w.intervalMs,
       signal: ac.signal,
-      onProgress: (p) => {
-        const state = sessionStatusName(p.status);
-        const line = formatProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 });
-        if (o.json && !o.tty) return;
-        if (o.tty) return o.err(`\r\x1b[K${line}`);
-        const key = line.replace(/ [\d.]+s$/, "");
-        if (key !== last) o.err(`${line}\n`);
-        last = key;
-      },
+      onProgress: draw,
     });
     if (o.tty) o.err("\n");
     return end;
@@ -157,6 +164,7 @@ async function follow(
     o.err(`\nstopped waiting; session ${sid} keeps running (dlg cancel ${sid} stops it)\n`);
     return undefined;
   } finally {
+    clearInterval(tick);
     Deno.removeSignalListener("SIGINT", onInt);
   }
 }

@@ -59,6 +59,23 @@ export interface ClientOptions {
   headers?: Record<string, string>;
 }
 
+/** A manager's error answer as a `DlgClientError` (DALiuGE's `{"type", "args"}` when it is one). */
+export async function responseError(res: Response, call: string): Promise<DlgClientError> {
+  const text = await res.text();
+  let body: { type?: unknown; args?: unknown } | undefined;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (body && typeof body.type === "string") {
+    return new DlgClientError(res.status, body.type, body.args);
+  }
+  return new DlgClientError(res.status, "RestClientException", [
+    `${call}: HTTP ${res.status} ${text.slice(0, 200)}`,
+  ]);
+}
+
 export interface RequestOptions {
   body?: BodyInit;
   json?: unknown;
@@ -86,27 +103,20 @@ export class RestClient {
   /** One call; the parsed JSON on 200, `DlgClientError` otherwise. */
   async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
     const res = await this.raw(method, path, o);
+    if (!res.ok) throw await responseError(res, `${method} ${path}`);
     const text = await res.text();
-    let body: unknown = undefined;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      return (text ? JSON.parse(text) : undefined) as T;
     } catch {
-      if (res.ok) throw new DlgClientError(res.status, "RestClientException", [text.slice(0, 200)]);
+      throw new DlgClientError(res.status, "RestClientException", [text.slice(0, 200)]);
     }
-    if (res.ok) return body as T;
-    const err = body as { type?: unknown; args?: unknown } | undefined;
-    if (err && typeof err.type === "string") {
-      throw new DlgClientError(res.status, err.type, err.args);
-    }
-    throw new DlgClientError(res.status, "RestClientException", [
-      `${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`,
-    ]);
   }
 
   /** The raw response (for streams); network failures become RestClientException. */
   async raw(method: string, path: string, o: RequestOptions = {}): Promise<Response> {
     const timeout = o.timeoutMs ?? this.#opts.timeoutMs ?? 30_000;
-    const signals = [AbortSignal.timeout(timeout)];
+    // 0: no timeout (streams that last as long as a session).
+    const signals = timeout > 0 ? [AbortSignal.timeout(timeout)] : [];
     if (o.signal) signals.push(o.signal);
     const headers: Record<string, string> = { ...this.#opts.headers, ...o.headers };
     let body = o.body;

@@ -4,6 +4,7 @@
  * aliases (`addGraphSpec`, `getGraphStatus`, ...) are kept for code ported from Python.
  */
 import { baseUrl, type ClientOptions, RestClient } from "./base.ts";
+import { type EventsOptions, type SessionEvent, sessionEvents } from "./events.ts";
 import type {
   DropInfo,
   GraphStatus,
@@ -124,6 +125,10 @@ export class BaseManagerClient extends RestClient {
   }
   dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
     return this.request("GET", `${s(sessionId)}/graph/drop/data/${enc(oid)}`);
+  }
+  /** The session's event stream (DESIGN §7): `snapshot`, then changes until it ends. */
+  sessionEvents(sessionId: string, o?: EventsOptions): AsyncGenerator<SessionEvent> {
+    return sessionEvents(this, sessionId, o);
   }
 
   // DALiuGE's own camelCase names.

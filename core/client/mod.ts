@@ -6,6 +6,7 @@ export {
   DlgClientError,
   type DlgErrorType,
   type RequestOptions,
+  responseError,
   RestClient,
 } from "./base.ts";
 export {
@@ -42,9 +43,16 @@ export {
   type DropCounts,
   isSessionOver,
   reduceSessionStatus,
-  type SessionProgress,
   sessionStatusName,
-  waitForSession,
-  type WaitOptions,
 } from "./status.ts";
+export { type SessionProgress, waitForSession, type WaitOptions } from "./wait.ts";
+export {
+  type EventsOptions,
+  eventsPath,
+  noEventStream,
+  type RawSessionEvent,
+  rawSessionEvents,
+  type SessionEvent,
+  sessionEvents,
+} from "./events.ts";
 export { formatProgress, type ProgressLine } from "./progress.ts";

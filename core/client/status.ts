@@ -1,9 +1,8 @@
 /** Session and Drop status as a client sees them: one state per session, Drops by state. */
 import { AppStates, DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
-import type { BaseManagerClient } from "./managers.ts";
-import type { GraphStatus } from "./types.ts";
+import type { DropStatus, GraphStatus } from "./types.ts";
 
-const { RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
+const { FINISHED, CANCELLED, FAILED } = SessionStates;
 
 /** FINISHED, CANCELLED and FAILED: the session will not change any more. */
 export function isSessionOver(status: number | undefined): boolean {
@@ -53,7 +52,8 @@ export interface DropCounts {
   skipped: number;
 }
 
-export function countDrops(gs: GraphStatus): DropCounts {
+/** Drops by what they are doing, from `graph/status` (or a map of the same). */
+export function countDrops(gs: GraphStatus | ReadonlyMap<string, DropStatus>): DropCounts {
   const c: DropCounts = {
     total: 0,
     waiting: 0,
@@ -63,7 +63,7 @@ export function countDrops(gs: GraphStatus): DropCounts {
     cancelled: 0,
     skipped: 0,
   };
-  for (const d of Object.values(gs)) {
+  for (const d of gs instanceof Map ? gs.values() : Object.values(gs)) {
     c.total++;
     switch (d.status) {
       case DropStates.COMPLETED:
@@ -89,78 +89,4 @@ export function countDrops(gs: GraphStatus): DropCounts {
     }
   }
   return c;
-}
-
-export interface WaitOptions {
-  /** Least time between polls (default 500 ms; slower when a poll takes long). */
-  intervalMs?: number;
-  /** Also fetch `graph/status` for Drop counts (default true). */
-  drops?: boolean;
-  /** Consecutive failed polls tolerated before giving up (default 5). */
-  maxErrors?: number;
-  signal?: AbortSignal;
-  onProgress?: (p: SessionProgress) => void;
-}
-
-export interface SessionProgress {
-  /** The reduced session state. */
-  status: number | undefined;
-  /** What the manager answered (a map per child at composite tiers). */
-  raw: unknown;
-  /** Drop counts, when fetched and available (after deploy). */
-  drops?: DropCounts;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", abort);
-    };
-    const abort = () => {
-      done();
-      reject(signal!.reason);
-    };
-    const t = setTimeout(() => {
-      done();
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", abort, { once: true });
-  });
-}
-
-async function poll(client: BaseManagerClient, sid: string, drops: boolean) {
-  const raw = await client.sessionStatus(sid);
-  const status = reduceSessionStatus(raw);
-  const p: SessionProgress = { status, raw };
-  if (drops && status !== undefined && status >= RUNNING) {
-    // A child still deploying may refuse graph/status for a moment: no counts this time.
-    p.drops = await client.graphStatus(sid).then(countDrops, () => undefined);
-  }
-  return p;
-}
-
-/** Poll a session until it is FINISHED, CANCELLED or FAILED; the last progress seen. */
-export async function waitForSession(
-  client: BaseManagerClient,
-  sessionId: string,
-  o: WaitOptions = {},
-): Promise<SessionProgress> {
-  const every = o.intervalMs ?? 500;
-  const maxErrors = o.maxErrors ?? 5;
-  let errors = 0;
-  while (true) {
-    const t0 = Date.now();
-    try {
-      const p = await poll(client, sessionId, o.drops ?? true);
-      errors = 0;
-      o.onProgress?.(p);
-      if (isSessionOver(p.status)) return p;
-    } catch (e) {
-      if (o.signal?.aborted || ++errors >= maxErrors) throw e;
-    }
-    const took = Date.now() - t0;
-    await sleep(Math.min(Math.max(every - took, took), 5000), o.signal);
-  }
 }

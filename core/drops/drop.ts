@@ -18,6 +18,8 @@ export interface DropHost {
   changed(drop: Drop, prev: number): void;
   /** An app is ready to execute. */
   ready(app: AppDrop): void;
+  /** The Drop logged `line`. */
+  logged?(drop: Drop, line: LogLine): void;
 }
 
 /** The shared empty list every link list starts as; `addTo` replaces it on the first add. */
@@ -72,7 +74,9 @@ export abstract class Drop {
   }
 
   log(level: LogLine["level"], message: string): void {
-    (this.logs ??= []).push({ time: Date.now(), level, message });
+    const line = { time: Date.now(), level, message };
+    (this.logs ??= []).push(line);
+    this.host.logged?.(this, line);
   }
 
   toString(): string {

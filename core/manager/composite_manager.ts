@@ -7,6 +7,8 @@ import { SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { all, Child, type ChildError, describe, fanOut, subManagerError } from "./children.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
+import { CompositeStream } from "./composite_stream.ts";
+import type { EventReader } from "../session/mod.ts";
 import { Health } from "./health.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
@@ -38,6 +40,8 @@ export class CompositeManager implements DropManager {
   readonly attr: "node" | "island";
   readonly childSet: ChildSet;
   #sessions = new Map<string, CompositeSession>();
+  /** Event streams of watched sessions: the children's, merged. */
+  #streams = new Map<string, CompositeStream>();
   #health: Health;
 
   constructor(o: CompositeOptions) {
@@ -166,6 +170,8 @@ export class CompositeManager implements DropManager {
   async deleteSession(sessionId: string): Promise<void> {
     const s = this.get(sessionId);
     this.#sessions.delete(sessionId);
+    this.#streams.get(sessionId)?.close();
+    this.#streams.delete(sessionId);
     const r = await fanOut(s.children, (c) => c.client.destroySession(sessionId));
     const errors = Object.entries(r.errors).filter(([name, e]) =>
       e.type !== "NoSessionException" && !s.failed.has(name)
@@ -368,7 +374,17 @@ export class CompositeManager implements DropManager {
     return (await all([c], (x) => x.client.dropData(sessionId, oid))).get(c.name)!;
   }
 
+  async watch(sessionId: string, lastId?: number): Promise<EventReader> {
+    const s = this.get(sessionId);
+    let stream = this.#streams.get(sessionId);
+    if (!stream) this.#streams.set(sessionId, stream = new CompositeStream(s));
+    await stream.ready;
+    return stream.read(lastId);
+  }
+
   async stop(): Promise<void> {
+    for (const st of this.#streams.values()) st.close();
+    this.#streams.clear();
     await this.#health.stop();
   }
 }

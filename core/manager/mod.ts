@@ -2,4 +2,10 @@
 export { checkSessionId, NodeManager, type NodeManagerOptions } from "./node_manager.ts";
 export { CompositeManager, type CompositeOptions } from "./composite_manager.ts";
 export { type NodeRef, parseNode, parseNodeList } from "./node_string.ts";
-export type { DropManager, MaybePromise, SessionDetails, SessionSummary } from "./types.ts";
+export type {
+  DropManager,
+  EventStream,
+  MaybePromise,
+  SessionDetails,
+  SessionSummary,
+} from "./types.ts";

@@ -3,7 +3,7 @@ import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
 import { appStateName, dropStateName, sessionStateName, SessionStates } from "../drops/states.ts";
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
-import { normalizePath, Session } from "../session/mod.ts";
+import { type EventReader, ManagerEvents, normalizePath, Session } from "../session/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
 import { moduleAppChecker } from "../apps/module_app.ts";
 import { WorkerPool } from "../exec/pool.ts";
@@ -46,6 +46,8 @@ export class NodeManager implements DropManager {
   /** One pool per node, shared by its sessions; workers start on first use. */
   readonly workers: WorkerPool;
   #sessions = new Map<string, Session>();
+  /** Every session's events, for whoever watches the whole manager (metrics, logs). */
+  readonly events = new ManagerEvents();
   #remotes = new Map<string, SessionRemote>();
   /** Events to other nodes, batched. */
   readonly sender = new EventSender();
@@ -92,6 +94,7 @@ export class NodeManager implements DropManager {
         dlmCleanupPeriod: this.options.dlmCleanupPeriod,
         workers: this.workers,
         checkSpec: this.#checkSpec,
+        fanIn: this.events,
       }),
     );
   }
@@ -104,9 +107,19 @@ export class NodeManager implements DropManager {
     }));
   }
 
-  session(sessionId: string): SessionDetails {
+  session(sessionId: string): SessionDetails & { error?: string } {
     const s = this.get(sessionId);
-    return { status: s.status, graph: s.graph(), dir: { dir: s.dir } };
+    const out: SessionDetails & { error?: string } = {
+      status: s.status,
+      graph: s.graph(),
+      dir: { dir: s.dir },
+    };
+    if (s.status === SessionStates.FAILED && s.error) out.error = s.error;
+    return out;
+  }
+
+  watch(sessionId: string, lastId?: number): EventReader {
+    return this.get(sessionId).watch(lastId);
   }
 
   deleteSession(sessionId: string): void {

@@ -1,4 +1,5 @@
 /** What the REST layer needs from a manager, at any tier. */
+import type { SseEvent } from "../session/mod.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -13,6 +14,11 @@ export interface SessionDetails {
   status: unknown;
   graph: Record<string, unknown>;
   dir: unknown;
+}
+
+/** One reader of a session's event stream; `close` when the client goes away. */
+export interface EventStream extends AsyncIterable<SseEvent> {
+  close(): void;
 }
 
 export interface DropManager {
@@ -37,6 +43,11 @@ export interface DropManager {
   graphSize(sessionId: string): MaybePromise<number>;
   dropInfo(sessionId: string, oid: string): MaybePromise<unknown>;
   dropFile(sessionId: string, oid: string): MaybePromise<{ filepath: string }>;
+  /**
+   * `GET .../events`: the session's event stream from `lastId` on (DESIGN §7); 404 for an
+   * unknown session before anything is streamed.
+   */
+  watch(sessionId: string, lastId?: number): MaybePromise<EventStream>;
   /** Stop: cancel running work, free timers. */
   stop(): MaybePromise<void>;
 }

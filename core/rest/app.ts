@@ -11,6 +11,7 @@ import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.
 import { compositeRoutes } from "./composite_routes.ts";
 import { nodeRoutes } from "./node_routes.ts";
 import { originGuard } from "./origin.ts";
+import { eventsRoute } from "./events_route.ts";
 import { readBody, readBytes, readFields, tooLarge } from "./body.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "./schemas.ts";
@@ -102,6 +103,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.get("/api/sessions/:sid/graph/drop/:oid{.+}", async (c) => {
     return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
   });
+  eventsRoute(app, manager);
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
     throw new HttpError(501, "NotImplementedError", ["reproducibility data is not supported"]);
   });

@@ -1,5 +1,15 @@
 /** Sessions: one physical graph's lifecycle and execution. */
 export { Session, type SessionOptions } from "./session.ts";
-export { type Listener, type SessionEvent, SessionEvents } from "./events.ts";
+export {
+  type BusEvent,
+  type DropChange,
+  type DropWatcher,
+  type LogEvent,
+  ManagerEvents,
+  SessionBus,
+  type SessionChange,
+  type StreamListener,
+} from "./events.ts";
+export { EventLog, EventReader, type Snapshot, type SseEvent } from "./event_log.ts";
 export { buildGraph, findCycle } from "./build.ts";
 export { checkPaths, filePath, normalizePath } from "./paths.ts";

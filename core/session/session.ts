@@ -5,7 +5,7 @@
 import { AppDrop } from "../drops/app_drop.ts";
 import { DataDrop } from "../drops/data_drop.ts";
 import { FileStore } from "../drops/store.ts";
-import type { Drop, DropHost } from "../drops/drop.ts";
+import type { Drop, DropHost, LogLine } from "../drops/drop.ts";
 import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
@@ -15,7 +15,8 @@ import { timeSlices } from "../graph/slices.ts";
 import { type PathCache, pathCache } from "../drops/real_path.ts";
 import { buildGraph } from "./build.ts";
 import { checkPaths } from "./paths.ts";
-import { SessionEvents } from "./events.ts";
+import { type ManagerEvents, SessionBus } from "./events.ts";
+import { EventLog, type EventReader } from "./event_log.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
 import type { WorkerPool } from "../exec/pool.ts";
@@ -31,6 +32,8 @@ export interface SessionOptions extends LifecycleOptions {
   checkSpec?: (spec: DropSpec) => void;
   /** Directories outside the session directory that file Drops may use. */
   allowedPaths?: readonly string[];
+  /** The manager's fan-in of every session's events. */
+  fanIn?: ManagerEvents;
 }
 
 /** Batches up to this many specs are checked in one go; larger ones in time slices. */
@@ -43,7 +46,8 @@ export class Session implements DropHost {
   readonly dir: string;
   readonly root: string;
   readonly workers: WorkerPool | undefined;
-  readonly events = new SessionEvents();
+  /** Every state change and log line of this session, published once. */
+  readonly bus: SessionBus;
   #checkSpec: ((spec: DropSpec) => void) | undefined;
   #status: number = PRISTINE;
   #specs = new Map<string, DropSpec>();
@@ -51,8 +55,11 @@ export class Session implements DropHost {
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
   #errors = 0;
+  #error: string | undefined = undefined;
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
   #lifecycle: Lifecycle;
+  /** What `GET .../events` readers see, made on the first one. */
+  #log: EventLog | undefined;
   #allowedPaths: readonly string[];
   /** Settles once the appends in flight (big ones, checked in slices) are done. */
   #ingesting: Promise<void> | undefined = undefined;
@@ -68,7 +75,8 @@ export class Session implements DropHost {
     this.workers = opts.workers;
     this.#checkSpec = opts.checkSpec;
     this.#allowedPaths = opts.allowedPaths ?? [];
-    this.#lifecycle = new Lifecycle(opts);
+    this.bus = new SessionBus(sessionId, opts.fanIn);
+    this.#lifecycle = new Lifecycle(this.bus, opts);
   }
 
   get status(): number {
@@ -83,12 +91,15 @@ export class Session implements DropHost {
     return this.#specs.size;
   }
 
+  /** The first failure reason (a Drop's error), once the session has one. */
+  get error(): string | undefined {
+    return this.#error;
+  }
+
   #setStatus(s: number): void {
     if (this.#status === s) return;
     this.#status = s;
-    if (this.events.active) {
-      this.events.emit({ type: "session", sessionId: this.sessionId, status: s });
-    }
+    this.bus.session(this.#sessionChange());
   }
 
   #stateError(action: string, allowed: string): Error {
@@ -196,7 +207,7 @@ export class Session implements DropHost {
     this.#pendingLeaves = built.leaves;
     this.attachRemote?.(built.drops);
     this.#setStatus(RUNNING);
-    this.#lifecycle.start(built.drops);
+    this.#lifecycle.start();
     this.trigger(completed);
     if (this.#pendingLeaves === 0 && this.status === RUNNING) this.#finish();
   }
@@ -226,6 +237,32 @@ export class Session implements DropHost {
     if (this.#status === RUNNING || this.#status === DEPLOYING) this.cancel();
     this.#scheduler.stop();
     this.#lifecycle.stop();
+    this.bus.close();
+    this.#log?.close();
+  }
+
+  /** The session's event stream from `lastId` on (DESIGN §7). */
+  watch(lastId?: number): EventReader {
+    if (!this.#log) {
+      const log = this.#log = new EventLog();
+      this.bus.subscribe((e) => {
+        log.push(e.event, e.data);
+        if (e.event === "session" && isOver(e.data.status)) log.end();
+      });
+      if (isOver(this.#status)) {
+        log.push("session", this.#sessionChange());
+        log.end();
+      }
+    }
+    return this.#log.read(
+      () => ({ ...this.#sessionChange(), drops: this.#drops ? this.graphStatus() : {} }),
+      lastId,
+    );
+  }
+
+  #sessionChange(): { status: number; error?: string } {
+    const s = this.#status;
+    return s === FAILED && this.#error ? { status: s, error: this.#error } : { status: s };
   }
 
   dropByUid(uid: string): Drop | undefined {
@@ -282,20 +319,19 @@ export class Session implements DropHost {
 
   changed(drop: Drop, prev: number): void {
     const s = drop.status;
+    // Published first: a reader sees the Drop's change before the session end it causes.
+    this.bus.drop(drop, prev, drop instanceof AppDrop ? drop.execStatus : undefined);
     if (prev < DropStates.COMPLETED && s >= DropStates.COMPLETED) {
-      if (s === DropStates.ERROR) this.#errors++;
+      if (s === DropStates.ERROR && this.#errors++ === 0) {
+        this.#error = `Drop ${drop.oid} failed: ${drop.error ?? "no reason given"}`;
+      }
       if (drop.leaf && --this.#pendingLeaves === 0 && this.#status === RUNNING) this.#finish();
       if (drop instanceof DataDrop && drop.isEnd && s === DropStates.COMPLETED) this.#end();
     }
-    if (this.events.active) {
-      this.events.emit({
-        type: "drop",
-        oid: drop.oid,
-        uid: drop.uid,
-        status: s,
-        execStatus: drop instanceof AppDrop ? drop.execStatus : undefined,
-      });
-    }
+  }
+
+  logged(drop: Drop, line: LogLine): void {
+    this.bus.log(drop, line);
   }
 
   ready(app: AppDrop): void {
@@ -318,6 +354,10 @@ export class Session implements DropHost {
       }
     }
   }
+}
+
+function isOver(status: unknown): boolean {
+  return status === FINISHED || status === CANCELLED || status === FAILED;
 }
 
 /** Complete a data Drop named in `completed`; a file nobody produces must already exist. */

@@ -13,10 +13,12 @@ import { hierarchy } from "./hierarchy.ts";
 import { remoteRead } from "./remote_read.ts";
 import { ingest, ingestCluster } from "./ingest.ts";
 import { ingestLatency } from "./ingest_latency.ts";
+import { eventLatency } from "./events.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
   "status-load": statusUnderLoad,
+  "event-latency": eventLatency,
   "workers-shared-memory": () => sharedMemoryBandwidth(),
   "workers-status-busy": () => statusLatencyWhileBusy(),
   "hierarchy": () => hierarchy(),
@@ -77,6 +79,11 @@ async function main() {
   };
   await Deno.writeTextFile(new URL("latest.json", dir), JSON.stringify(out, null, 2) + "\n");
   console.error(`wrote ${new URL("latest.json", dir).pathname}`);
+  const failed = rows.filter((r) => !r.pass).length;
+  if (failed) {
+    console.error(`${failed} row(s) failed`);
+    Deno.exit(1);
+  }
 }
 
 if (import.meta.main) await main();

@@ -5,7 +5,7 @@
  * `deno run -A tests/bench/workers.ts` prints the rows; tests/bench/run.ts collects them.
  */
 import { NodeManager } from "../../core/manager/mod.ts";
-import type { DataDrop } from "../../core/drops/mod.ts";
+import { AppDrop, type DataDrop } from "../../core/drops/mod.ts";
 import { startNode } from "../_util/procs.ts";
 import { atLeast, atMost, printTable, type Row } from "./_report.ts";
 
@@ -74,10 +74,9 @@ export async function sharedMemoryBandwidth(size = 256 * MiB, readers = 4): Prom
 
     const s = nm.get("b");
     const t: Record<string, number> = {};
-    const stop = s.events.subscribe((e) => {
-      if (e.type !== "drop") return;
-      if (e.execStatus === 1) t[`${e.oid}.start`] ??= performance.now();
-      if (e.status === 2) t[`${e.oid}.done`] ??= performance.now();
+    const stop = s.bus.watchDrops((d) => {
+      if (d instanceof AppDrop && d.execStatus === 1) t[`${d.oid}.start`] ??= performance.now();
+      if (d.status === 2) t[`${d.oid}.done`] ??= performance.now();
     });
     nm.deploy("b", ["P"]);
     await until(() => nm.sessionStatus("b") >= 4, 120_000);

@@ -1,0 +1,35 @@
+/**
+ * `GET /api/sessions/<sid>/events` at every tier (DESIGN §7): the session's event stream as
+ * server-sent events, from a `snapshot` (or what a reconnecting client missed, by
+ * `Last-Event-ID`) to the terminal `session` event, with a keep-alive comment every 15 s.
+ */
+import type { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { DropManager } from "../manager/mod.ts";
+
+/** Seconds between keep-alive comments on an idle stream. */
+export const KEEPALIVE_S = 15;
+
+export function eventsRoute(app: Hono, manager: DropManager): void {
+  app.get("/api/sessions/:sid/events", async (c) => {
+    const last = c.req.header("last-event-id") ?? c.req.query("lastEventId");
+    const lastId = last !== undefined && /^\d+$/.test(last) ? Number(last) : undefined;
+    // Unknown session: 404 before anything is streamed.
+    const events = await manager.watch(c.req.param("sid"), lastId);
+    return streamSSE(c, async (stream) => {
+      stream.onAbort(() => events.close());
+      const keepAlive = setInterval(() => {
+        stream.write(": keep-alive\n\n").catch(() => events.close());
+      }, KEEPALIVE_S * 1000);
+      try {
+        for await (const e of events) {
+          if (stream.aborted) break;
+          await stream.writeSSE({ id: String(e.id), event: e.event, data: e.data });
+        }
+      } finally {
+        clearInterval(keepAlive);
+        events.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * A session's event stream as clients read it (DESIGN §7): numbered events, serialised once and
+ * shared by every reader, the recent ones kept so that a reader reconnecting with
+ * `Last-Event-ID` gets what it missed (or a fresh snapshot when that is no longer kept). Used by
+ * every tier: a node fills it from its session bus, a composite from its children's streams.
+ */
+
+/** One server-sent event: `id`, `event` name and its JSON `data`. */
+export interface SseEvent {
+  id: number;
+  event: string;
+  data: string;
+}
+
+/** The snapshot a new reader starts from: `{status, drops}` (and `error` when failed). */
+export type Snapshot = () => { status: unknown; drops: unknown; error?: string };
+
+/** Events kept for readers that reconnect; past either bound they get a fresh snapshot. */
+const KEEP_EVENTS = 1024;
+const KEEP_BYTES = 8 * 1024 * 1024;
+
+export class EventLog {
+  #seq = 0;
+  #kept: SseEvent[] = [];
+  #bytes = 0;
+  #readers = new Set<EventReader>();
+  #ended = false;
+  #last: SseEvent | undefined;
+
+  /** Has the terminal `session` event been pushed? */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Add an event (`data` already JSON, or a value to serialise once). */
+  push(event: string, data: unknown): void {
+    if (this.#ended) return;
+    const e = {
+      id: ++this.#seq,
+      event,
+      data: typeof data === "string" ? data : JSON.stringify(data),
+    };
+    this.#kept.push(e);
+    this.#bytes += e.data.length;
+    while (this.#kept.length > KEEP_EVENTS || this.#bytes > KEEP_BYTES) {
+      this.#bytes -= this.#kept.shift()!.data.length;
+    }
+    if (event === "session") this.#last = e;
+    for (const r of this.#readers) r.put(e);
+  }
+
+  /** The last event: readers are told, and end after it. */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const r of this.#readers) r.finish();
+    this.#readers.clear();
+  }
+
+  /**
+   * A reader from `lastId` on: the kept events after it when they are all still kept, else a
+   * `snapshot` (and, after the end, the last `session` event) first.
+   */
+  read(snapshot: Snapshot, lastId?: number): EventReader {
+    const r = new EventReader(() => this.#readers.delete(r));
+    const first = this.#kept[0]?.id ?? this.#seq + 1;
+    if (lastId !== undefined && lastId <= this.#seq && lastId >= first - 1) {
+      for (const e of this.#kept) if (e.id > lastId) r.put(e);
+    } else {
+      r.put({ id: this.#seq, event: "snapshot", data: JSON.stringify(snapshot()) });
+      if (this.#ended && this.#last) r.put(this.#last);
+    }
+    if (this.#ended) r.finish();
+    else this.#readers.add(r);
+    return r;
+  }
+
+  /** Readers leave; nothing more is kept. */
+  close(): void {
+    this.end();
+    this.#kept = [];
+  }
+}
+
+/** One client's view: an async iterable of events that ends after the last one. */
+export class EventReader implements AsyncIterable<SseEvent> {
+  #queue: SseEvent[] = [];
+  #wake: (() => void) | undefined;
+  #done = false;
+  #leave: () => void;
+
+  constructor(leave: () => void) {
+    this.#leave = leave;
+  }
+
+  put(e: SseEvent): void {
+    this.#queue.push(e);
+    this.#wake?.();
+  }
+
+  finish(): void {
+    this.#done = true;
+    this.#wake?.();
+  }
+
+  /** The client went away. */
+  close(): void {
+    this.finish();
+    this.#queue = [];
+    this.#leave();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<SseEvent> {
+    try {
+      while (true) {
+        while (this.#queue.length) {
+          const batch = this.#queue;
+          this.#queue = [];
+          for (const e of batch) yield e;
+        }
+        if (this.#done) return;
+        await new Promise<void>((resolve) => this.#wake = resolve);
+        this.#wake = undefined;
+      }
+    } finally {
+      this.#leave();
+    }
+  }
+}

@@ -16,6 +16,11 @@ Options:
   -w, --work-dir DIR           session directories (default $DLG_ROOT/workspace,
                                else ~/dlg/workspace)
   -m, --max-request-size MB    largest request body (default 10)
+      --max-inflated-size MB   largest append body once a gzip/zlib body is inflated
+                               (default 16 times -m; 413 as soon as it passes)
+      --allow-origin ORIGIN    a web page origin (e.g. EAGLE's) that may change state
+                               besides this manager's own and http://dlg-tm.localhost
+                               (repeatable; others get 403)
   -t, --max-threads N          worker-pool size (default: number of cores)
       --app-root DIR           also allow module apps (dlg.apps.js.ModuleApp) from DIR
                                (repeatable; env DLG_APP_ROOTS, ':'-separated); the work

@@ -310,9 +310,10 @@ Deno.test("DELETE /api/sessions/<sid> of a running session cancels its Drops", a
   });
 });
 
-Deno.test("CORS headers answer requests with an Origin, preflight included", async () => {
+Deno.test("CORS headers answer requests from allowed origins, preflight included", async () => {
   await withNode(async (api) => {
-    const app = (await import("../core/rest/mod.ts")).createApp(api.nm);
+    const { createApp } = await import("../core/rest/mod.ts");
+    const app = createApp(api.nm, { allowOrigins: ["http://ui.example"] });
     const r = await app.request("/api/sessions", {
       headers: { origin: "http://dlg-tm.localhost" },
     });

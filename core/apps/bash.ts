@@ -1,7 +1,8 @@
 /**
  * `dlg.apps.bash_shell_app.BashShellApp`: `command` through `/bin/bash -c` in the session
  * directory. Placeholders `{oid}`, `{uid}`, `{port}`, `%iN`, `%oN`, `%i[uid]`, `%o[uid]` become
- * file paths; memory Drops are staged through files under the session directory.
+ * file paths, each one shell word; memory Drops are staged through files under the session
+ * directory.
  */
 import { ChunkFeed, runBash } from "../exec/mod.ts";
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
@@ -12,6 +13,15 @@ import { AppStates } from "../drops/states.ts";
 /** A file name safe to use for any uid. */
 export function safeName(uid: string): string {
   return uid.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/**
+ * `s` as one bash word: unchanged when it has only characters bash never expands or splits on
+ * (so `"%i0"` in a command keeps working for plain paths), else single-quoted, `'` as `'\''`.
+ */
+export function shellQuote(s: string): string {
+  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(s)) return s;
+  return `'${s.replaceAll("'", "'\\''")}'`;
 }
 
 interface Staged {
@@ -31,7 +41,10 @@ function stage(app: AppDrop, d: DataDrop, isInput: boolean): Staged {
   return { drop: d, path, readBack: d.store instanceof MemoryStore };
 }
 
-/** Replace every placeholder of `command` with the staged paths. */
+/**
+ * Replace every placeholder of `command` with the staged paths, each one shell word. One pass
+ * over the command, so a substituted path is never read again as a placeholder.
+ */
 export function substitute(
   command: string,
   app: AppDrop,
@@ -45,12 +58,15 @@ export function substitute(
     const port = app.ports?.[s.drop.oid];
     if (port && !byKey.has(port)) byKey.set(port, s.path);
   }
-  const pick = (list: Staged[], key: string) =>
-    /^\d+$/.test(key) ? list[Number(key)]?.path : list.find((s) => s.drop.uid === key)?.path;
-  return command
-    .replace(/%([io])\[([^\]]+)\]/g, (m, io, key) => pick(io === "i" ? inputs : outputs, key) ?? m)
-    .replace(/%([io])(\d+)/g, (m, io, n) => (io === "i" ? inputs : outputs)[Number(n)]?.path ?? m)
-    .replace(/\{([^{}\s]+)\}/g, (m, key) => byKey.get(key) ?? m);
+  const pick = (io: string, key: string) => {
+    const list = io === "i" ? inputs : outputs;
+    return /^\d+$/.test(key) ? list[Number(key)]?.path : list.find((s) => s.drop.uid === key)?.path;
+  };
+  const placeholder = /%([io])\[([^\]]+)\]|%([io])(\d+)|\{([^{}\s]+)\}/g;
+  return command.replace(placeholder, (m, io, key, io2, n, name) => {
+    const path = io ? pick(io, key) : io2 ? pick(io2, n) : byKey.get(name);
+    return path === undefined ? m : shellQuote(path);
+  });
 }
 
 /** Streaming inputs of a running (or about to run) app: their chunks, merged, for stdin. */

@@ -24,6 +24,11 @@ Options:
   -H, --host HOST              interface to listen on (default 127.0.0.1, env DLG_HOST)
   -P, --port PORT              port (default ${e.port}; 0 picks a free one, env DLG_PORT)
   -m, --max-request-size MB    largest request body (default 10)
+      --max-inflated-size MB   largest append body once a gzip/zlib body is inflated
+                               (default 16 times -m; 413 as soon as it passes)
+      --allow-origin ORIGIN    a web page origin (e.g. EAGLE's) that may change state
+                               besides this manager's own and http://dlg-tm.localhost
+                               (repeatable; others get 403)
       --check-period S         seconds between health checks of the children (default 2)
   -h, --help                   this help
 ${DALIUGE_USAGE}

@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { Hono } from "hono";
 import * as v from "valibot";
 import type { DropManager } from "../manager/mod.ts";
-import { createApp, MB } from "../rest/mod.ts";
+import { canonicalOrigin, createApp, MB } from "../rest/mod.ts";
 import { type Action, DALIUGE_OPTIONS, daliugeFlags } from "./daliuge_flags.ts";
 
 export const COMMON_OPTIONS = {
@@ -14,10 +14,12 @@ export const COMMON_OPTIONS = {
   port: { type: "string", short: "P" },
   "work-dir": { type: "string", short: "w" },
   "max-request-size": { type: "string", short: "m" },
+  "max-inflated-size": { type: "string" },
   "max-threads": { type: "string", short: "t" },
   "dlm-check-period": { type: "string" },
   "dlm-cleanup-period": { type: "string" },
   "allow-path": { type: "string", multiple: true },
+  "allow-origin": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
   ...DALIUGE_OPTIONS,
 } as const satisfies ParseArgsConfig["options"];
@@ -42,11 +44,19 @@ const ConfigSchema = v.object({
   workDir: v.pipe(v.string(), v.nonEmpty("--work-dir must not be empty")),
   root: v.string(),
   maxRequestSize: v.pipe(numberFlag("max-request-size", 10, 0.001), v.transform((n) => n * MB)),
+  /** Largest inflated `Content-Encoding: gzip` body, in bytes (default 16 times -m). */
+  maxInflatedSize: v.pipe(numberFlag("max-inflated-size", 160, 0.001), v.transform((n) => n * MB)),
   maxThreads: numberFlag("max-threads", navigator.hardwareConcurrency, 1, true),
   dlmCheckPeriod: numberFlag("dlm-check-period", 10, 0),
   dlmCleanupPeriod: numberFlag("dlm-cleanup-period", 30, 0),
   allowedPaths: v.array(
     v.pipe(v.string(), v.startsWith("/", "--allow-path needs an absolute path")),
+  ),
+  allowOrigins: v.array(
+    v.pipe(
+      v.string(),
+      v.check((o) => canonicalOrigin(o) !== undefined, "--allow-origin needs an http(s) origin"),
+    ),
   ),
 });
 
@@ -98,10 +108,12 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
     workDir: f["work-dir"] ?? env("DLG_WORK_DIR") ?? `${root}/workspace`,
     root,
     maxRequestSize: f["max-request-size"],
+    maxInflatedSize: f["max-inflated-size"] ?? String(16 * Number(f["max-request-size"] ?? 10)),
     maxThreads: f["max-threads"],
     dlmCheckPeriod: f["dlm-check-period"] ?? (f["no-dlm"] ? "0" : undefined),
     dlmCleanupPeriod: f["dlm-cleanup-period"],
     allowedPaths: f["allow-path"] ?? [],
+    allowOrigins: f["allow-origin"] ?? [],
   });
   if (!r.success) throw new UsageError(r.issues[0].message);
   const config = r.output;
@@ -129,6 +141,8 @@ export async function serveManager(
   const ac = new AbortController();
   const app = createApp(manager, {
     maxRequestSize: config.maxRequestSize,
+    maxInflatedSize: config.maxInflatedSize,
+    allowOrigins: config.allowOrigins,
     onStop: () => ac.abort(),
   });
   for (const routes of o.routes) app.route("/", routes);

@@ -10,6 +10,8 @@ export interface DropHost {
   readonly dir: string;
   /** DLG_ROOT as apps see it. */
   readonly root: string;
+  /** Directories besides `dir` that file Drops may use (`--allow-path`). */
+  readonly allowedPaths?: readonly string[];
   /** The node's worker pool, where module apps run (absent outside a node manager). */
   readonly workers?: WorkerPool;
   /** A Drop's status or execStatus changed; `prev` is the status before. */

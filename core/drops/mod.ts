@@ -12,3 +12,11 @@ export {
   SessionStates,
 } from "./states.ts";
 export { type DataStore, FileStore, MemoryStore, NullStore } from "./store.ts";
+export {
+  confined,
+  isUnder,
+  normalizePath,
+  type PathCache,
+  pathCache,
+  realPath,
+} from "./real_path.ts";

@@ -1,4 +1,5 @@
 /** Where a data Drop's bytes live: shared memory, a file, or nowhere. */
+import { confined, realPath } from "./real_path.ts";
 
 export interface DataStore {
   /** Append bytes. */
@@ -114,14 +115,20 @@ export class MemoryStore implements DataStore {
   }
 }
 
-/** Bytes in a file; opened lazily on the first write. */
+/**
+ * Bytes in a file; opened lazily on the first write. With `roots`, the file is opened only if it
+ * is no symlink and, checked again on the open file, really lies under one of `roots`: a link
+ * swapped in later cannot lead a write (or a read) out of them.
+ */
 export class FileStore implements DataStore {
   readonly path: string;
+  readonly #roots: readonly string[] | undefined;
   #file: Deno.FsFile | null = null;
   #size = 0;
 
-  constructor(path: string) {
+  constructor(path: string, roots?: readonly string[]) {
     this.path = path;
+    this.#roots = roots;
   }
 
   get size(): number {
@@ -133,10 +140,31 @@ export class FileStore implements DataStore {
     }
   }
 
-  write(chunk: Uint8Array): void {
-    if (!this.#file) {
-      this.#file = Deno.openSync(this.path, { write: true, create: true, truncate: true });
+  /** The file opened as `opts` says, after the checks `roots` asks for. */
+  open(opts: Deno.OpenOptions): Deno.FsFile {
+    const roots = this.#roots;
+    if (!roots) return Deno.openSync(this.path, opts);
+    if (this.exists() && Deno.lstatSync(this.path).isSymlink) {
+      throw new Error(`${this.path} is a symbolic link; file Drops do not follow links`);
     }
+    const file = Deno.openSync(this.path, { ...opts, truncate: false });
+    try {
+      const real = realPath(this.path);
+      const opened = file.statSync();
+      const there = Deno.statSync(real);
+      if (!confined(real, roots) || opened.ino !== there.ino || opened.dev !== there.dev) {
+        throw new Error(`${this.path} leads outside the session directory (to ${real})`);
+      }
+      if (opts.truncate) file.truncateSync(0);
+      return file;
+    } catch (e) {
+      file.close();
+      throw e;
+    }
+  }
+
+  write(chunk: Uint8Array): void {
+    this.#file ??= this.open({ write: true, create: true, truncate: true });
     let off = 0;
     while (off < chunk.length) off += this.#file.writeSync(chunk.subarray(off));
     this.#size += chunk.length;
@@ -148,13 +176,22 @@ export class FileStore implements DataStore {
   }
 
   bytes(): Uint8Array {
-    return Deno.readFileSync(this.path);
+    if (!this.#roots) return Deno.readFileSync(this.path);
+    using file = this.open({ read: true });
+    const out = new Uint8Array(file.statSync().size);
+    let off = 0;
+    while (off < out.length) {
+      const n = file.readSync(out.subarray(off));
+      if (n === null) break;
+      off += n;
+    }
+    return off === out.length ? out : out.subarray(0, off);
   }
 
-  /** True when the file is there. */
+  /** True when the file is there (a link counts, dangling or not). */
   exists(): boolean {
     try {
-      Deno.statSync(this.path);
+      Deno.lstatSync(this.path);
       return true;
     } catch {
       return false;
@@ -163,7 +200,7 @@ export class FileStore implements DataStore {
 
   /** Nothing was written: create the file empty, as DALiuGE's FileDROP does. */
   finish(): void {
-    if (!this.#file && !this.exists()) Deno.writeFileSync(this.path, new Uint8Array(0));
+    if (!this.#file && !this.exists()) this.open({ write: true, create: true }).close();
   }
 
   release(): void {}

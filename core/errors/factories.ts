@@ -56,6 +56,25 @@ export function tooLarge(limit: number): HttpError {
   );
 }
 
+/** 403: a state-changing request from an origin the manager does not allow. */
+export function forbiddenOrigin(origin: string, allowed: string): HttpError {
+  return new HttpError(
+    403,
+    "Forbidden",
+    `origin ${origin} is not allowed: a page may change state only from this manager's own ` +
+      `origin, ${allowed} or an origin its operator allows (--allow-origin)`,
+  );
+}
+
+/** 413: a compressed body that inflates past the limit. */
+export function inflatedTooLarge(limit: number): HttpError {
+  return new HttpError(
+    413,
+    "DaliugeException",
+    `request body inflates past the limit of ${limit} bytes (--max-inflated-size)`,
+  );
+}
+
 /** 415: a graph sent with a content type other than JSON or text. */
 export function unsupportedContentType(got: string | undefined): HttpError {
   return new HttpError(

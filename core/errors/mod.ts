@@ -3,6 +3,8 @@ export { type ErrorBody, HttpError, type HttpErrorOptions, type HttpStatus } fro
 export {
   badRequest,
   daliugeError,
+  forbiddenOrigin,
+  inflatedTooLarge,
   invalidGraph,
   invalidState,
   noDrop,

@@ -4,6 +4,7 @@ import { invalidGraph } from "../errors/mod.ts";
 import type { ClassTable } from "./classes.ts";
 import { type DropSpec, normalizeSpec } from "./normalize.ts";
 import { describeIssues, GraphBodySchema, isGraphMetadata } from "./schema.ts";
+import { timeSlices } from "./slices.ts";
 
 const decoder = new TextDecoder();
 
@@ -27,6 +28,23 @@ export function graphItems(body: unknown): Record<string, unknown>[] {
   return items;
 }
 
+/** One spec of a batch normalised and checked against the session's and the batch's OIDs. */
+function normalizeOne(
+  item: Record<string, unknown>,
+  i: number,
+  existing: ReadonlyMap<string, unknown>,
+  seen: Set<string>,
+  classes: ClassTable,
+): DropSpec {
+  const spec = normalizeSpec(item, i, classes);
+  if (existing.has(spec.oid)) {
+    throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
+  }
+  if (seen.has(spec.oid)) throw invalidGraph(`Drop ${spec.oid} appears twice in the graph`);
+  seen.add(spec.oid);
+  return spec;
+}
+
 /**
  * Validate every spec of a batch; throw on the first bad one so nothing of the batch is added.
  * `existing` holds the session's specs, for duplicate OIDs across appends.
@@ -39,13 +57,36 @@ export function normalizeBatch(
   const out: DropSpec[] = new Array(items.length);
   const seen = new Set<string>();
   for (let i = 0; i < items.length; i++) {
-    const spec = normalizeSpec(items[i]!, i, classes);
-    if (existing.has(spec.oid)) {
-      throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
-    }
-    if (seen.has(spec.oid)) throw invalidGraph(`Drop ${spec.oid} appears twice in the graph`);
-    seen.add(spec.oid);
-    out[i] = spec;
+    out[i] = normalizeOne(items[i]!, i, existing, seen, classes);
   }
+  return out;
+}
+
+/**
+ * `normalizeBatch` in time slices, the event loop let in between; `check` sees each slice's
+ * specs once normalised (a session's path and spec checks). The caller keeps `existing` from
+ * growing meanwhile (one append at a time) and commits only once this has resolved.
+ */
+export async function normalizeBatchSliced(
+  items: Record<string, unknown>[],
+  existing: ReadonlyMap<string, unknown>,
+  classes: ClassTable,
+  check?: (specs: DropSpec[]) => void,
+): Promise<DropSpec[]> {
+  // Pushed, not preallocated: `new Array(n)` for a large n is a dictionary, and slicing it per
+  // time slice made ingestion quadratic.
+  const out: DropSpec[] = [];
+  const seen = new Set<string>();
+  const slices = timeSlices();
+  let from = 0;
+  for (let i = 0; i < items.length; i++) {
+    out.push(normalizeOne(items[i]!, i, existing, seen, classes));
+    if ((i & 255) === 255 && slices.due()) {
+      check?.(out.slice(from, i + 1));
+      from = i + 1;
+      await slices.next();
+    }
+  }
+  check?.(from === 0 ? out : out.slice(from));
   return out;
 }

@@ -40,7 +40,7 @@ const WANTED = new Set<string>([
 ]);
 const decoder = new TextDecoder();
 
-function isSpace(c: number | undefined): boolean {
+export function isSpace(c: number | undefined): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
@@ -55,7 +55,7 @@ function skipString(b: Uint8Array, i: number): number {
 }
 
 /** Index after the value starting at `i`, or -1. */
-function skipValue(b: Uint8Array, i: number): number {
+export function skipValue(b: Uint8Array, i: number): number {
   const c = b[i];
   if (c === 0x22) return skipString(b, i);
   if (c === 0x7b || c === 0x5b) {

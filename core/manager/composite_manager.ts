@@ -30,7 +30,7 @@ import {
   placeDrops,
 } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
-import { type ClassTable, graphItems, normalizeSpec, parseJson } from "../graph/mod.ts";
+import { type ClassTable, graphItems, normalizeSpec, parseJson, readGraph } from "../graph/mod.ts";
 import { DropClasses } from "../apps/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
@@ -224,7 +224,7 @@ export class CompositeManager implements DropManager {
   async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
     const s = this.#building(sessionId);
     const full = () => graphItems(parseJson(bytes));
-    if (this.attr !== "island") return await this.append(sessionId, full());
+    if (this.attr !== "island") return await this.append(sessionId, await readGraph(bytes));
     const r = await appendLight(bytes, {
       classes: this.#classes,
       send: new DirectSend(s.id, (n) => this.childSet.nodeBulk(n)),

@@ -10,7 +10,7 @@ import {
 } from "../drops/mod.ts";
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { WorkerPool } from "../exec/mod.ts";
-import { type DropSpec, graphItems, parseJson } from "../graph/mod.ts";
+import { type DropSpec, readGraph } from "../graph/mod.ts";
 import { EventSender, SessionRemote } from "../rpc/mod.ts";
 import {
   type EventReader,
@@ -50,9 +50,13 @@ export interface NodeManagerOptions
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
 export function checkSessionId(id: unknown): string {
   if (typeof id !== "string" || !id) throw badRequest("sessionId must be a non-empty string");
+  const bytes = new TextEncoder().encode(id).length;
+  if (bytes > 200) throw badRequest(`sessionId is ${bytes} UTF-8 bytes long; at most 200`);
   // deno-lint-ignore no-control-regex
-  if (/[/\\\x00-\x1f]/.test(id) || id === "." || id === "..") {
-    throw badRequest(`invalid sessionId ${JSON.stringify(id)}: no '/', '\\' or control characters`);
+  if (/[/\\\x00-\x1f\x7f-\x9f]/.test(id) || id === "." || id === "..") {
+    throw badRequest(
+      `invalid sessionId ${JSON.stringify(id)}: no '/', '\\', control characters, '.' or '..'`,
+    );
   }
   return id;
 }
@@ -161,12 +165,13 @@ export class NodeManager implements DropManager {
     return { dir: this.get(sessionId).dir };
   }
 
-  append(sessionId: string, items: Record<string, unknown>[]): void {
-    this.get(sessionId).append(items);
+  append(sessionId: string, items: Record<string, unknown>[]): void | Promise<void> {
+    return this.get(sessionId).append(items);
   }
 
-  appendBytes(sessionId: string, bytes: Uint8Array): void {
-    this.append(sessionId, graphItems(parseJson(bytes)));
+  /** A big body is parsed in slices, so the event loop keeps answering meanwhile. */
+  async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
+    await this.append(sessionId, await readGraph(bytes));
   }
 
   deploy(sessionId: string, completed: string[]): void {

@@ -5,17 +5,21 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import * as v from "valibot";
 import { badRequest, notImplemented, tooLarge, unsupportedContentType } from "../errors/mod.ts";
 import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
+import { originGuard } from "./origin.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
 
 export interface AppOptions extends RouteOptions {
+  /** Largest inflated `Content-Encoding: gzip` append body (default 16 times the request limit). */
+  maxInflatedSize?: number;
+  /** Origins besides the manager's own and DALiuGE's client that may change state. */
+  allowOrigins?: readonly string[];
   /** Called after `POST /api/stop` has answered. */
   onStop?: () => void;
 }
@@ -26,23 +30,8 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.notFound(notFound);
-  const withCors = cors({
-    origin: (origin) => origin || "*",
-    credentials: true,
-    allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD"],
-    allowHeaders: [
-      "Origin",
-      "Accept",
-      "Content-Type",
-      "Content-Encoding",
-      "X-Requested-With",
-      "X-CSRF-Token",
-      "Authorization",
-    ],
-  });
-  // CORS headers only mean something to a request with an Origin; skipping the middleware
-  // otherwise keeps hot routes (status polling) about five times cheaper.
-  app.use("/api/*", (c, next) => c.req.header("origin") ? withCors(c, next) : next());
+  // State-changing requests from other origins are refused; CORS only for allowed ones.
+  app.use("*", originGuard(opts.allowOrigins));
   const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
   // Drop bytes between nodes are streams of any size; everything else has the limit.
   app.use(
@@ -92,7 +81,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     }
     const id = sid(c);
     manager.get(id); // 404 before reading a large body for nothing
-    const bytes = await readBytes(c, limit * 16);
+    const bytes = await readBytes(c, opts.maxInflatedSize ?? limit * 16);
     return c.json(ok(await manager.appendBytes(id, bytes)));
   });
   app.post("/api/sessions/:sid/graph/remove", async (c) => {

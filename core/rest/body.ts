@@ -7,29 +7,47 @@ import * as v from "valibot";
 import {
   badRequest,
   HttpError,
+  inflatedTooLarge,
   invalidGraph,
-  tooLarge,
   unsupportedEncoding,
 } from "../errors/mod.ts";
-import { concatBytes, describeIssues } from "../graph/mod.ts";
+import { concatBytes, describeIssues, timeSlices } from "../graph/mod.ts";
 
 const decoder = new TextDecoder();
 
 /** How a body we cannot read is reported: a graph's as InvalidGraphException. */
 type Invalid = (message: string, o: { cause: unknown }) => HttpError;
 
+/**
+ * Compressed input goes to the decompressor in pieces this large: one piece inflates to at most
+ * about 1000 times its size, so memory stays near the limit, not near what a bomb would inflate to.
+ */
+const PIECE = 8 * 1024;
+
+function pieces(bytes: Uint8Array): ReadableStream<Uint8Array<ArrayBuffer>> {
+  let at = 0;
+  return new ReadableStream({
+    pull(ctl) {
+      if (at >= bytes.length) return ctl.close();
+      ctl.enqueue(bytes.slice(at, at + PIECE));
+      at += PIECE;
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** `bytes` inflated (zlib or gzip), stopped with 413 as soon as the output passes `limit`. */
 async function inflate(bytes: Uint8Array, limit: number, invalid: Invalid): Promise<Uint8Array> {
   const format = bytes[0] === 0x1f && bytes[1] === 0x8b ? "gzip" : "deflate";
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
-    new DecompressionStream(format),
-  );
+  const stream = pieces(bytes).pipeThrough(new DecompressionStream(format));
   const parts: Uint8Array[] = [];
   let size = 0;
+  const slices = timeSlices();
   try {
     for await (const chunk of stream) {
       size += chunk.length;
-      if (size > limit) throw tooLarge(limit);
+      if (size > limit) throw inflatedTooLarge(limit);
       parts.push(chunk);
+      if (slices.due()) await slices.next();
     }
   } catch (e) {
     if (e instanceof HttpError) throw e;

@@ -2,9 +2,20 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { daliugeError, HttpError, noRoute } from "../errors/mod.ts";
+import { badRequest, daliugeError, HttpError, noRoute } from "../errors/mod.ts";
+
+/**
+ * A body the connection could not deliver (a Content-Length longer than what came, a truncated
+ * chunked body): the client's fault, so 400, not an engine failure.
+ */
+function brokenBody(err: Error): HttpError | undefined {
+  const io = err instanceof Deno.errors.BadResource || err instanceof Deno.errors.Http;
+  if (!io || !/body/i.test(err.message)) return undefined;
+  return badRequest(`the request body is incomplete or badly framed: ${err.message}`);
+}
 
 export function errorResponse(err: Error, c: Context): Response {
+  err = brokenBody(err) ?? err;
   if (err instanceof HttpError) {
     return c.json(err.toJSON(), err.status as ContentfulStatusCode);
   }

@@ -26,8 +26,9 @@ function makeData(spec: DropSpec, cls: DataClass, host: DropHost): DataDrop {
   if (cls.storage === "memory") {
     const initial = typeof p.pydata === "string" ? encoder.encode(p.pydata) : undefined;
     store = new MemoryStore(Number(p.expectedSize ?? 0), initial);
-  } else if (cls.storage === "file") store = new FileStore(filePath(spec, host.dir));
-  else store = new NullStore();
+  } else if (cls.storage === "file") {
+    store = new FileStore(filePath(spec, host.dir), [host.dir, ...host.allowedPaths ?? []]);
+  } else store = new NullStore();
   const d = new DataDrop(spec.oid, spec.uid, host, store);
   d.expectedSize = Number(p.expectedSize ?? 0);
   d.persist = p.persist === true || p.precious === true;

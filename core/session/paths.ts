@@ -1,26 +1,14 @@
 /**
  * Where file Drops may live: under the session directory, or under a root the operator allowed
  * (`--allow-path`). Checked at append, so a bad path is a 400 naming the Drop, never a surprise.
+ * Symlinks are resolved first: a link inside the session directory does not lead out of it.
  */
 import { invalidGraph } from "../errors/mod.ts";
 import type { DropSpec } from "../graph/normalize.ts";
 import { safeName } from "../apps/bash.ts";
+import { isUnder, normalizePath, type PathCache, pathCache, realPath } from "../drops/mod.ts";
 
-/** Collapse `.` and `..` in an absolute POSIX path. */
-export function normalizePath(path: string): string {
-  const out: string[] = [];
-  for (const part of path.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") out.pop();
-    else out.push(part);
-  }
-  return `/${out.join("/")}`;
-}
-
-function isUnder(path: string, root: string): boolean {
-  const r = normalizePath(root);
-  return path === r || path.startsWith(r.endsWith("/") ? r : `${r}/`);
-}
+export { normalizePath };
 
 /** The absolute path of a FileDROP: relative paths live under the session directory. */
 export function filePath(spec: DropSpec, dir: string): string {
@@ -32,14 +20,35 @@ export function filePath(spec: DropSpec, dir: string): string {
   return normalizePath(`${base}/${name}`);
 }
 
-/** Throw InvalidGraphException for the first file Drop whose path is not allowed. */
-export function checkPaths(specs: DropSpec[], dir: string, allowed: readonly string[]): void {
+/**
+ * Throw InvalidGraphException for the first file Drop whose path is not allowed. `cache` may be
+ * shared by the slices of one batch (directories are listed once, not one `lstat` per Drop).
+ */
+export function checkPaths(
+  specs: DropSpec[],
+  dir: string,
+  allowed: readonly string[],
+  cache: PathCache = pathCache(true),
+): void {
+  let roots: string[] | undefined;
+  const real = (p: string) => {
+    try {
+      return realPath(p, cache);
+    } catch {
+      return undefined; // unreadable or a link loop: not allowed
+    }
+  };
   for (const s of specs) {
     if (s.cls.kind !== "data" || s.cls.storage !== "file") continue;
+    roots ??= [dir, ...allowed].map((r) => real(r) ?? normalizePath(r));
     const path = filePath(s, dir);
-    if (isUnder(path, dir) || allowed.some((root) => isUnder(path, root))) continue;
+    const resolved = real(path);
+    if (resolved !== undefined && roots.some((root) => isUnder(resolved, root))) continue;
+    const via = resolved !== undefined && resolved !== path
+      ? ` (${resolved} once links are followed)`
+      : "";
     throw invalidGraph(
-      `Drop ${s.oid}: file path ${path} is outside the session directory ${dir}` +
+      `Drop ${s.oid}: file path ${path}${via} is outside the session directory ${dir}` +
         (allowed.length ? ` and the allowed paths (${allowed.join(", ")})` : "") +
         "; an operator can allow more with --allow-path",
     );

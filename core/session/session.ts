@@ -10,7 +10,9 @@ import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts"
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
 import type { ClassTable, DropSpec } from "../graph/mod.ts";
 import type { LinkKey } from "../wire/mod.ts";
-import { normalizeBatch } from "../graph/batch.ts";
+import { normalizeBatch, normalizeBatchSliced } from "../graph/batch.ts";
+import { timeSlices } from "../graph/slices.ts";
+import { type PathCache, pathCache } from "../drops/real_path.ts";
 import { buildGraph } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus } from "./events.ts";
@@ -46,6 +48,9 @@ export interface RemoteLinks {
   attach(drops: Map<string, Drop>): void;
 }
 
+/** Batches up to this many specs are checked in one go; larger ones in time slices. */
+const SYNC_APPEND = 2000;
+
 const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
 
 export class Session implements DropHost {
@@ -70,6 +75,8 @@ export class Session implements DropHost {
   #log: EventLog | undefined;
   #allowedPaths: readonly string[];
   #links: RemoteLinks | undefined;
+  /** Settles once the appends in flight (big ones, checked in slices) are done. */
+  #ingesting: Promise<void> | undefined = undefined;
 
   constructor(sessionId: string, opts: SessionOptions) {
     this.sessionId = sessionId;
@@ -86,6 +93,10 @@ export class Session implements DropHost {
 
   get status(): number {
     return this.#status;
+  }
+
+  get allowedPaths(): readonly string[] {
+    return this.#allowedPaths;
   }
 
   get size(): number {
@@ -109,14 +120,53 @@ export class Session implements DropHost {
     );
   }
 
-  /** Add Drop specs: all of the batch or none of it. */
-  append(items: Record<string, unknown>[]): void {
+  /**
+   * Add Drop specs: all of the batch or none of it. A big batch is checked in time slices (the
+   * event loop let in between) and appends run one at a time, each committed only once checked.
+   */
+  append(items: Record<string, unknown>[]): void | Promise<void> {
+    this.#checkAppendable();
+    if (items.length <= SYNC_APPEND && !this.#ingesting) {
+      this.#commit(normalizeBatch(items, this.#specs, this.#classes));
+      return;
+    }
+    const mine = (this.#ingesting ?? Promise.resolve()).then(async () => {
+      this.#checkAppendable();
+      const paths = pathCache(true);
+      const check = (specs: DropSpec[]) => this.#checkSpecs(specs, paths);
+      const specs = await normalizeBatchSliced(items, this.#specs, this.#classes, check);
+      // Checked: now it all goes in, in slices too (deploy is refused until #ingesting settles).
+      this.#checkAppendable();
+      const slices = timeSlices();
+      for (let i = 0; i < specs.length; i++) {
+        this.#specs.set(specs[i]!.oid, specs[i]!);
+        if ((i & 1023) === 1023 && slices.due()) await slices.next();
+      }
+      this.#setStatus(BUILDING);
+    });
+    const done: Promise<void> = mine.then(
+      () => {},
+      () => {},
+    ).then(() => {
+      if (this.#ingesting === done) this.#ingesting = undefined;
+    });
+    this.#ingesting = done;
+    return mine;
+  }
+
+  #checkAppendable(): void {
     if (this.#status !== PRISTINE && this.#status !== BUILDING) {
       throw this.#stateError("graph/append", "PRISTINE or BUILDING");
     }
-    const specs = normalizeBatch(items, this.#specs, this.#classes);
-    checkPaths(specs, this.dir, this.#allowedPaths);
+  }
+
+  #checkSpecs(specs: DropSpec[], paths?: PathCache): void {
+    checkPaths(specs, this.dir, this.#allowedPaths, paths);
     if (this.#checkSpec) { for (const s of specs) this.#checkSpec(s); }
+  }
+
+  #commit(specs: DropSpec[]): void {
+    this.#checkSpecs(specs);
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
   }
@@ -145,6 +195,9 @@ export class Session implements DropHost {
 
   /** Create the Drops, then complete (data) or start (apps) the `completed` roots. */
   deploy(completed: string[]): void {
+    if (this.#ingesting) {
+      throw invalidState(`Session ${this.sessionId} is still checking an append; deploy after it`);
+    }
     if (this.#status === PRISTINE && this.#specs.size === 0) {
       if (completed.length) {
         throw invalidGraph(`cannot complete ${completed.join(", ")}: the graph is empty`);

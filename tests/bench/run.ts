@@ -12,6 +12,7 @@ import { sharedMemoryBandwidth, statusLatencyWhileBusy } from "./workers.ts";
 import { hierarchy } from "./hierarchy.ts";
 import { remoteRead } from "./remote_read.ts";
 import { ingest, ingestCluster } from "./ingest.ts";
+import { ingestLatency } from "./ingest_latency.ts";
 import { eventLatency } from "./events.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
@@ -24,6 +25,7 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "remote-read": () => remoteRead(),
   "ingest-node": () => ingest(),
   "ingest-cluster": () => ingestCluster(),
+  "ingest-latency": () => ingestLatency(),
   // Last: for some seconds after its 1.3 GB node exits, this VM pages memory back in slowly,
   // which showed as 10-20 ms p99 spikes in the status row when it ran next.
   "one-node-1m": oneNodeMillion,

@@ -1,0 +1,70 @@
+/**
+ * Issue 12, item 7: a symlink inside the session directory does not let a FileDROP read or write
+ * outside it, whether it is there at append or swapped in before the file is opened.
+ */
+import assert from "node:assert/strict";
+import { appSpec, file, mem, withNode } from "./_util/inproc.ts";
+
+const FAILED = 6;
+
+Deno.test("graph/append resolves symlinks before checking that a file Drop stays in the session", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "dlg-outside-" });
+  try {
+    await withNode(async (api) => {
+      await api.session("s");
+      const dir = `${api.workDir}/s`;
+      await Deno.symlink(outside, `${dir}/out`);
+      await Deno.symlink(`${outside}/secret`, `${dir}/secret`);
+      await Deno.symlink("../../..", `${dir}/up`);
+      for (const filepath of ["out/x", "secret", "up/etc/passwd", `${dir}/out/y`]) {
+        const r = await api.post("/api/sessions/s/graph/append", [file("F", { filepath })]);
+        assert.equal(r.status, 400, `${filepath}: ${JSON.stringify(r.body)}`);
+        assert.match(String((r.body as { args: string[] }).args[0]), /once links are followed/);
+      }
+      assert.equal((await api.get("/api/sessions/s/graph/size")).body, 0);
+      // A real subdirectory, and a link that stays inside, are fine.
+      await Deno.mkdir(`${dir}/sub`);
+      await Deno.symlink("sub", `${dir}/inside`);
+      const ok = await api.post("/api/sessions/s/graph/append", [
+        file("A", { filepath: "sub/a" }),
+        file("B", { filepath: "inside/b" }),
+      ]);
+      assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    });
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
+
+Deno.test("a symlink swapped in after append is not followed when a file Drop is written or read", async () => {
+  const outside = await Deno.makeTempDir({ prefix: "dlg-outside-" });
+  try {
+    await Deno.writeTextFile(`${outside}/victim`, "precious");
+    await Deno.writeTextFile(`${outside}/secret`, "top secret");
+    await withNode(async (api) => {
+      await api.session("w", [
+        appSpec("H", "HelloWorldApp", { outputs: ["F"] }),
+        file("F", { filepath: "hello" }),
+      ]);
+      await Deno.symlink(`${outside}/victim`, `${api.workDir}/w/hello`);
+      await api.post("/api/sessions/w/deploy", { completed: ["H"] });
+      assert.equal(await api.until("w", [4, FAILED]), FAILED);
+      assert.equal(await Deno.readTextFile(`${outside}/victim`), "precious");
+
+      await api.session("r", [
+        file("S", { filepath: "in", consumers: ["C"] }),
+        appSpec("C", "CopyApp", { outputs: ["M"] }),
+        mem("M"),
+      ]);
+      await Deno.symlink(`${outside}/secret`, `${api.workDir}/r/in`);
+      await api.post("/api/sessions/r/deploy", { completed: ["S"] });
+      assert.equal(await api.until("r", [4, FAILED]), FAILED);
+      const st = (await api.get("/api/sessions/r/graph/status")).body as Record<string, unknown>;
+      assert.deepEqual(st.C, { status: 3, execStatus: 3 }, JSON.stringify(st));
+      const info = (await api.get("/api/sessions/r/graph/drop/C")).body as { error?: string };
+      assert.match(String(info.error), /symbolic link/);
+    });
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});

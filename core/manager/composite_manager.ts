@@ -4,7 +4,7 @@
  * where each went and the links between partitions; everything else is asked of the children.
  */
 import type { Transport } from "../client/mod.ts";
-import { SessionStates } from "../drops/states.ts";
+import { SessionStates } from "../drops/mod.ts";
 import {
   invalidGraph,
   invalidState,

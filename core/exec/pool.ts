@@ -66,6 +66,8 @@ interface Slot {
 export class WorkerPool {
   readonly size: number;
   #url: URL | string;
+  /** The blob: URL of the embedded worker, made for this pool. */
+  #ownUrl: boolean;
   #slots = new Set<Slot>();
   #idle: Slot[] = [];
   #queue: Job[] = [];
@@ -78,6 +80,7 @@ export class WorkerPool {
     }
     this.size = opts.size;
     this.#url = opts.workerUrl ?? defaultWorkerUrl();
+    this.#ownUrl = !opts.workerUrl && typeof this.#url === "string";
   }
 
   /** Workers started (alive) now. */
@@ -135,9 +138,7 @@ export class WorkerPool {
     }
     this.#slots.clear();
     this.#idle = [];
-    if (typeof this.#url === "string" && this.#url.startsWith("blob:")) {
-      URL.revokeObjectURL(this.#url);
-    }
+    if (this.#ownUrl) URL.revokeObjectURL(this.#url as string);
   }
 
   #dispatch(): void {

@@ -1,6 +1,13 @@
 /** dlg-node: the Node Drop Manager. Creates and runs Drops on this compute node. */
 import { NodeManager } from "../core/manager/mod.ts";
-import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
+import {
+  checkWritableDir,
+  fail,
+  parseCommon,
+  serveManager,
+  UsageError,
+} from "../core/cli/serve.ts";
+import { Metrics } from "../core/metrics/mod.ts";
 import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
 import { nodeRoutes } from "../core/rest/mod.ts";
 
@@ -56,7 +63,11 @@ export async function main(args = Deno.args): Promise<void> {
   const c = parsed.config;
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
+  const bad = checkWritableDir(c.workDir, "work dir");
+  if (bad) fail("dlg-node", bad);
+  const metrics = new Metrics("node");
   const manager = new NodeManager({
+    transport: metrics.transport(),
     workDir: c.workDir,
     root: c.root,
     maxThreads: c.maxThreads,
@@ -68,6 +79,7 @@ export async function main(args = Deno.args): Promise<void> {
   await serveManager(manager, c, {
     name: "dlg-node",
     routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
+    metrics,
   });
   Deno.exit(0);
 }

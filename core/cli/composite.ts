@@ -3,6 +3,7 @@ import { CompositeManager } from "../manager/mod.ts";
 import { compositeRoutes, islandRoutes, masterRoutes } from "../rest/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
+import { Metrics } from "../metrics/mod.ts";
 
 export interface CompositeEntry {
   attr: "node" | "island";
@@ -57,6 +58,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
   const nodes = (parsed.values.nodes as string | undefined) ?? Deno.env.get("DLG_NODES") ?? "";
   const period = Number(parsed.values["check-period"] ?? 2);
   let manager: CompositeManager;
+  const metrics = new Metrics(e.attr === "node" ? "island" : "master");
   try {
     if (!Number.isFinite(period) || period < 0) {
       throw new UsageError("--check-period must be a number >= 0");
@@ -65,10 +67,10 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
       attr: e.attr,
       children: nodes.split(",").map((x) => x.trim()).filter(Boolean),
       checkPeriod: period,
+      transport: metrics.transport(),
     });
   } catch (err) {
-    console.error(`${e.name}: ${(err as Error).message}`);
-    printUsage(e);
+    console.error(`${e.name}: ${(err as Error).message} (${e.name} --help shows the usage)`);
     Deno.exit(2);
   }
   const own = e.attr === "node"
@@ -77,6 +79,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
   await serveManager(manager, parsed.config, {
     name: e.name,
     routes: [compositeRoutes(manager), own],
+    metrics,
   });
   Deno.exit(0);
 }

@@ -15,6 +15,7 @@ import {
   waitForSession,
 } from "../client/mod.ts";
 import { SessionStates } from "../drops/mod.ts";
+import { fitProgress, printFailedDrops } from "./dlg_inspect.ts";
 
 export interface Out {
   json: boolean;
@@ -24,6 +25,8 @@ export interface Out {
   err(text: string): void;
   /** Is stderr a terminal (live progress bar)? */
   tty: boolean;
+  /** The terminal's width, when it is one (the progress line fits in it). */
+  columns?: () => number;
 }
 
 const print = (o: Out, value: unknown) => o.out(JSON.stringify(value, null, 2));
@@ -121,6 +124,7 @@ export async function submitCommand(c: BaseManagerClient, a: SubmitArgs, o: Out)
     o.out(`${r.sessionId} ${state} in ${secs}s` + (end.drops ? `: ${countsText(end.drops)}` : ""));
     if (end.error) o.err(`error: ${end.error}\n`);
   }
+  if (end.status !== SessionStates.FINISHED && !o.json) await printFailedDrops(c, r.sessionId, o);
   return end.status === SessionStates.FINISHED ? 0 : 1;
 }
 
@@ -142,7 +146,9 @@ async function follow(
   const draw = (p: SessionProgress) => {
     seen = p;
     const state = sessionStatusName(p.status);
-    const line = formatProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 });
+    const line = o.tty && o.columns
+      ? fitProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 }, o.columns())
+      : formatProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 });
     if (o.json && !o.tty) return;
     if (o.tty) return o.err(`\r\x1b[K${line}`);
     const key = line.replace(/ [\d.]+s$/, "");

@@ -7,7 +7,10 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { DropManager } from "../manager/mod.ts";
 import { canonicalOrigin, createApp, MB } from "../rest/mod.ts";
+import { getLogger, type LogFormat, setupLogging } from "../log/mod.ts";
+import { Metrics } from "../metrics/mod.ts";
 import { type Action, DALIUGE_OPTIONS, daliugeFlags } from "./daliuge_flags.ts";
+import { observe } from "./observe.ts";
 
 export const COMMON_OPTIONS = {
   host: { type: "string", short: "H" },
@@ -20,6 +23,7 @@ export const COMMON_OPTIONS = {
   "dlm-cleanup-period": { type: "string" },
   "allow-path": { type: "string", multiple: true },
   "allow-origin": { type: "string", multiple: true },
+  "log-format": { type: "string" },
   help: { type: "boolean", short: "h" },
   ...DALIUGE_OPTIONS,
 } as const satisfies ParseArgsConfig["options"];
@@ -58,12 +62,39 @@ const ConfigSchema = v.object({
       v.check((o) => canonicalOrigin(o) !== undefined, "--allow-origin needs an http(s) origin"),
     ),
   ),
+
+  logFormat: v.picklist(["text", "json"], "--log-format must be text or json"),
+  /** `-v` count minus `-q` count. */
+  verbosity: v.number(),
+  /** `-l DIR`: one log file per session there. */
+  logDir: v.optional(v.pipe(v.string(), v.nonEmpty("--log-dir must not be empty"))),
 });
 
 export type CommonConfig = v.InferOutput<typeof ConfigSchema>;
 
 function home(): string {
   return Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+}
+
+const count = (x: unknown) => Array.isArray(x) ? x.length : x ? 1 : 0;
+
+/** A startup mistake: one clear line on stderr and exit 1, never a stack trace. */
+export function fail(name: string, message: string): never {
+  console.error(`${name}: ${message}`);
+  Deno.exit(1);
+}
+
+/** Make `dir` if needed and check it can be written, or say why not. */
+export function checkWritableDir(dir: string, what: string): string | undefined {
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    const probe = `${dir}/.dlg-write-test-${Deno.pid}`;
+    Deno.writeTextFileSync(probe, "");
+    Deno.removeSync(probe);
+    return undefined;
+  } catch (e) {
+    return `cannot use ${what} ${dir}: ${(e as Error).message.replace(/ \(os error.*$/, "")}`;
+  }
 }
 
 /** Where a manager served with `config` is reached from this machine. */
@@ -114,6 +145,9 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
     dlmCleanupPeriod: f["dlm-cleanup-period"],
     allowedPaths: f["allow-path"] ?? [],
     allowOrigins: f["allow-origin"] ?? [],
+    logFormat: f["log-format"] ?? env("DLG_LOG_FORMAT") ?? "text",
+    verbosity: count(f.verbose) - count(f.quiet),
+    logDir: f["log-dir"],
   });
   if (!r.success) throw new UsageError(r.issues[0].message);
   const config = r.output;
@@ -135,31 +169,62 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
 export async function serveManager(
   manager: DropManager,
   config: CommonConfig,
-  o: { name: string; routes: Hono[] },
+  o: { name: string; routes: Hono[]; metrics?: Metrics },
 ): Promise<void> {
   const { name } = o;
+  setupLogging({ verbosity: config.verbosity, format: config.logFormat as LogFormat });
+  const log = getLogger(["dlg", manager.kind]);
+  let seen;
+  try {
+    seen = observe(manager, {
+      name,
+      metrics: o.metrics ?? new Metrics(manager.kind),
+      logDir: config.logDir,
+    });
+  } catch (e) {
+    fail(name, (e as Error).message);
+  }
   const ac = new AbortController();
   const app = createApp(manager, {
     maxRequestSize: config.maxRequestSize,
     maxInflatedSize: config.maxInflatedSize,
     allowOrigins: config.allowOrigins,
     onStop: () => ac.abort(),
+    use: seen.use,
   });
-  for (const routes of o.routes) app.route("/", routes);
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    signal: ac.signal,
-    onListen: ({ hostname, port }) => {
-      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-      console.log(`${name} listening on http://${host}:${port}`);
-    },
-  }, app.fetch);
+  for (const routes of [...seen.routes, ...o.routes]) app.route("/", routes);
+  let server;
+  try {
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      signal: ac.signal,
+      onListen: ({ hostname, port }) => {
+        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        console.log(`${name} listening on http://${host}:${port}`);
+        log.info("{name} started: pid {pid}, {kind} manager, logs {format}{dir}", {
+          name,
+          pid: Deno.pid,
+          kind: manager.kind,
+          format: config.logFormat,
+          dir: config.logDir ? `, session logs in ${config.logDir}` : "",
+        });
+      },
+    }, app.fetch);
+  } catch (e) {
+    const why = e instanceof Deno.errors.AddrInUse
+      ? "the address is already in use (is another manager running there? pick another -P)"
+      : (e as Error).message.replace(/ \(os error.*$/, "");
+    await manager.stop();
+    fail(name, `cannot listen on ${config.host}:${config.port}: ${why}`);
+  }
   const stop = () => ac.abort();
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   await server.finished;
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
+  log.info("{name} stopping", { name });
+  seen.stop();
   await manager.stop();
 }

@@ -48,6 +48,24 @@ export interface Transport {
   headers?: Record<string, string>;
   /** The HTTP client calls go through (e.g. `Deno.createHttpClient({ caCerts })`). */
   httpClient?: Deno.HttpClient;
+  /** Told of every call once it answered (status 0: it could not reach): a tier's metrics. */
+  observe?: (call: CallInfo) => void;
+}
+
+/** One outbound call, for `Transport.observe`; bytes only where they are known up front. */
+export interface CallInfo {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  bytesOut?: number;
+  bytesIn?: number;
+}
+
+function sizeOf(body: BodyInit | undefined): number | undefined {
+  if (typeof body === "string") return body.length;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
+  return undefined;
 }
 
 export interface ClientOptions {
@@ -122,15 +140,30 @@ export class RestClient {
       body = JSON.stringify(o.json);
       headers["content-type"] ??= "application/json";
     }
+    const t0 = performance.now();
+    const observe = transport?.observe;
     try {
-      return await fetch(`${this.url}${path}`, {
+      const res = await fetch(`${this.url}${path}`, {
         method,
         headers,
         body,
         signal: AbortSignal.any(signals),
         client: transport?.httpClient,
       });
+      if (observe) {
+        const len = res.headers.get("content-length");
+        observe({
+          method,
+          path,
+          status: res.status,
+          ms: performance.now() - t0,
+          bytesOut: sizeOf(body),
+          bytesIn: len === null ? undefined : Number(len),
+        });
+      }
+      return res;
     } catch (e) {
+      observe?.({ method, path, status: 0, ms: performance.now() - t0, bytesOut: sizeOf(body) });
       const why = (e as Error).name === "TimeoutError"
         ? `no answer within ${timeout} ms`
         : (e as Error).message;

@@ -19,6 +19,8 @@ import { httpMetrics, Metrics, metricsRoute } from "../metrics/mod.ts";
 export interface Observed {
   use: MiddlewareHandler[];
   routes: Hono[];
+  /** The manager listens there (session log files are named after it). */
+  listening(host: string, port: number): void;
   stop(): void;
 }
 
@@ -80,6 +82,7 @@ export function observe(
   return {
     use: [requestLog(tier), httpMetrics(metrics)],
     routes,
+    listening: (host, port) => files?.listening(host, port),
     stop: () => stops.forEach((s) => s()),
   };
 }

@@ -201,6 +201,7 @@ export async function serveManager(
       signal: ac.signal,
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        seen.listening(hostname, port);
         console.log(`${name} listening on http://${host}:${port}`);
         log.info("{name} started: pid {pid}, {kind} manager, logs {format}{dir}", {
           name,

@@ -1,5 +1,6 @@
 /**
- * `-l DIR`: one log file per session, `DIR/<sid>.log`, lines `TIME LEVEL text` (ISO time first, so
+ * `-l DIR`: one log file per session, `DIR/dlg_<host>_<port>_<sid>.log` (as DALiuGE's
+ * `dlg_<ip>_<sid>.log`; the port keeps several managers on one host apart), lines `TIME LEVEL text` (ISO time first, so
  * a composite tier merges its children's files by sorting). Written a batch at a time, never
  * held open: nothing to leak, nothing to close.
  */
@@ -13,6 +14,7 @@ export function logLine(level: FileLevel, text: string, time = Date.now()): stri
 
 export class SessionLogFiles {
   readonly dir: string;
+  #tag = "";
 
   /** Makes `dir` and checks it is writable: a startup mistake is found at startup. */
   constructor(dir: string) {
@@ -28,8 +30,13 @@ export class SessionLogFiles {
     }
   }
 
+  /** Name files after where the manager listens (known once it listens). */
+  listening(host: string, port: number): void {
+    this.#tag = `${host.replace(/[[\]:]/g, "")}_${port}_`;
+  }
+
   path(sessionId: string): string {
-    return `${this.dir}/${sessionId}.log`;
+    return `${this.dir}/dlg_${this.#tag}${sessionId}.log`;
   }
 
   append(sessionId: string, lines: string[]): void {

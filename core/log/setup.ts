@@ -5,7 +5,6 @@
  */
 import {
   configureSync,
-  getJsonLinesFormatter,
   getTextFormatter,
   type LogLevel,
   type LogRecord,
@@ -29,12 +28,29 @@ export function levelOf(verbosity: number): LogLevel {
   return verbosity === -1 ? "warning" : "error";
 }
 
+/** A message's parts with its values as they are (strings unquoted, unlike LogTape's own). */
+function bare(parts: readonly unknown[]): string {
+  return parts.map((p, i) => i % 2 === 0 || typeof p === "string" ? p : JSON.stringify(p))
+    .join("");
+}
+
+/** One JSON line: time, level, logger, message, then the record's properties. */
+export function jsonLine(r: LogRecord): string {
+  return JSON.stringify({
+    time: new Date(r.timestamp).toISOString(),
+    level: r.level.toUpperCase(),
+    logger: r.category.join("."),
+    message: bare(r.message),
+    ...r.properties,
+  }) + "\n";
+}
+
 /** Configure logging for this process; the returned function undoes it. */
 export function setupLogging(o: LogSetup): () => void {
   const enc = new TextEncoder();
   const write = o.write ?? ((line: string) => void Deno.stderr.writeSync(enc.encode(line)));
   const format = o.format === "json"
-    ? getJsonLinesFormatter({ properties: "flatten", message: "rendered" })
+    ? jsonLine
     : getTextFormatter({ timestamp: "date-time-tz", level: "FULL", value: "bare" });
   const sink = (r: LogRecord) => write(format(r));
   configureSync({

@@ -54,6 +54,10 @@ Deno.test("dlg exits 2 with one line on bad usage", async () => {
       [["sessions", "x"], /sessions takes no arguments/],
       [["sessions", "--bogus"], /Unknown option '--bogus'/],
       [["status", "s", "--wait"], /--wait is only for submit/],
+      [["logs"], /logs takes a session id and maybe a Drop oid/],
+      [["drop", "s"], /drop takes a session id and a Drop oid/],
+      [["-m", "ftp://h:21", "sessions"], /"ftp" is not http or https/],
+      [["-m", "http://h:8000/api", "sessions"], /without a path/],
       [["submit", "g.json", "--part-size", "0"], /--part-size must be a positive number/],
     ] as const
   ) {

@@ -15,18 +15,22 @@ const print = (o: Out, value: unknown) => o.out(JSON.stringify(value, null, 2));
 
 /**
  * The progress line, at most `columns - 1` characters (a full line wraps on some terminals):
- * the bar narrows first, then the line is cut.
+ * the bar narrows first, then the words shorten, then the line is cut (ending in `~`).
  */
 export function fitProgress(
   p: { counts?: DropCounts; state: string; elapsedMs: number },
   columns: number,
 ): string {
   const max = Math.max(10, columns - 1);
-  let line = formatProgress({ ...p, width: 30 });
-  for (let width = 30; line.length > max && width > 5; width -= 5) {
-    line = formatProgress({ ...p, width: width - 5 });
+  const short = (l: string) =>
+    l.replace(" running", " run").replace(" waiting", " wait").replace(" error", " err")
+      .replace(" skipped", " skip").replace(" cancelled", " canc").replaceAll(" | ", " ");
+  let line = "";
+  for (const [width, f] of [[30, String], [20, String], [10, String], [10, short]] as const) {
+    line = f(formatProgress({ ...p, width }));
+    if (line.length <= max) return line;
   }
-  return line.length > max ? `${line.slice(0, max - 1)}~` : line;
+  return `${line.slice(0, max - 1)}~`;
 }
 
 /** One Drop's log records as lines. */

@@ -65,7 +65,12 @@ export function logManagerEvents(events: ManagerEvents, o: ManagerLogOptions): (
       }
     } else {
       const { oid, level, message } = e.data;
-      log.debug("session {sessionId}: [{oid}] {message}", { sessionId: sid, oid, message, level });
+      log.debug("session {sessionId}: [{oid}] {text}", {
+        sessionId: sid,
+        oid,
+        text: message,
+        dropLevel: level,
+      });
       lines.push(logLine(FILE_LEVEL[level.toUpperCase()] ?? "INFO", `[${oid}] ${message}`));
     }
     o.files?.append(sid, lines);

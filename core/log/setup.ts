@@ -36,13 +36,14 @@ function bare(parts: readonly unknown[]): string {
 
 /** One JSON line: time, level, logger, message, then the record's properties. */
 export function jsonLine(r: LogRecord): string {
-  return JSON.stringify({
+  const line: Record<string, unknown> = {
     time: new Date(r.timestamp).toISOString(),
     level: r.level.toUpperCase(),
     logger: r.category.join("."),
     message: bare(r.message),
-    ...r.properties,
-  }) + "\n";
+  };
+  for (const [k, v] of Object.entries(r.properties)) if (!(k in line)) line[k] = v;
+  return JSON.stringify(line) + "\n";
 }
 
 /** Configure logging for this process; the returned function undoes it. */

@@ -94,6 +94,12 @@ Deno.test("logs, /metrics and dlg logs/drop at every tier of a real hierarchy", 
     assert.match(String(failed?.message), /Drop boom failed: .*disk full/);
     assert.equal(failed?.level, "WARNING");
 
+    // The island and the master log the session's states from its merged stream.
+    for (const tier of [c.islands[0]!, c.master]) {
+      await waitFor(() => /session s FAILED: .*disk full/.test(tier.output()), { timeout: 10_000 });
+      assert.match(tier.output(), /\[INFO\] dlg·(island|master): session s RUNNING/);
+    }
+
     // dlg logs at the master merges the nodes' logs, each line naming its node.
     const logs = await dlg(["logs", "s"], c.master.url);
     assert.equal(logs.code, 0, logs.err);

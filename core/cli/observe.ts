@@ -7,6 +7,7 @@ import { reduceSessionStatus, sessionStatusName } from "../client/mod.ts";
 import { dropStateName } from "../drops/mod.ts";
 import {
   compositeLogsRoute,
+  CompositeSessionLog,
   logChildren,
   logManagerEvents,
   nodeLogsRoute,
@@ -43,6 +44,7 @@ export function observe(
   const files = o.logDir ? new SessionLogFiles(o.logDir) : undefined;
   const { metrics } = o;
   const stops: (() => void)[] = [];
+  const use: MiddlewareHandler[] = [requestLog(manager.kind), httpMetrics(o.metrics)];
   const tier = manager.kind;
   const routes = [metricsRoute(metrics)];
   metrics.attach({ sessions: () => sessionsByState(manager) });
@@ -77,10 +79,18 @@ export function observe(
     const cm = manager;
     metrics.attach({ children: () => cm.children });
     stops.push(logChildren(() => cm.children, { name: tier, periodMs: 1000 }));
+    const sessions = new CompositeSessionLog(cm, { name: tier, files });
+    stops.push(() => sessions.stop());
+    // A deployed session is followed on its merged stream, for its state changes.
+    use.push(async (c, next) => {
+      await next();
+      const m = /^\/api\/sessions\/([^/]+)\/deploy$/.exec(c.req.path);
+      if (m && c.req.method === "POST" && c.res.ok) sessions.follow(decodeURIComponent(m[1]!));
+    });
     routes.push(compositeLogsRoute(cm, files));
   }
   return {
-    use: [requestLog(tier), httpMetrics(metrics)],
+    use,
     routes,
     listening: (host, port) => files?.listening(host, port),
     stop: () => stops.forEach((s) => s()),

@@ -5,7 +5,8 @@
  * file with `-l`).
  */
 import { getLogger } from "@logtape/logtape";
-import { DropStates, sessionStateName } from "../drops/mod.ts";
+import { reduceSessionStatus, sessionStatusName } from "../client/mod.ts";
+import { DropStates } from "../drops/mod.ts";
 import type { BusEvent, ManagerEvents } from "../session/mod.ts";
 import { type FileLevel, logLine, type SessionLogFiles } from "./session_files.ts";
 
@@ -18,14 +19,9 @@ export interface ManagerLogOptions {
   dropError?: (sessionId: string, oid: string) => string | undefined;
 }
 
-/** A session's state (an int, or a map per child) as one word. */
+/** A session's state (an int, or a map per child: folded into one) as one word. */
 export function stateText(status: unknown): string {
-  if (typeof status === "number") return sessionStateName(status);
-  if (status && typeof status === "object") {
-    const states = Object.values(status).map(stateText);
-    return [...new Set(states)].join("/") || "PRISTINE";
-  }
-  return String(status);
+  return sessionStatusName(reduceSessionStatus(status));
 }
 
 const FILE_LEVEL: Record<string, FileLevel> = {

@@ -67,9 +67,9 @@ async function makeCerts(dir: string): Promise<{ ca: string; cert: string; key: 
   return { ca: `${dir}/ca.pem`, cert: `${dir}/server.pem`, key: `${dir}/server.key` };
 }
 
-async function dlg(args: string[]) {
+async function dlg(args: string[], script = DLG) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", DLG, ...args],
+    args: ["run", "-A", script, ...args],
     env: { DLG_TOKEN: "" },
     stdout: "piped",
     stderr: "piped",
@@ -128,6 +128,15 @@ Deno.test("master -> island -> 2 nodes with a token and TLS run a cross-node gra
     const noCa = await dlg(["sessions", "-m", master.url, "--token-file", tokenFile, "-T", "5"]);
     assert.equal(noCa.code, 1);
     assert.match(noCa.err, /Cannot reach https:/);
+
+    // DALiuGE's --status speaks https with the tier's own flags.
+    const masterCmd = new URL("../cmd/dlg-master.ts", import.meta.url).pathname;
+    const status = ["--status", "-P", new URL(master.url).port, "-T", "10"];
+    assert.equal((await dlg([...status, ...trust], masterCmd)).code, 0);
+    assert.equal(
+      (await dlg([...status, "--cert", cert, "--key", key, "--ca-file", ca], masterCmd)).code,
+      1,
+    );
 
     // Every tier refuses the same calls without the token, and answers them with it.
     httpClient.current = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(ca)] });

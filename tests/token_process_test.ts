@@ -4,6 +4,8 @@
  * / `--stop` send it.
  */
 import assert from "node:assert/strict";
+import { NodeManagerClient } from "../core/client/mod.ts";
+import { waitFor } from "../core/testing/mod.ts";
 import { startNode, startProc } from "./_util/procs.ts";
 
 const cmd = (tier: string) => new URL(`../cmd/${tier}.ts`, import.meta.url).pathname;
@@ -114,6 +116,27 @@ Deno.test("unreadable trust files are one line and exit 2; a bad certificate exi
     assert.equal(bad.stdout, "");
     assert.match(bad.stderr, /^dlg-node: cannot listen on 127\.0\.0\.1:0: .+\n$/);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the shell apps a node runs do not inherit DLG_TOKEN", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "dlg-tok-" });
+  const node = await startProc("cmd/dlg-node.ts", ["-w", dir], { env: { DLG_TOKEN: TOKEN } });
+  const c = new NodeManagerClient(node.url, { token: TOKEN });
+  try {
+    await c.createSession("s");
+    await c.appendGraph("s", [{
+      oid: "P",
+      categoryType: "Application",
+      dropclass: "dlg.apps.bash_shell_app.BashShellApp",
+      command: `printf '[%s]' "\${DLG_TOKEN:-none}" > seen`,
+    }]);
+    await c.deploySession("s", ["P"]);
+    const seen = await waitFor(() => Deno.readTextFile(`${dir}/s/seen`).catch(() => ""));
+    assert.equal(seen, "[none]");
+  } finally {
+    await node.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });

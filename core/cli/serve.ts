@@ -127,6 +127,8 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+  // Read once: the shell and module apps this manager runs do not inherit the token.
+  Deno.env.delete("DLG_TOKEN");
   return {
     config,
     help: f.help === true,

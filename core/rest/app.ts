@@ -23,6 +23,8 @@ export interface AppOptions extends RouteOptions {
   allowOrigins?: readonly string[];
   /** The cluster token every request must carry (`Authorization: Bearer`); none: open. */
   token?: string;
+  /** Milliseconds between keep-alive comments on an idle event stream (default 15 s). */
+  keepAliveMs?: number;
   /** Called after `POST /api/stop` has answered. */
   onStop?: () => void;
 }
@@ -98,7 +100,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.get("/api/sessions/:sid/graph/drop/:oid{.+}", async (c) => {
     return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
   });
-  eventsRoute(app, manager);
+  eventsRoute(app, manager, opts.keepAliveMs);
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
     throw notImplemented("reproducibility data is not supported");
   });

@@ -9,6 +9,8 @@ import {
 } from "../core/cli/serve.ts";
 import { Metrics } from "../core/metrics/mod.ts";
 import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
+import { TRUST_USAGE } from "../core/cli/trust.ts";
+import { createTransport } from "../core/client/mod.ts";
 import { nodeRoutes } from "../core/rest/mod.ts";
 
 export function printUsage(): void {
@@ -35,11 +37,11 @@ Options:
       --dlm-check-period S     seconds between memory-Drop expiry checks (default 10, 0: off)
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
       --allow-path DIR         let file Drops use DIR besides the session directory
-                               (repeatable; absolute paths)
+                               (repeatable; absolute paths)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
-The first line printed is "dlg-node listening on http://HOST:PORT".`);
+The first line printed is "dlg-node listening on http(s)://HOST:PORT".`);
 }
 
 export async function main(args = Deno.args): Promise<void> {
@@ -58,7 +60,7 @@ export async function main(args = Deno.args): Promise<void> {
   }
   if (parsed.help) return printUsage();
   if (parsed.action !== "serve") {
-    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const c = parsed.config;
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
@@ -66,8 +68,8 @@ export async function main(args = Deno.args): Promise<void> {
   const bad = checkWritableDir(c.workDir, "work dir");
   if (bad) fail("dlg-node", bad);
   const metrics = new Metrics("node");
+  const transport = metrics.observing(createTransport(parsed.trust));
   const manager = new NodeManager({
-    transport: metrics.transport(),
     workDir: c.workDir,
     root: c.root,
     maxThreads: c.maxThreads,
@@ -75,13 +77,17 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
+    transport,
   });
-  await serveManager(manager, c, {
-    name: "dlg-node",
-    routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
-    metrics,
-  });
-  Deno.exit(0);
+  Deno.exit(
+    await serveManager(manager, c, {
+      name: "dlg-node",
+      routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
+      trust: parsed.trust,
+      transport,
+      metrics,
+    }),
+  );
 }
 
 if (import.meta.main) main();

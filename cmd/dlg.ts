@@ -1,6 +1,7 @@
 /** dlg: the command-line client for dlg-node, dlg-island and dlg-master (or DALiuGE's managers). */
 import { parseArgs } from "node:util";
 import { BaseManagerClient, DEFAULT_PART_BYTES } from "../core/client/mod.ts";
+import { readFlagFile, readToken } from "../core/cli/trust.ts";
 import {
   actionCommand,
   graphStatusCommand,
@@ -38,6 +39,9 @@ Options:
       --compress        submit: zlib-compress append bodies (as DALiuGE's Python client)
       --interval S      submit --wait: seconds between progress updates (default 0.5;
                         between polls against a manager without an event stream)
+      --token-file FILE the cluster token (first line of FILE; default $DLG_TOKEN), sent
+                        as "Authorization: Bearer <token>"
+      --ca-file FILE    PEM CA certificates to trust for an https:// manager
   -j, --json            JSON on stdout, for scripts
   -T, --timeout S       seconds to wait for each answer (default 60)
   -h, --help            this help
@@ -54,6 +58,8 @@ const OPTIONS = {
   "part-size": { type: "string" },
   compress: { type: "boolean" },
   interval: { type: "string" },
+  "token-file": { type: "string" },
+  "ca-file": { type: "string" },
   json: { type: "boolean", short: "j" },
   timeout: { type: "string", short: "T" },
   help: { type: "boolean", short: "h" },
@@ -123,6 +129,8 @@ function parse(args: string[]) {
     arg2: rest[1],
     manager,
     json: f.json === true,
+    tokenFile: f["token-file"],
+    caFile: f["ca-file"],
     timeoutMs: positive("timeout", f.timeout, 60) * 1000,
     submit: {
       graph: rest[0] ?? "",
@@ -161,7 +169,17 @@ export async function main(args = Deno.args): Promise<number> {
       }
     },
   };
-  const c = new BaseManagerClient(p.manager, 8000, { timeoutMs: p.timeoutMs });
+  let c: BaseManagerClient;
+  try {
+    c = new BaseManagerClient(p.manager, 8000, {
+      timeoutMs: p.timeoutMs,
+      token: readToken(p.tokenFile),
+      caCerts: p.caFile === undefined ? undefined : [readFlagFile("--ca-file", p.caFile)],
+    });
+  } catch (e) {
+    console.error(`dlg: ${(e as Error).message} (dlg --help shows the usage)`);
+    return 2;
+  }
   try {
     switch (p.command) {
       case "submit":
@@ -183,6 +201,8 @@ export async function main(args = Deno.args): Promise<number> {
     const msg = e instanceof Error ? e.message : String(e);
     console.error(`dlg: ${msg.split("\n")[0]}`);
     return 1;
+  } finally {
+    c.close();
   }
 }
 

@@ -59,6 +59,8 @@ Deno.test("dlg exits 2 with one line on bad usage", async () => {
       [["-m", "ftp://h:21", "sessions"], /"ftp" is not http or https/],
       [["-m", "http://h:8000/api", "sessions"], /without a path/],
       [["submit", "g.json", "--part-size", "0"], /--part-size must be a positive number/],
+      [["sessions", "--token-file", "/nonexistent/t"], /--token-file \/nonexistent\/t: No such/],
+      [["sessions", "--ca-file", "/nonexistent/ca"], /--ca-file \/nonexistent\/ca: No such/],
     ] as const
   ) {
     const r = await dlg([...args]);

@@ -4,6 +4,8 @@ import { compositeRoutes, islandRoutes, masterRoutes } from "../rest/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
 import { Metrics } from "../metrics/mod.ts";
+import { TRUST_USAGE } from "./trust.ts";
+import { createTransport } from "../client/mod.ts";
 
 export interface CompositeEntry {
   attr: "node" | "island";
@@ -21,7 +23,7 @@ The ${e.attr === "node" ? "Data Island" : "Master"} manager: serves DALiuGE's RE
 
 Options:
   -N, --nodes LIST             ${kids}, comma-separated host[:port[:events[:rpc]]]
-                               (default port ${e.childPort}; env DLG_NODES)
+                               or https://host:port (default port ${e.childPort}; env DLG_NODES)
   -H, --host HOST              interface to listen on (default 127.0.0.1, env DLG_HOST)
   -P, --port PORT              port (default ${e.port}; 0 picks a free one, env DLG_PORT)
   -m, --max-request-size MB    largest request body (default 10)
@@ -30,11 +32,11 @@ Options:
       --allow-origin ORIGIN    a web page origin (e.g. EAGLE's) that may change state
                                besides this manager's own and http://dlg-tm.localhost
                                (repeatable; others get 403)
-      --check-period S         seconds between health checks of the children (default 2)
+      --check-period S         seconds between health checks of the children (default 2)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
-The first line printed is "${e.name} listening on http://HOST:PORT".`);
+The first line printed is "${e.name} listening on http(s)://HOST:PORT".`);
 }
 
 export async function main(args: string[], e: CompositeEntry): Promise<void> {
@@ -53,12 +55,13 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
   }
   if (parsed.help) return printUsage(e);
   if (parsed.action !== "serve") {
-    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const nodes = (parsed.values.nodes as string | undefined) ?? Deno.env.get("DLG_NODES") ?? "";
   const period = Number(parsed.values["check-period"] ?? 2);
   let manager: CompositeManager;
   const metrics = new Metrics(e.attr === "node" ? "island" : "master");
+  const transport = metrics.observing(createTransport(parsed.trust));
   try {
     if (!Number.isFinite(period) || period < 0) {
       throw new UsageError("--check-period must be a number >= 0");
@@ -67,19 +70,23 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
       attr: e.attr,
       children: nodes.split(",").map((x) => x.trim()).filter(Boolean),
       checkPeriod: period,
-      transport: metrics.transport(),
+      transport,
     });
   } catch (err) {
+    transport.close();
     console.error(`${e.name}: ${(err as Error).message} (${e.name} --help shows the usage)`);
     Deno.exit(2);
   }
   const own = e.attr === "node"
     ? islandRoutes(manager, { maxRequestSize: parsed.config.maxRequestSize })
     : masterRoutes(manager);
-  await serveManager(manager, parsed.config, {
-    name: e.name,
-    routes: [compositeRoutes(manager), own],
-    metrics,
-  });
-  Deno.exit(0);
+  Deno.exit(
+    await serveManager(manager, parsed.config, {
+      name: e.name,
+      routes: [compositeRoutes(manager), own],
+      trust: parsed.trust,
+      transport,
+      metrics,
+    }),
+  );
 }

@@ -10,7 +10,8 @@ import { canonicalOrigin, createApp, MB } from "../rest/mod.ts";
 import { getLogger, type LogFormat, setupLogging } from "../log/mod.ts";
 import { Metrics } from "../metrics/mod.ts";
 import { type Action, DALIUGE_OPTIONS, daliugeFlags } from "./daliuge_flags.ts";
-import { observe } from "./observe.ts";
+import { observe, type Observed } from "./observe.ts";
+import { exposureRefusal, isLoopback, readTrust, type Trust, TRUST_OPTIONS } from "./trust.ts";
 
 export const COMMON_OPTIONS = {
   host: { type: "string", short: "H" },
@@ -25,6 +26,7 @@ export const COMMON_OPTIONS = {
   "allow-origin": { type: "string", multiple: true },
   "log-format": { type: "string" },
   help: { type: "boolean", short: "h" },
+  ...TRUST_OPTIONS,
   ...DALIUGE_OPTIONS,
 } as const satisfies ParseArgsConfig["options"];
 
@@ -97,10 +99,10 @@ export function checkWritableDir(dir: string, what: string): string | undefined 
   }
 }
 
-/** Where a manager served with `config` is reached from this machine. */
-function localUrl(config: CommonConfig): string {
+/** Where a manager served with `config` (and TLS or not) is reached from this machine. */
+function localUrl(config: CommonConfig, tls: boolean): string {
   const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+  return `${tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
 }
 
 /**
@@ -117,6 +119,8 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
   action: Action;
   timeout: number;
   url: string;
+  /** Token, TLS and CA files, read. */
+  trust: Trust;
 } {
   let parsed;
   try {
@@ -151,30 +155,58 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
   });
   if (!r.success) throw new UsageError(r.issues[0].message);
   const config = r.output;
+  let trust: Trust;
+  try {
+    trust = readTrust(f);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  // Read once: the shell and module apps this manager runs do not inherit the token.
+  Deno.env.delete("DLG_TOKEN");
   return {
     config,
     help: f.help === true,
     values: f,
     action: compat.action,
     timeout: compat.timeout,
-    url: localUrl(config),
+    url: localUrl(config, trust.tls !== undefined),
+    trust,
   };
 }
 
 /**
  * Serve `manager` (the common routes, plus the tier's own `routes` mounted on them) until
  * SIGINT/SIGTERM or `POST /api/stop`; then stop accepting, stop the manager (cancelling running
- * Drops) and exit 0. Prints `... listening on http://HOST:PORT` first.
+ * Drops), close `transport` and resolve to the exit code: 0; 2 when `trust` forbids listening on
+ * the host, 1 when it cannot listen (one line on stderr says why). Prints `... listening on http(s)://HOST:PORT` first.
  */
 export async function serveManager(
   manager: DropManager,
   config: CommonConfig,
-  o: { name: string; routes: Hono[]; metrics?: Metrics },
-): Promise<void> {
-  const { name } = o;
+  o: {
+    name: string;
+    routes: Hono[];
+    trust: Trust;
+    transport?: { close(): void };
+    /** The metrics the manager's transport already counts with (default: new ones). */
+    metrics?: Metrics;
+  },
+): Promise<number> {
+  const { name, trust } = o;
   setupLogging({ verbosity: config.verbosity, format: config.logFormat as LogFormat });
   const log = getLogger(["dlg", manager.kind]);
-  let seen;
+  let seen: Observed | undefined;
+  const end = async (code: number) => {
+    seen?.stop();
+    await manager.stop();
+    o.transport?.close();
+    return code;
+  };
+  const refusal = exposureRefusal(name, config.host, trust);
+  if (refusal) {
+    console.error(refusal);
+    return await end(2);
+  }
   try {
     seen = observe(manager, {
       name,
@@ -182,27 +214,37 @@ export async function serveManager(
       logDir: config.logDir,
     });
   } catch (e) {
-    fail(name, (e as Error).message);
+    console.error(`${name}: ${(e as Error).message}`);
+    return await end(1);
   }
   const ac = new AbortController();
   const app = createApp(manager, {
     maxRequestSize: config.maxRequestSize,
     maxInflatedSize: config.maxInflatedSize,
     allowOrigins: config.allowOrigins,
+    token: trust.token,
     onStop: () => ac.abort(),
     use: seen.use,
   });
   for (const routes of [...seen.routes, ...o.routes]) app.route("/", routes);
-  let server;
+  const scheme = trust.tls ? "https" : "http";
+  const observed = seen;
+  let server: Deno.HttpServer;
   try {
     server = Deno.serve({
       hostname: config.host,
       port: config.port,
       signal: ac.signal,
+      ...trust.tls,
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-        seen.listening(hostname, port);
-        console.log(`${name} listening on http://${host}:${port}`);
+        observed.listening(hostname, port);
+        console.log(`${name} listening on ${scheme}://${host}:${port}`);
+        if (trust.token === undefined && !isLoopback(config.host)) {
+          console.error(
+            `${name}: no token (--insecure): anyone reaching port ${port} can run commands`,
+          );
+        }
         log.info("{name} started: pid {pid}, {kind} manager, logs {format}{dir}", {
           name,
           pid: Deno.pid,
@@ -213,11 +255,12 @@ export async function serveManager(
       },
     }, app.fetch);
   } catch (e) {
+    // A port in use, a certificate that does not match its key: one line, exit 1.
     const why = e instanceof Deno.errors.AddrInUse
       ? "the address is already in use (is another manager running there? pick another -P)"
       : (e as Error).message.replace(/ \(os error.*$/, "");
-    await manager.stop();
-    fail(name, `cannot listen on ${config.host}:${config.port}: ${why}`);
+    console.error(`${name}: cannot listen on ${config.host}:${config.port}: ${why}`);
+    return await end(1);
   }
   const stop = () => ac.abort();
   Deno.addSignalListener("SIGINT", stop);
@@ -226,6 +269,5 @@ export async function serveManager(
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
   log.info("{name} stopping", { name });
-  seen.stop();
-  await manager.stop();
+  return await end(0);
 }

@@ -2,12 +2,14 @@
 export {
   type CallInfo,
   type ClientOptions,
+  createTransport,
   describeArgs,
   DlgClientError,
   type RequestOptions,
   responseError,
   RestClient,
   type Transport,
+  type TrustOptions,
 } from "./base.ts";
 // Kept here for code that imports them from the client.
 export { baseUrl, type DlgErrorType, linkOids } from "../wire/mod.ts";

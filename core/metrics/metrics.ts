@@ -106,9 +106,14 @@ export class Metrics {
     };
   }
 
-  /** `base` with calls counted (the one outbound transport, DESIGN: RestClient). */
-  transport(base: Transport = {}): Transport {
-    return { ...base, observe: (call) => (this.outbound(call), base.observe?.(call)) };
+  /** Count the calls made over `t` (the process's one outbound transport); returns `t`. */
+  observing<T extends Transport>(t: T): T {
+    const before = t.observe;
+    t.observe = (call) => {
+      this.outbound(call);
+      before?.(call);
+    };
+    return t;
   }
 
   outbound(call: CallInfo): void {

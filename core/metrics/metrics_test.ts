@@ -75,14 +75,16 @@ Deno.test("Metrics counts Drop changes once per batch and reads gauges at scrape
   assert.equal(pool?.value, "0", "gauges are read at each scrape");
 });
 
-Deno.test("Metrics.transport counts outbound calls and their known bytes through RestClient", async () => {
+Deno.test("Metrics.observing counts outbound calls and their known bytes through RestClient", async () => {
   const m = new Metrics("island");
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     () => new Response("ok"),
   );
   try {
-    const c = new RestClient(`http://127.0.0.1:${server.addr.port}`, { transport: m.transport() });
+    const c = new RestClient(`http://127.0.0.1:${server.addr.port}`, {
+      transport: m.observing({}),
+    });
     await (await c.raw("POST", "/api/sessions/s/events", { body: "[1,2,3]" })).body?.cancel();
     await (await c.raw("GET", "/api/sessions/s/drops/u/data")).body?.cancel();
     const f = await families(metricsRoute(m));

@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
+import { NodeManager } from "../manager/mod.ts";
+import { errorResponse } from "../rest/mod.ts";
 import { ManagerEvents } from "../session/mod.ts";
+import { waitFor } from "../testing/mod.ts";
 import {
   levelOf,
   logLine,
   logManagerEvents,
   mergeLines,
+  nodeLogsRoute,
   requestLog,
   SessionLogFiles,
   setupLogging,
@@ -101,5 +105,36 @@ Deno.test("requestLog logs a rejected request's status and reason, never its hea
     assert.doesNotMatch(lines.join(""), /t0ps3cret/);
   } finally {
     reset();
+  }
+});
+
+Deno.test("GET .../logs without -l: what a node's Drops keep (their lines and errors)", async () => {
+  const dir = await Deno.makeTempDir();
+  const nm = new NodeManager({ workDir: dir, dlmCheckPeriod: 0 });
+  try {
+    nm.createSession("s");
+    await nm.append("s", [
+      {
+        oid: "app",
+        categoryType: "Application",
+        dropclass: "dlg.apps.bash_shell_app.BashShellApp",
+        command: "echo no space left >&2; exit 2",
+        outputs: ["out"],
+      },
+      { oid: "out", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" },
+    ]);
+    nm.deploy("s", ["app"]);
+    await waitFor(() => nm.sessionStatus("s") === 6);
+    const app = new Hono().onError(errorResponse).route("/", nodeLogsRoute(nm));
+    const res = await app.request("/api/sessions/s/logs");
+    assert.equal(res.headers.get("content-type"), "text/plain; charset=utf-8");
+    const text = await res.text();
+    assert.match(text, /^\S+Z INFO {4}\[app\] running: echo no space left/m);
+    assert.match(text, /^\S+Z ERROR {3}Drop app failed: .*no space left/m);
+    assert.match(text, /^\S+Z ERROR {3}Drop out failed: /m);
+    assert.equal((await app.request("/api/sessions/nope/logs")).status, 404);
+  } finally {
+    await nm.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });

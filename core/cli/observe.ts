@@ -60,7 +60,8 @@ export function observe(
         }
         return by;
       },
-      pools: { worker: () => ({ ...pick(nm.workers) }) },
+      // A Python pool adds itself here beside the worker pool: `python: () => PoolStats`.
+      pools: { worker: () => pick(nm.workers) },
     });
     stops.push(metrics.watch(nm.events));
     stops.push(logManagerEvents(nm.events, {

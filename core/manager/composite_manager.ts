@@ -4,7 +4,6 @@
  * where each went and the links between partitions; everything else is asked of the children.
  */
 import type { Transport } from "../client/mod.ts";
-import { SessionStates } from "../drops/states.ts";
 import {
   invalidGraph,
   invalidState,
@@ -13,9 +12,11 @@ import {
   sessionExists,
   subManagerError,
 } from "../errors/mod.ts";
-import { all, Child, type ChildError, describe, fanOut } from "./children.ts";
+import { all, Child, type ChildError, describe, fanOut, STATUS_MS } from "./children.ts";
+import { SESSIONS_PATH } from "../wire/mod.ts";
 import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
+import type { SessionSummary as Summary } from "./types.ts";
 import { CompositeStream } from "./composite_stream.ts";
 import type { EventReader } from "../session/mod.ts";
 import { Health } from "./health.ts";
@@ -41,13 +42,13 @@ export interface CompositeOptions {
   children: string[];
   /** Seconds between health checks of the children (default 2). */
   checkPeriod?: number;
+  /** Seconds without an answer before a child is down (default 10). */
+  childTimeout?: number;
   /** How this manager reaches its children and nodes; shared by all its clients. */
   transport?: Transport;
   /** The Drop classes specs are checked against (default: the built-in ones). */
   classes?: ClassTable;
 }
-
-const FAILED = SessionStates.FAILED;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -58,6 +59,11 @@ export class CompositeManager implements DropManager {
   #streams = new Map<string, CompositeStream>();
   #health: Health;
   #classes: ClassTable;
+  #childTimeoutMs: number;
+  /** Calls left running in the background (cancels after a loss, calls to returning children). */
+  #background = new Set<Promise<unknown>>();
+  /** Each broken session's cancel of its other children. */
+  #cancelling = new WeakMap<CompositeSession, Promise<void>>();
 
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
@@ -65,11 +71,67 @@ export class CompositeManager implements DropManager {
     this.#classes = o.classes ?? new DropClasses();
     this.childSet = new ChildSet(o.attr, o.transport);
     for (const c of o.children) this.childSet.add(c);
+    this.#childTimeoutMs = (o.childTimeout ?? 10) * 1000;
     this.#health = new Health({
       children: () => this.childSet.list,
-      sessions: () => this.#sessions.values(),
       periodMs: (o.checkPeriod ?? 2) * 1000,
+      childTimeoutMs: this.#childTimeoutMs,
+      onAnswer: (c, list, started) => this.#answered(c, list, started),
+      onDown: (c, err) => {
+        for (const s of this.#sessions.values()) if (s.children.includes(c)) s.fail(c, err);
+      },
+      onBack: (c) => this.#back(c),
     });
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    this.#background.add(p);
+    p.finally(() => this.#background.delete(p)).catch(() => {});
+    return p;
+  }
+
+  /**
+   * A child's session list: each session's status there is remembered (history survives the
+   * child), a child's own loss below breaks the session here too, and a session the child no
+   * longer has (it restarted) fails unless its part was already over.
+   */
+  #answered(c: Child, list: Summary[], started: number): void {
+    const byId = new Map(list.map((x) => [x.sessionId, x]));
+    for (const s of this.#sessions.values()) {
+      if (!s.children.includes(c)) continue;
+      const got = byId.get(s.id);
+      if (got) {
+        s.statusOf(c, got);
+        if (typeof got.lost === "string") s.breakDown(`${c.name}: ${got.lost}`);
+      } else if (s.createdAt < started) {
+        s.fail(c, {
+          type: "NoSessionException",
+          args: [`${c.name} lost session ${s.id} (restarted?)`],
+        });
+      }
+    }
+  }
+
+  /** A child is back: its part of failed sessions is cancelled, deletes missed are done. */
+  #back(c: Child): void {
+    for (const s of this.#sessions.values()) {
+      if (s.failed.has(c.name)) this.#track(c.client.cancelSession(s.id)).catch(() => {});
+    }
+    for (const sid of c.pendingDeletes) {
+      c.pendingDeletes.delete(sid);
+      this.#track(c.client.destroySession(sid)).catch(() => {});
+    }
+  }
+
+  /** The session broke: what runs on its other children stops (no zombie work). */
+  #cancelRest(s: CompositeSession): Promise<void> {
+    let p = this.#cancelling.get(s);
+    if (!p) {
+      const live = s.children.filter((c) => !c.down && !s.failed.has(c.name));
+      p = this.#track(fanOut(live, (c) => c.client.cancelSession(s.id)).then(() => {}));
+      this.#cancelling.set(s, p);
+    }
+    return p;
   }
 
   /** The children (as a list; `childSet` manages them). */
@@ -98,6 +160,7 @@ export class CompositeManager implements DropManager {
     // Children known to be down are left out: new sessions run on what is alive.
     const children = this.children.filter((c) => !c.down);
     const s = new CompositeSession(sessionId, children);
+    s.watch({ lost: () => void this.#cancelRest(s) });
     this.#sessions.set(sessionId, s);
     const r = await fanOut(children, (c) => c.client.createSession(sessionId));
     if (r.failed) {
@@ -109,7 +172,14 @@ export class CompositeManager implements DropManager {
   }
 
   async sessions(): Promise<SessionSummary[]> {
-    const r = await fanOut(this.children.filter((c) => !c.down), (c) => c.status.sessions());
+    // Quick: a parent's health check asks this too. A child slower than a third of
+    // --child-timeout shows what it last said.
+    const depth = this.attr === "node" ? 1 : 2;
+    const timeoutMs = Math.min(STATUS_MS * depth, this.#childTimeoutMs / 3);
+    const r = await fanOut(
+      this.children.filter((c) => !c.down),
+      (c) => c.status.request<Summary[]>("GET", SESSIONS_PATH, { timeoutMs }),
+    );
     const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
     for (const [name, list] of r.ok) {
       byChild.set(name, new Map(list.map((x) => [x.sessionId, x])));
@@ -119,10 +189,12 @@ export class CompositeManager implements DropManager {
       let size = 0;
       for (const c of s.children) {
         const got = byChild.get(c.name)?.get(s.id);
-        status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+        status[c.name] = s.statusOf(c, got);
         size += got?.size ?? 0;
       }
-      return { sessionId: s.id, status, size };
+      return s.lost
+        ? { sessionId: s.id, status, size, lost: s.lost }
+        : { sessionId: s.id, status, size };
     });
   }
 
@@ -137,14 +209,17 @@ export class CompositeManager implements DropManager {
     return r.ok;
   }
 
-  /** Ask the session's children; failures show as FAILED and are remembered. */
+  /**
+   * Ask the session's children. A child that no longer has the session fails it (unless its
+   * part was over); one that does not answer shows as it last did until the health checks
+   * call it down.
+   */
   async #statusMap<T>(s: CompositeSession, fn: (c: Child) => Promise<T>) {
     // A child already failed (or down) is not asked again: status answers stay fast.
-    const ask = s.targets().filter((c) => !s.failed.has(c.name) && !c.down);
+    const ask = s.children.filter((c) => !s.failed.has(c.name) && !c.down);
     const r = await fanOut(ask, fn);
-    for (const c of s.children) {
-      const err = r.errors[c.name];
-      if (err && s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
+    for (const c of ask) {
+      if (r.errors[c.name]?.type === "NoSessionException") s.fail(c, r.errors[c.name]!);
     }
     return r;
   }
@@ -159,7 +234,7 @@ export class CompositeManager implements DropManager {
     for (const c of s.children) {
       const got = r.ok.get(c.name) as (SessionDetails & { error?: unknown }) | undefined;
       if (typeof got?.error === "string") errors.push(`${c.name}: ${got.error}`);
-      status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+      status[c.name] = s.statusOf(c, got);
       if (got) {
         Object.assign(graph, got.graph);
         dir[c.name] = got.dir;
@@ -168,13 +243,9 @@ export class CompositeManager implements DropManager {
     // Links cut at append go back in; a master's islands have put back those it cut.
     if (this.attr === "node") s.putBack(graph);
     const out: SessionDetails & { error?: string } = { status, graph, dir };
-    if (s.failed.size) errors.unshift(this.#failure(s));
+    errors.unshift(...failures(s));
     if (errors.length) out.error = errors.join("; ");
     return out;
-  }
-
-  #failure(s: CompositeSession): string {
-    return [...s.failed].map(([name, e]) => `${name} failed: ${describe(e)}`).join("; ");
   }
 
   async deleteSession(sessionId: string): Promise<void> {
@@ -182,7 +253,13 @@ export class CompositeManager implements DropManager {
     this.#sessions.delete(sessionId);
     this.#streams.get(sessionId)?.close();
     this.#streams.delete(sessionId);
-    const r = await fanOut(s.children, (c) => c.client.destroySession(sessionId));
+    // A child that is down deletes its part once it is back.
+    for (const c of s.children) if (c.down) c.pendingDeletes.add(sessionId);
+    const live = s.children.filter((c) => !c.down);
+    const r = await fanOut(live, (c) => c.client.destroySession(sessionId));
+    for (const c of live) {
+      if (r.errors[c.name]?.type === "RestClientException") c.pendingDeletes.add(sessionId);
+    }
     const errors = Object.entries(r.errors).filter(([name, e]) =>
       e.type !== "NoSessionException" && !s.failed.has(name)
     );
@@ -194,7 +271,7 @@ export class CompositeManager implements DropManager {
     const r = await this.#statusMap(s, (c) => c.status.sessionStatus(sessionId));
     const out: Record<string, unknown> = {};
     for (const c of s.children) {
-      out[c.name] = s.failed.has(c.name) || !r.ok.has(c.name) ? FAILED : r.ok.get(c.name);
+      out[c.name] = s.statusOf(c, r.ok.has(c.name) ? { status: r.ok.get(c.name) } : undefined);
     }
     return out;
   }
@@ -310,8 +387,11 @@ export class CompositeManager implements DropManager {
     }
     if (Object.keys(errors).length === 0) return;
     // The session is FAILED here with the children's errors; what started elsewhere stops.
-    for (const [name, e] of Object.entries(errors)) s.failed.set(name, e);
-    await fanOut(s.targets(), (c) => c.client.cancelSession(sessionId));
+    for (const [name, e] of Object.entries(errors)) {
+      const c = s.children.find((x) => x.name === name);
+      if (c) s.fail(c, e, true);
+    }
+    await this.#cancelRest(s);
     throw subManagerError(errors);
   }
 
@@ -320,11 +400,14 @@ export class CompositeManager implements DropManager {
     if (s.phase < Phase.DEPLOYING) {
       throw invalidState(`Session ${sessionId} is not running; cancel needs RUNNING`);
     }
-    const live = s.targets().filter((c) => !s.failed.has(c.name));
+    // Every child that answers, failed or not (a returning child's part is cancelled by the
+    // health checks).
+    const live = s.children.filter((c) => !c.down);
     const r = await fanOut(live, (c) => c.client.cancelSession(sessionId));
-    const errors = Object.entries(r.errors);
+    const errors = Object.entries(r.errors).filter(([name]) => !s.failed.has(name));
     const wrongState = errors.filter(([, e]) => e.type === "InvalidSessionState");
-    if (live.length > 0 && wrongState.length === live.length) {
+    const asked = live.filter((c) => !s.failed.has(c.name)).length;
+    if (asked > 0 && wrongState.length === asked) {
       throw invalidState(`Session ${sessionId} is not running on any child; cancel needs RUNNING`);
     }
     const real = errors.filter(([, e]) => e.type !== "InvalidSessionState");
@@ -394,5 +477,13 @@ export class CompositeManager implements DropManager {
     for (const st of this.#streams.values()) st.close();
     this.#streams.clear();
     await this.#health.stop();
+    await Promise.allSettled(this.#background);
   }
+}
+
+/** Why the session failed at this tier: its lost or failed children, each named. */
+function failures(s: CompositeSession): string[] {
+  const out = [...s.failed].map(([name, e]) => `${name} failed: ${describe(e)}`);
+  if (s.lost && !out.includes(s.lost)) out.unshift(s.lost);
+  return out;
 }

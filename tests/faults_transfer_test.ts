@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { MasterManagerClient } from "../core/client/mod.ts";
 import { waitFor } from "../core/testing/mod.ts";
 import { startCluster } from "./_util/cluster.ts";
+import { startNode } from "./_util/procs.ts";
 import { dlg, getJson, stateOf, transferGraph } from "./_util/faults.ts";
 
 const FINISHED = 4;
@@ -52,6 +53,64 @@ Deno.test("faults: a node stalled (SIGSTOP) mid-transfer receives the 100 KB onc
   } finally {
     if (stopped) Deno.kill(n2!.child.pid, "SIGCONT");
     await c.stop();
+  }
+});
+
+Deno.test("faults: a repeated event while the bytes are still coming starts no second read", async () => {
+  // The peer is this test: it serves A's 100 KB slowly and sends A's completion twice, as a
+  // sender does when its first try timed out on a stalled node (issue 13, item 3).
+  let reads = 0;
+  const chunk = new TextEncoder().encode("0123456789".repeat(1_000));
+  const peer = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    if (!new URL(req.url).pathname.endsWith("/drops/A/data")) return Response.json({});
+    reads++;
+    let n = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(ctrl) {
+        if (n++ === 10) return ctrl.close();
+        await new Promise((r) => setTimeout(r, 50));
+        ctrl.enqueue(chunk);
+      },
+    });
+    return new Response(body);
+  });
+  const node = await startNode();
+  try {
+    const api = (path: string, body: unknown, form = false) =>
+      fetch(`${node.url}/api/sessions${path}`, {
+        method: "POST",
+        body: form ? String(body) : JSON.stringify(body),
+        headers: {
+          "content-type": form ? "application/x-www-form-urlencoded" : "application/json",
+        },
+      }).then(async (r) => assert.equal(r.status, 200, await r.text()));
+    await api("", { sessionId: "x" });
+    await api("/x/graph/append", [
+      {
+        oid: "C",
+        categoryType: "Application",
+        dropclass: "dlg.apps.simple.CopyApp",
+        inputs: ["A"],
+        outputs: ["F"],
+      },
+      { oid: "F", categoryType: "Data", dropclass: "dlg.data.drops.file.FileDROP" },
+    ]);
+    await api("/x/subscriptions", { [`127.0.0.1:${peer.addr.port}`]: [["C", 0, "A"]] });
+    await api("/x/deploy", "", true);
+    const ev = [{ type: "dropCompleted", uid: "A", status: 2, size: 100_000 }];
+    await api("/x/events", ev);
+    await new Promise((r) => setTimeout(r, 100));
+    await api("/x/events", ev);
+    await waitFor(() => getJson(`${node.url}/api/sessions/x/status`), {
+      until: (st) => st === FINISHED,
+      what: "x FINISHED",
+    });
+    const f = await getJson<{ filepath: string }>(`${node.url}/api/sessions/x/graph/drop/data/F`);
+    assert.equal((await Deno.stat(f.filepath)).size, 100_000);
+    assert.equal(reads, 1);
+  } finally {
+    await node.stop();
+    await peer.shutdown();
   }
 });
 

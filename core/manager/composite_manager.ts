@@ -55,8 +55,6 @@ export class CompositeManager implements DropManager {
   readonly attr: "node" | "island";
   readonly childSet: ChildSet;
   #sessions = new Map<string, CompositeSession>();
-  /** Event streams of watched sessions: the children's, merged. */
-  #streams = new Map<string, CompositeStream>();
   #health: Health;
   #classes: ClassTable;
   #childTimeoutMs: number;
@@ -251,8 +249,7 @@ export class CompositeManager implements DropManager {
   async deleteSession(sessionId: string): Promise<void> {
     const s = this.get(sessionId);
     this.#sessions.delete(sessionId);
-    this.#streams.get(sessionId)?.close();
-    this.#streams.delete(sessionId);
+    s.stream?.close();
     // A child that is down deletes its part once it is back.
     for (const c of s.children) if (c.down) c.pendingDeletes.add(sessionId);
     const live = s.children.filter((c) => !c.down);
@@ -467,15 +464,13 @@ export class CompositeManager implements DropManager {
 
   async watch(sessionId: string, lastId?: number): Promise<EventReader> {
     const s = this.get(sessionId);
-    let stream = this.#streams.get(sessionId);
-    if (!stream) this.#streams.set(sessionId, stream = new CompositeStream(s));
+    const stream = s.stream ??= new CompositeStream(s);
     await stream.ready;
     return stream.read(lastId);
   }
 
   async stop(): Promise<void> {
-    for (const st of this.#streams.values()) st.close();
-    this.#streams.clear();
+    for (const s of this.#sessions.values()) s.stream?.close();
     await this.#health.stop();
     await Promise.allSettled(this.#background);
   }

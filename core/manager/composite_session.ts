@@ -2,7 +2,8 @@
 import { type Child, type ChildError, describe } from "./children.ts";
 import type { Owned, Rel, Split, Waiting } from "./partition.ts";
 import type { LinkKey } from "../wire/mod.ts";
-import { SessionStates } from "../drops/states.ts";
+import { SessionStates } from "../drops/mod.ts";
+import type { CompositeStream } from "./composite_stream.ts";
 
 export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
 
@@ -47,6 +48,8 @@ export class CompositeSession {
   /** Why the session broke: the first loss of a child holding its Drops, or below one. */
   lost: string | undefined = undefined;
   #watchers: SessionWatcher[] = [];
+  /** The session's event stream (its children's, merged), made for its first reader. */
+  stream: CompositeStream | undefined = undefined;
 
   constructor(id: string, children: Child[]) {
     this.id = id;

@@ -20,6 +20,8 @@ export interface AppOptions extends RouteOptions {
   maxInflatedSize?: number;
   /** Origins besides the manager's own and DALiuGE's client that may change state. */
   allowOrigins?: readonly string[];
+  /** Milliseconds between keep-alive comments on an idle event stream (default 15 s). */
+  keepAliveMs?: number;
   /** Called after `POST /api/stop` has answered. */
   onStop?: () => void;
 }
@@ -94,7 +96,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.get("/api/sessions/:sid/graph/drop/:oid{.+}", async (c) => {
     return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
   });
-  eventsRoute(app, manager);
+  eventsRoute(app, manager, opts.keepAliveMs);
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
     throw notImplemented("reproducibility data is not supported");
   });

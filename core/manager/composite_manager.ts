@@ -12,14 +12,14 @@ import {
   sessionExists,
   subManagerError,
 } from "../errors/mod.ts";
-import { all, Child, type ChildError, describe, fanOut, STATUS_MS } from "./children.ts";
+import { all, Child, type ChildError, fanOut, STATUS_MS } from "./children.ts";
 import { SESSIONS_PATH } from "../wire/mod.ts";
 import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
-import type { SessionSummary as Summary } from "./types.ts";
 import { CompositeStream } from "./composite_stream.ts";
 import type { EventReader } from "../session/mod.ts";
 import { Health } from "./health.ts";
+import { failures, Faults } from "./faults.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
 import {
@@ -58,10 +58,7 @@ export class CompositeManager implements DropManager {
   #health: Health;
   #classes: ClassTable;
   #childTimeoutMs: number;
-  /** Calls left running in the background (cancels after a loss, calls to returning children). */
-  #background = new Set<Promise<unknown>>();
-  /** Each broken session's cancel of its other children. */
-  #cancelling = new WeakMap<CompositeSession, Promise<void>>();
+  #faults = new Faults(() => this.#sessions.values());
 
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
@@ -74,62 +71,10 @@ export class CompositeManager implements DropManager {
       children: () => this.childSet.list,
       periodMs: (o.checkPeriod ?? 2) * 1000,
       childTimeoutMs: this.#childTimeoutMs,
-      onAnswer: (c, list, started) => this.#answered(c, list, started),
-      onDown: (c, err) => {
-        for (const s of this.#sessions.values()) if (s.children.includes(c)) s.fail(c, err);
-      },
-      onBack: (c) => this.#back(c),
+      onAnswer: (c, list, started) => this.#faults.answered(c, list, started),
+      onDown: (c, err) => this.#faults.down(c, err),
+      onBack: (c) => this.#faults.back(c),
     });
-  }
-
-  #track<T>(p: Promise<T>): Promise<T> {
-    this.#background.add(p);
-    p.finally(() => this.#background.delete(p)).catch(() => {});
-    return p;
-  }
-
-  /**
-   * A child's session list: each session's status there is remembered (history survives the
-   * child), a child's own loss below breaks the session here too, and a session the child no
-   * longer has (it restarted) fails unless its part was already over.
-   */
-  #answered(c: Child, list: Summary[], started: number): void {
-    const byId = new Map(list.map((x) => [x.sessionId, x]));
-    for (const s of this.#sessions.values()) {
-      if (!s.children.includes(c)) continue;
-      const got = byId.get(s.id);
-      if (got) {
-        s.statusOf(c, got);
-        if (typeof got.lost === "string") s.breakDown(`${c.name}: ${got.lost}`);
-      } else if (s.createdAt < started) {
-        s.fail(c, {
-          type: "NoSessionException",
-          args: [`${c.name} lost session ${s.id} (restarted?)`],
-        });
-      }
-    }
-  }
-
-  /** A child is back: its part of failed sessions is cancelled, deletes missed are done. */
-  #back(c: Child): void {
-    for (const s of this.#sessions.values()) {
-      if (s.failed.has(c.name)) this.#track(c.client.cancelSession(s.id)).catch(() => {});
-    }
-    for (const sid of c.pendingDeletes) {
-      c.pendingDeletes.delete(sid);
-      this.#track(c.client.destroySession(sid)).catch(() => {});
-    }
-  }
-
-  /** The session broke: what runs on its other children stops (no zombie work). */
-  #cancelRest(s: CompositeSession): Promise<void> {
-    let p = this.#cancelling.get(s);
-    if (!p) {
-      const live = s.children.filter((c) => !c.down && !s.failed.has(c.name));
-      p = this.#track(fanOut(live, (c) => c.client.cancelSession(s.id)).then(() => {}));
-      this.#cancelling.set(s, p);
-    }
-    return p;
   }
 
   /** The children (as a list; `childSet` manages them). */
@@ -158,7 +103,7 @@ export class CompositeManager implements DropManager {
     // Children known to be down are left out: new sessions run on what is alive.
     const children = this.children.filter((c) => !c.down);
     const s = new CompositeSession(sessionId, children);
-    s.watch({ lost: () => void this.#cancelRest(s) });
+    this.#faults.follow(s);
     this.#sessions.set(sessionId, s);
     const r = await fanOut(children, (c) => c.client.createSession(sessionId));
     if (r.failed) {
@@ -176,7 +121,7 @@ export class CompositeManager implements DropManager {
     const timeoutMs = Math.min(STATUS_MS * depth, this.#childTimeoutMs / 3);
     const r = await fanOut(
       this.children.filter((c) => !c.down),
-      (c) => c.status.request<Summary[]>("GET", SESSIONS_PATH, { timeoutMs }),
+      (c) => c.status.request<SessionSummary[]>("GET", SESSIONS_PATH, { timeoutMs }),
     );
     const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
     for (const [name, list] of r.ok) {
@@ -388,7 +333,7 @@ export class CompositeManager implements DropManager {
       const c = s.children.find((x) => x.name === name);
       if (c) s.fail(c, e, true);
     }
-    await this.#cancelRest(s);
+    await this.#faults.cancelRest(s);
     throw subManagerError(errors);
   }
 
@@ -472,13 +417,6 @@ export class CompositeManager implements DropManager {
   async stop(): Promise<void> {
     for (const s of this.#sessions.values()) s.stream?.close();
     await this.#health.stop();
-    await Promise.allSettled(this.#background);
+    await this.#faults.stop();
   }
-}
-
-/** Why the session failed at this tier: its lost or failed children, each named. */
-function failures(s: CompositeSession): string[] {
-  const out = [...s.failed].map(([name, e]) => `${name} failed: ${describe(e)}`);
-  if (s.lost && !out.includes(s.lost)) out.unshift(s.lost);
-  return out;
 }

@@ -2,6 +2,8 @@
 import { NodeManager } from "../core/manager/mod.ts";
 import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
 import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
+import { TRUST_USAGE } from "../core/cli/trust.ts";
+import { createTransport } from "../core/client/mod.ts";
 import { nodeRoutes } from "../core/rest/mod.ts";
 
 export function printUsage(): void {
@@ -31,11 +33,11 @@ Options:
                                (repeatable; absolute paths)
       --event-retry S          seconds an event to another node is retried (backoff with
                                jitter) before the Drop there is failed or it is given up
-                               (default 60; env DLG_EVENT_RETRY)
+                               (default 60; env DLG_EVENT_RETRY)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
-The first line printed is "dlg-node listening on http://HOST:PORT".`);
+The first line printed is "dlg-node listening on http(s)://HOST:PORT".`);
 }
 
 export async function main(args = Deno.args): Promise<void> {
@@ -54,7 +56,7 @@ export async function main(args = Deno.args): Promise<void> {
   }
   if (parsed.help) return printUsage();
   if (parsed.action !== "serve") {
-    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const c = parsed.config;
   const eventRetry = Number(parsed.values["event-retry"] ?? Deno.env.get("DLG_EVENT_RETRY") ?? 60);
@@ -65,6 +67,7 @@ export async function main(args = Deno.args): Promise<void> {
   }
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
+  const transport = createTransport(parsed.trust);
   const manager = new NodeManager({
     workDir: c.workDir,
     root: c.root,
@@ -74,12 +77,16 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
     eventRetry: eventRetry * 1000,
+    transport,
   });
-  await serveManager(manager, c, {
-    name: "dlg-node",
-    routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
-  });
-  Deno.exit(0);
+  Deno.exit(
+    await serveManager(manager, c, {
+      name: "dlg-node",
+      routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
+      trust: parsed.trust,
+      transport,
+    }),
+  );
 }
 
 if (import.meta.main) main();

@@ -3,6 +3,8 @@ import { CompositeManager } from "../manager/mod.ts";
 import { compositeRoutes, islandRoutes, masterRoutes } from "../rest/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
+import { TRUST_USAGE } from "./trust.ts";
+import { createTransport } from "../client/mod.ts";
 
 export interface CompositeEntry {
   attr: "node" | "island";
@@ -20,7 +22,7 @@ The ${e.attr === "node" ? "Data Island" : "Master"} manager: serves DALiuGE's RE
 
 Options:
   -N, --nodes LIST             ${kids}, comma-separated host[:port[:events[:rpc]]]
-                               (default port ${e.childPort}; env DLG_NODES)
+                               or https://host:port (default port ${e.childPort}; env DLG_NODES)
   -H, --host HOST              interface to listen on (default 127.0.0.1, env DLG_HOST)
   -P, --port PORT              port (default ${e.port}; 0 picks a free one, env DLG_PORT)
   -m, --max-request-size MB    largest request body (default 10)
@@ -34,11 +36,11 @@ Options:
                                often, up to every 10 s)
       --child-timeout S        seconds a child may not answer before it is down: the
                                sessions with Drops on it FAIL, naming it (default 10;
-                               env DLG_CHILD_TIMEOUT)
+                               env DLG_CHILD_TIMEOUT)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
-The first line printed is "${e.name} listening on http://HOST:PORT".`);
+The first line printed is "${e.name} listening on http(s)://HOST:PORT".`);
 }
 
 export async function main(args: string[], e: CompositeEntry): Promise<void> {
@@ -61,7 +63,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
   }
   if (parsed.help) return printUsage(e);
   if (parsed.action !== "serve") {
-    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const nodes = (parsed.values.nodes as string | undefined) ?? Deno.env.get("DLG_NODES") ?? "";
   const seconds = (flag: string, env: string, def: number, min: number) => {
@@ -72,6 +74,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
     return n;
   };
   let manager: CompositeManager;
+  const transport = createTransport(parsed.trust);
   try {
     const checkPeriod = seconds("check-period", "DLG_CHECK_PERIOD", 2, 0);
     const childTimeout = seconds("child-timeout", "DLG_CHILD_TIMEOUT", 10, 0.1);
@@ -80,8 +83,10 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
       children: nodes.split(",").map((x) => x.trim()).filter(Boolean),
       checkPeriod,
       childTimeout,
+      transport,
     });
   } catch (err) {
+    transport.close();
     console.error(`${e.name}: ${(err as Error).message}`);
     printUsage(e);
     Deno.exit(2);
@@ -89,9 +94,12 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
   const own = e.attr === "node"
     ? islandRoutes(manager, { maxRequestSize: parsed.config.maxRequestSize })
     : masterRoutes(manager);
-  await serveManager(manager, parsed.config, {
-    name: e.name,
-    routes: [compositeRoutes(manager), own],
-  });
-  Deno.exit(0);
+  Deno.exit(
+    await serveManager(manager, parsed.config, {
+      name: e.name,
+      routes: [compositeRoutes(manager), own],
+      trust: parsed.trust,
+      transport,
+    }),
+  );
 }

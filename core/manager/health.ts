@@ -35,6 +35,8 @@ export class Health {
   #timers = new Map<Child, ReturnType<typeof setTimeout>>();
   #tickTimer: ReturnType<typeof setTimeout> | undefined;
   #running = new Set<Promise<void>>();
+  /** Children whose going down was announced (a deploy may mark one down before that). */
+  #announced = new WeakSet<Child>();
   /** Checks of each down child since it went down (its backoff). */
   #downChecks = new Map<Child, number>();
   #stopped = false;
@@ -90,16 +92,18 @@ export class Health {
       list = await c.status.request<SessionSummary[]>("GET", SESSIONS_PATH, { timeoutMs });
     } catch (e) {
       if (c.down) this.#downChecks.set(c, (this.#downChecks.get(c) ?? 0) + 1);
-      if (c.down || Date.now() - c.lastOk < this.#o.childTimeoutMs) return;
+      if (this.#announced.has(c) || Date.now() - c.lastOk < this.#o.childTimeoutMs) return;
       const err = childError(e, c);
       const secs = this.#o.childTimeoutMs / 1000;
       const why = `no answer to health checks for ${secs} s (last: ${describe(err)})`;
       c.down = why;
+      this.#announced.add(c);
       this.#o.onDown(c, { type: err.type, args: [why] });
       return;
     }
     c.lastOk = Date.now();
     this.#downChecks.delete(c);
+    this.#announced.delete(c);
     if (c.down) {
       c.down = undefined;
       this.#o.onBack(c);

@@ -32,8 +32,9 @@ Options:
       --allow-path DIR         let file Drops use DIR besides the session directory
                                (repeatable; absolute paths)
       --event-retry S          seconds an event to another node is retried (backoff with
-                               jitter) before the Drop there is failed or it is given up
-                               (default 60; env DLG_EVENT_RETRY)${TRUST_USAGE}
+                               jitter) before it is given up; one the node refuses fails
+                               the Drop waiting there, with why (default 60;
+                               env DLG_EVENT_RETRY)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 

@@ -60,6 +60,8 @@ export interface CallInfo {
   ms: number;
   bytesOut?: number;
   bytesIn?: number;
+  /** 0 for a first try, n for the n-th retry of the same call. */
+  attempt?: number;
 }
 
 function sizeOf(body: BodyInit | undefined): number | undefined {
@@ -125,6 +127,8 @@ export interface RequestOptions {
   /** Milliseconds for this call (0: no timeout, e.g. for a Drop's bytes). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The n-th retry of this call (0 or absent: the first try), for the transport's observer. */
+  attempt?: number;
 }
 
 export class RestClient {
@@ -202,11 +206,13 @@ export class RestClient {
           ms: performance.now() - t0,
           bytesOut: sizeOf(body),
           bytesIn: len === null ? undefined : Number(len),
+          attempt: o.attempt,
         });
       }
       return res;
     } catch (e) {
-      observe?.({ method, path, status: 0, ms: performance.now() - t0, bytesOut: sizeOf(body) });
+      const ms = performance.now() - t0;
+      observe?.({ method, path, status: 0, ms, bytesOut: sizeOf(body), attempt: o.attempt });
       const why = (e as Error).name === "TimeoutError"
         ? `no answer within ${timeout} ms`
         : (e as Error).message;

@@ -119,6 +119,7 @@ export class Metrics {
   outbound(call: CallInfo): void {
     const kind = trafficKind(call.method, call.path);
     this.#calls.inc({ direction: "out", kind, status: String(call.status) });
+    if (call.attempt) this.#retries.inc({ kind });
     if (call.bytesOut) this.#bytes.inc({ direction: "out", kind }, call.bytesOut);
     if (call.bytesIn) this.#bytes.inc({ direction: "in", kind }, call.bytesIn);
   }
@@ -132,7 +133,7 @@ export class Metrics {
     if (bytesOut) this.#bytes.inc({ direction: "out", kind }, bytesOut);
   }
 
-  /** A call tried again (the hook for retries with backoff). */
+  /** A call tried again (calls made with `attempt` > 0 over the transport count themselves). */
   retried(kind: string): void {
     this.#retries.inc({ kind });
   }

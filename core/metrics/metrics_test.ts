@@ -87,16 +87,20 @@ Deno.test("Metrics.observing counts outbound calls and their known bytes through
     });
     await (await c.raw("POST", "/api/sessions/s/events", { body: "[1,2,3]" })).body?.cancel();
     await (await c.raw("GET", "/api/sessions/s/drops/u/data")).body?.cancel();
+    await (await c.raw("POST", "/api/sessions/s/events", { body: "[]", attempt: 1 })).body
+      ?.cancel();
     const f = await families(metricsRoute(m));
-    const calls = f.get("dlg_tier_requests_total")!.metrics.map((x) => x.labels);
+    const retries = f.get("dlg_retries_total")!.metrics.map((x) => [x.labels, x.value]);
+    assert.deepEqual(retries, [[{ kind: "events", tier: "island" }, "1"]]);
+    const calls = f.get("dlg_tier_requests_total")!.metrics.map((x) => [x.labels, x.value]);
     assert.deepEqual(calls, [
-      { direction: "out", kind: "events", status: "200", tier: "island" },
-      { direction: "out", kind: "data", status: "200", tier: "island" },
+      [{ direction: "out", kind: "events", status: "200", tier: "island" }, "2"],
+      [{ direction: "out", kind: "data", status: "200", tier: "island" }, "1"],
     ]);
     const bytes = f.get("dlg_tier_bytes_total")!.metrics.map((x) => [x.labels, x.value]);
     assert.deepEqual(bytes, [
-      [{ direction: "out", kind: "events", tier: "island" }, "7"],
-      [{ direction: "in", kind: "events", tier: "island" }, "2"],
+      [{ direction: "out", kind: "events", tier: "island" }, "9"],
+      [{ direction: "in", kind: "events", tier: "island" }, "4"],
       [{ direction: "in", kind: "data", tier: "island" }, "2"],
     ]);
   } finally {

@@ -241,7 +241,12 @@ export class Session implements DropHost {
     if (this.#status === FAILED || this.#status === CANCELLED) return;
     for (const uid of uids) {
       const d = this.dropByUid(uid);
-      if (d instanceof AppDrop) d.trigger();
+      if (!d) continue;
+      // Only roots: completing a Drop whose producer runs (here or on another node) would let
+      // its consumers run on data nobody wrote (DESIGN §8: trigger is checked, not trusted).
+      if (!isRoot(d)) {
+        d.log("WARNING", `trigger ignored: ${d.oid} is not a root (it has producers or inputs)`);
+      } else if (d instanceof AppDrop) d.trigger();
       else if (d instanceof DataDrop) completeRoot(d);
     }
   }
@@ -382,6 +387,13 @@ export class Session implements DropHost {
       }
     }
   }
+}
+
+/** A Drop nothing produces or feeds: data without producers, an app without inputs. */
+function isRoot(d: Drop): boolean {
+  if (d instanceof DataDrop) return d.nProducers === 0;
+  if (d instanceof AppDrop) return d.inputs.length === 0 && d.streamingInputs.length === 0;
+  return false;
 }
 
 function isOver(status: unknown): boolean {

@@ -25,6 +25,8 @@ export class Child {
   readonly bulk: NodeManagerClient;
   /** Why the last health check failed; undefined while the child answers. */
   down: string | undefined = undefined;
+  /** When the child was first seen down (ms since the epoch); undefined while it answers. */
+  downSince: number | undefined = undefined;
 
   /** `depth`: 1 for an island's nodes, 2 for a master's islands. */
   constructor(ref: NodeRef, o: { depth?: number; transport?: Transport } = {}) {

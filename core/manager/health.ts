@@ -44,9 +44,11 @@ export class Health {
           const list = await c.status.sessions();
           ids = new Set(list.map((x) => x.sessionId));
           c.down = undefined;
+          c.downSince = undefined;
         } catch (e) {
           const err = childError(e, c);
           c.down = String((err.args as unknown[])[0] ?? err.type);
+          c.downSince ??= Date.now();
           for (const s of this.#o.sessions()) {
             if (s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
           }

@@ -11,6 +11,7 @@ import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
 import { originGuard } from "./origin.ts";
+import { uiRoutes } from "../ui/mod.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
@@ -97,6 +98,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
   });
   eventsRoute(app, manager, opts.keepAliveMs);
+  app.route("/", uiRoutes());
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
     throw notImplemented("reproducibility data is not supported");
   });

@@ -18,6 +18,13 @@ export function compositeRoutes(cm: CompositeManager): Hono {
     const nodes = await kids.nodes();
     return c.json(island ? nodes : { nodes });
   });
+  // The web UI's health table: each child, up or down (since when, why), from the health check.
+  app.get("/api/children", (c) =>
+    c.json(cm.children.map((x) => ({
+      name: x.name,
+      up: x.down === undefined,
+      ...(x.down === undefined ? {} : { error: x.down, downSince: x.downSince }),
+    }))));
   app.post("/api/node/:node", (c) => {
     if (island) kids.add(c.req.param("node"));
     else kids.addExtraNode(c.req.param("node"));

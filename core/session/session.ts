@@ -74,6 +74,9 @@ export class Session implements DropHost {
   readonly bus: SessionBus;
   #checkSpec: ((spec: DropSpec) => void) | undefined;
   #status: number = PRISTINE;
+  /** When the deploy began and when the session ended (ms since the epoch), for the web UI. */
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
   #specs = new Map<string, DropSpec>();
   #drops: Map<string, Drop> | null = null;
   #byUid: Map<string, Drop> | null = null;
@@ -122,6 +125,8 @@ export class Session implements DropHost {
   #setStatus(s: number): void {
     if (this.#status === s) return;
     this.#status = s;
+    if (s >= DEPLOYING) this.startedAt ??= Date.now();
+    if (s >= FINISHED) this.finishedAt ??= Date.now();
     this.bus.session(this.#sessionChange());
   }
 

@@ -71,6 +71,13 @@ async function sessionPage(sid, params, signal) {
     view.setGraph(g.units, lay, g.from, g.to);
   }
   relayout();
+  // Where a Drop (or its group) is on screen, for tests driving the page.
+  window.dlgUi.locate = (oid) => {
+    const u = g.unitOf[model.index.get(oid)];
+    const r = canvas.getBoundingClientRect();
+    const [bw] = view.size(u);
+    return { x: r.left + view.dx + (view.x[u] * CELL_X + bw / 2) * view.scale, y: r.top + view.dy + view.y[u] * CELL_Y * view.scale };
+  };
   let sessionStatus, selected;
   const renderSummary = () => {
     const counts = [0, 0, 0, 0, 0, 0];

@@ -76,7 +76,8 @@ async function locate(page: Page, oid: string): Promise<{ x: number; y: number }
 }
 
 Deno.test({
-  name: "web UI in Chromium: sessions, live session graph, Drop details, cancel, children, 10k",
+  name:
+    "web UI in Chromium: sessions, live session graph, Drop details, cancel, 10k, children health",
   // puppeteer keeps its own connection ops; everything started here is stopped in finally.
   sanitizeOps: false,
   sanitizeResources: false,
@@ -207,6 +208,24 @@ Deno.test({
         assert.deepEqual(errors, []);
         await page.close();
       });
+
+      await t.step(
+        "a node that stops shows down at its island, with since when and why",
+        async () => {
+          const { page, errors } = await openPage(browser);
+          await n2!.stop();
+          await page.goto(`${island.url}/`);
+          const row = await textWhen(
+            page,
+            `#children tr[data-child="${n2!.hostPort}:5555:6666"]`,
+            (s) => /down since/.test(s),
+          );
+          assert.match(row, /run/); // the session it held
+          await screenshot(page, "island-node-down");
+          assert.deepEqual(errors, []);
+          await page.close();
+        },
+      );
     } finally {
       await browser.close();
       await cluster.stop();

@@ -33,6 +33,9 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.notFound(notFound);
+  // The web UI's page and script hold no data: served before the guards (a browser cannot send
+  // a token when it loads a page); every call they make goes through them.
+  app.route("/", uiRoutes());
   // State-changing requests from other origins are refused; CORS only for allowed ones.
   app.use("*", originGuard(opts.allowOrigins));
   const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
@@ -98,7 +101,6 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
   });
   eventsRoute(app, manager, opts.keepAliveMs);
-  app.route("/", uiRoutes());
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
     throw notImplemented("reproducibility data is not supported");
   });

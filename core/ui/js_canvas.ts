@@ -4,12 +4,13 @@
  * zooms, a click picks a Drop or expands a group.
  */
 export const CANVAS_JS = String.raw`
-const CELL_X = 90, CELL_Y = 28, BOX_W = 60, BOX_H = 18;
+const BOX_W = 60, BOX_H = 18, GROUP_W = 150, GROUP_H = 34;
 class GraphView {
   constructor(canvas, o) {
     this.canvas = canvas;
     this.o = o; // {shown(i) -> shown state, label(unit) -> text, onPick(unit)}
     this.scale = 1; this.dx = 0; this.dy = 0;
+    this.cellX = 90; this.cellY = 28; // layer and row spacing: wider when groups are shown
     this.frame = 0;
     this.units = []; this.x = new Float32Array(0); this.y = new Float32Array(0);
     this.from = new Int32Array(0); this.to = new Int32Array(0);
@@ -42,22 +43,27 @@ class GraphView {
   setGraph(units, layout, from, to) {
     this.units = units;
     this.x = layout.x; this.y = layout.y; this.from = from; this.to = to;
+    const grouped = units.some((u) => u.group !== undefined);
+    this.cellX = grouped ? GROUP_W + 50 : 90;
+    this.cellY = grouped ? GROUP_H + 16 : 28;
     this.fit(layout);
     this.redraw();
   }
   fit(layout) {
     const w = this.canvas.clientWidth || 800, h = this.canvas.clientHeight || 500;
-    const gw = Math.max(1, layout.layers) * CELL_X, gh = Math.max(1, layout.maxRows) * CELL_Y;
-    this.scale = Math.min(2, (w - 20) / gw, (h - 20) / gh);
-    this.dx = (w - (gw - CELL_X + BOX_W) * this.scale) / 2;
+    const widest = this.cellX > 90 ? GROUP_W : BOX_W;
+    const gw = (Math.max(1, layout.layers) - 1) * this.cellX + widest;
+    const gh = Math.max(1, layout.maxRows) * this.cellY;
+    this.scale = Math.min(2, (w - 40) / gw, (h - 20) / gh);
+    this.dx = (w - gw * this.scale) / 2;
     this.dy = h / 2;
   }
-  size(u) { return this.units[u].group !== undefined ? [BOX_W * 1.4, BOX_H * 1.6] : [BOX_W, BOX_H]; }
+  size(u) { return this.units[u].group !== undefined ? [GROUP_W, GROUP_H] : [BOX_W, BOX_H]; }
   pick(px, py) {
     const wx = (px - this.dx) / this.scale, wy = (py - this.dy) / this.scale;
     for (let u = 0; u < this.units.length; u++) {
       const [bw, bh] = this.size(u);
-      const cx = this.x[u] * CELL_X, cy = this.y[u] * CELL_Y;
+      const cx = this.x[u] * this.cellX, cy = this.y[u] * this.cellY;
       if (Math.abs(wx - cx - bw / 2) <= bw / 2 + 2 && Math.abs(wy - cy) <= bh / 2 + 2) return u;
     }
     return undefined;
@@ -80,8 +86,8 @@ class GraphView {
     ctx.beginPath();
     for (let e = 0; e < this.from.length; e++) {
       const a = this.from[e], b = this.to[e];
-      ctx.moveTo(X[a] * CELL_X + this.size(a)[0], Y[a] * CELL_Y);
-      ctx.lineTo(X[b] * CELL_X, Y[b] * CELL_Y);
+      ctx.moveTo(X[a] * this.cellX + this.size(a)[0], Y[a] * this.cellY);
+      ctx.lineTo(X[b] * this.cellX, Y[b] * this.cellY);
     }
     ctx.strokeStyle = "#9aa3ae";
     ctx.lineWidth = 1 / Math.max(this.scale, 0.5);
@@ -93,7 +99,7 @@ class GraphView {
       const unit = this.units[u];
       if (unit.group !== undefined) { groups.push(u); continue; }
       const p = paths[this.o.shown(unit.drop)];
-      const x = X[u] * CELL_X, y = Y[u] * CELL_Y - BOX_H / 2;
+      const x = X[u] * this.cellX, y = Y[u] * this.cellY - BOX_H / 2;
       if (this.o.isApp(unit.drop)) p.rect(x, y, BOX_W, BOX_H);
       else p.roundRect(x, y, BOX_W, BOX_H, BOX_H / 2);
     }
@@ -109,7 +115,7 @@ class GraphView {
       const y0 = -this.dy / this.scale, y1 = (h - this.dy) / this.scale;
       for (let u = 0; u < n; u++) {
         if (this.units[u].group !== undefined) continue;
-        const x = X[u] * CELL_X, y = Y[u] * CELL_Y;
+        const x = X[u] * this.cellX, y = Y[u] * this.cellY;
         if (x + BOX_W < x0 || x > x1 || y < y0 - BOX_H || y > y1 + BOX_H) continue;
         ctx.fillText(clip(ctx, this.o.label(u), BOX_W - 6), x + 3, y);
       }
@@ -118,7 +124,7 @@ class GraphView {
   }
   drawGroup(ctx, u) {
     const [bw, bh] = this.size(u);
-    const x = this.x[u] * CELL_X, y = this.y[u] * CELL_Y - bh / 2;
+    const x = this.x[u] * this.cellX, y = this.y[u] * this.cellY - bh / 2;
     const counts = [0, 0, 0, 0, 0, 0];
     for (const i of this.units[u].members) counts[this.o.shown(i)]++;
     const total = this.units[u].members.length;
@@ -136,9 +142,11 @@ class GraphView {
     ctx.strokeRect(x, y, bw, bh);
     if (this.scale * bw >= 40) {
       ctx.fillStyle = "#111";
-      ctx.font = "8px system-ui, sans-serif";
+      ctx.font = "10px system-ui, sans-serif";
       ctx.textBaseline = "middle";
-      ctx.fillText(clip(ctx, this.o.label(u) + " (" + total + ")", bw - 4), x + 2, y + (bh - 6) / 2);
+      ctx.fillText(clip(ctx, this.o.label(u), bw - 6), x + 3, y + 8);
+      ctx.fillStyle = "#475569";
+      ctx.fillText(total + " Drops", x + 3, y + 20);
     }
   }
 }

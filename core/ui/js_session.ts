@@ -45,7 +45,10 @@ async function sessionPage(sid, params, signal) {
   };
   const threshold = Number(params.get("group") || GROUP_AT);
   const collapsed = new Set();
-  if (n > threshold) for (let i = 0; i < n; i++) collapsed.add(keyOf(i));
+  if (n > threshold) {
+    for (let i = 0; i < n; i++) collapsed.add(keyOf(i));
+    side.firstChild.textContent = "Click a group to show its Drops, or a Drop to see its details.";
+  }
   let g;
   const view = new GraphView(canvas, {
     shown: (i) => shownState(status[i], exec[i]),
@@ -76,7 +79,7 @@ async function sessionPage(sid, params, signal) {
     const u = g.unitOf[model.index.get(oid)];
     const r = canvas.getBoundingClientRect();
     const [bw] = view.size(u);
-    return { x: r.left + view.dx + (view.x[u] * CELL_X + bw / 2) * view.scale, y: r.top + view.dy + view.y[u] * CELL_Y * view.scale };
+    return { x: r.left + view.dx + (view.x[u] * view.cellX + bw / 2) * view.scale, y: r.top + view.dy + view.y[u] * view.cellY * view.scale };
   };
   let sessionStatus, selected;
   const renderSummary = () => {

@@ -111,8 +111,8 @@ async function renderChildren(el, kind, sessions) {
   for (const c of rows) {
     const on = sessions.filter((s) => s.status && typeof s.status === "object" && c.name in s.status);
     const health = c.up === undefined ? "-" : c.up ? h("span", { class: "up" }, "up")
-      : h("span", { class: "down", title: c.error || "" }, "down since " + fmtTime(c.downSince) + (c.error ? ": " + c.error : ""));
-    table.append(h("tr", { "data-child": c.name }, h("td", {}, c.name), h("td", {}, health),
+      : [h("span", { class: "down" }, "down since " + fmtTime(c.downSince)), c.error ? h("div", { class: "why" }, c.error) : null];
+    table.append(h("tr", { "data-child": c.name }, h("td", {}, c.name), h("td", { class: "health" }, health),
       h("td", {}, on.length ? on.map((s) => s.sessionId).join(", ") : "none")));
   }
   el.replaceChildren(h("h2", {}, kind === "master" ? "Islands" : "Nodes"), table);

@@ -46,6 +46,8 @@ a { color: #1d4ed8; }
 .state.s6 { background: #fee2e2; color: #991b1b; }
 .up { color: #166534; font-weight: 600; }
 .down { color: #991b1b; font-weight: 600; }
+td.health { white-space: normal; max-width: 36em; }
+.why { color: #6b7280; font-size: .85em; word-break: break-word; }
 .bar { display: flex; width: 14em; height: .8em; background: #e5e7eb; border-radius: .4em; overflow: hidden; }
 .summary .bar { width: 100%; height: 1em; }
 .summary { display: flex; flex-direction: column; gap: .4em; margin: .5em 0; }
@@ -67,6 +69,7 @@ aside dt { color: #6b7280; }
 aside dd { margin: 0; word-break: break-all; }
 pre { background: #f8fafc; border: 1px solid #e5e7eb; padding: .5em; overflow: auto; font-size: .85em;
   max-height: 22em; }
+pre.log { white-space: pre-wrap; word-break: break-word; }
 dialog { border: 1px solid #94a3b8; border-radius: .5em; padding: 1.2em; }
 dialog input { width: 22em; font: inherit; padding: .3em; margin-right: .5em; }
 `;

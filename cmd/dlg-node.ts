@@ -2,6 +2,8 @@
 import { NodeManager } from "../core/manager/mod.ts";
 import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
 import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
+import { TRUST_USAGE } from "../core/cli/trust.ts";
+import { createTransport } from "../core/client/mod.ts";
 import { nodeRoutes } from "../core/rest/mod.ts";
 
 export function printUsage(): void {
@@ -28,11 +30,11 @@ Options:
       --dlm-check-period S     seconds between memory-Drop expiry checks (default 10, 0: off)
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
       --allow-path DIR         let file Drops use DIR besides the session directory
-                               (repeatable; absolute paths)
+                               (repeatable; absolute paths)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
-The first line printed is "dlg-node listening on http://HOST:PORT".`);
+The first line printed is "dlg-node listening on http(s)://HOST:PORT".`);
 }
 
 export async function main(args = Deno.args): Promise<void> {
@@ -51,11 +53,12 @@ export async function main(args = Deno.args): Promise<void> {
   }
   if (parsed.help) return printUsage();
   if (parsed.action !== "serve") {
-    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const c = parsed.config;
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
+  const transport = createTransport(parsed.trust);
   const manager = new NodeManager({
     workDir: c.workDir,
     root: c.root,
@@ -64,12 +67,16 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
+    transport,
   });
-  await serveManager(manager, c, {
-    name: "dlg-node",
-    routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
-  });
-  Deno.exit(0);
+  Deno.exit(
+    await serveManager(manager, c, {
+      name: "dlg-node",
+      routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
+      trust: parsed.trust,
+      transport,
+    }),
+  );
 }
 
 if (import.meta.main) main();

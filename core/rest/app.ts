@@ -11,6 +11,7 @@ import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
 import { originGuard } from "./origin.ts";
+import { tokenGuard } from "./auth.ts";
 import { uiRoutes } from "../ui/mod.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
@@ -21,6 +22,8 @@ export interface AppOptions extends RouteOptions {
   maxInflatedSize?: number;
   /** Origins besides the manager's own and DALiuGE's client that may change state. */
   allowOrigins?: readonly string[];
+  /** The cluster token every request must carry (`Authorization: Bearer`); none: open. */
+  token?: string;
   /** Milliseconds between keep-alive comments on an idle event stream (default 15 s). */
   keepAliveMs?: number;
   /** Called after `POST /api/stop` has answered. */
@@ -36,8 +39,9 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   // The web UI's page and script hold no data: served before the guards (a browser cannot send
   // a token when it loads a page); every call they make goes through them.
   app.route("/", uiRoutes());
-  // State-changing requests from other origins are refused; CORS only for allowed ones.
-  app.use("*", originGuard(opts.allowOrigins));
+  // State-changing requests from other origins are refused (CORS only for allowed ones); then
+  // the token, when the manager has one.
+  app.use("*", originGuard(opts.allowOrigins), tokenGuard(opts.token));
   const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
   // Drop bytes between nodes are streams of any size; everything else has the limit.
   app.use(

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { NodeManagerClient } from "../core/client/mod.ts";
 import { startCluster } from "./_util/cluster.ts";
+import { startNode } from "./_util/procs.ts";
 import { launch, openPage, screenshot, textWhen } from "./_util/browser.ts";
 
 const mem = (oid: string, node: string, island: string, extra = {}) => ({
@@ -229,6 +230,46 @@ Deno.test({
     } finally {
       await browser.close();
       await cluster.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "web UI with a token: asks once, retries a refused one, keeps it for the tab",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "dlg-ui-tok-" });
+    const token = `tok-${crypto.randomUUID()}`;
+    await Deno.writeTextFile(`${dir}/token`, token);
+    const browser = await launch();
+    const node = await startNode(["--token-file", `${dir}/token`]);
+    try {
+      const client = new NodeManagerClient(node.url, { token });
+      await client.createSession("secret");
+      const { page, errors } = await openPage(browser);
+      await page.goto(`${node.url}/`); // the page itself loads without the token
+      await page.waitForSelector("#token-dialog[open]");
+      await page.type("#token-dialog input", "wrong");
+      await page.keyboard.press("Enter");
+      await textWhen(page, "#token-dialog .msg", (s) => /refused/.test(s));
+      assert.ok(await page.$("#token-dialog[open]"));
+      await screenshot(page, "token-asked");
+      await page.type("#token-dialog input", token);
+      await page.keyboard.press("Enter");
+      await textWhen(page, "#sessions tr[data-sid=secret]", (s) => /PRISTINE/.test(s));
+      assert.equal(await page.$("#token-dialog[open]"), null);
+      // The session page's event stream carries it too; a reload in the tab does not ask again.
+      await page.goto(`${node.url}/#/session/secret`);
+      await page.reload();
+      await textWhen(page, "#session-state", (s) => s === "PRISTINE");
+      assert.equal(await page.$("#token-dialog[open]"), null);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      await browser.close();
+      await node.stop();
+      await Deno.remove(dir, { recursive: true });
     }
   },
 });

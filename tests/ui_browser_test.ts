@@ -153,10 +153,13 @@ Deno.test({
         g[1] = app("B", n2!.hostPort, island.hostPort, sleepCopy(60, ["C"]));
         g[2] = mem("C", n2!.hostPort, island.hostPort);
         await islandClient.createSession("long");
-        await islandClient.appendGraph("long", g);
-        await islandClient.deploySession("long", ["A"]);
+        // Opened while the session is empty: the page loads the graph again when Drops appear.
         const { page, errors } = await openPage(browser);
         await page.goto(`${island.url}/#/session/long`);
+        await textWhen(page, "#counts", (s) => s.includes("total 0"));
+        await islandClient.appendGraph("long", g);
+        await islandClient.deploySession("long", ["A"]);
+        await textWhen(page, "#counts", (s) => s.includes("total 3"));
         await textWhen(page, "#counts [data-state=running]", (s) => s === "running 1");
         await page.click("#cancel");
         await textWhen(page, "#session-state", (s) => s === "CANCELLED");

@@ -6,6 +6,8 @@
  */
 export const SESSION_JS = String.raw`
 const GROUP_AT = 20000;
+/** Graph reloads per session in this tab, so a graph that never matches its events stops. */
+const reloads = new Map();
 
 async function sessionPage(sid, params, signal) {
   const t0 = performance.now();
@@ -101,7 +103,7 @@ async function sessionPage(sid, params, signal) {
   };
   const setDrop = (oid, d) => {
     const i = model.index.get(oid);
-    if (i === undefined) return;
+    if (i === undefined) return graphGrew();
     status[i] = d.status;
     exec[i] = d.execStatus ?? 0;
     if (i === selected) showDrop(i, true);
@@ -121,6 +123,15 @@ async function sessionPage(sid, params, signal) {
     changed();
   }, signal).catch(fail);
 
+  // Drops appended after the page loaded: load the graph again (a few times at most).
+  function graphGrew() {
+    const k = reloads.get(sid) || 0;
+    if (k >= 3 || signal.aborted) return;
+    reloads.set(sid, k + 1);
+    const hash = location.hash;
+    pageStop.abort();
+    setTimeout(() => { if (location.hash === hash) route(); }, 300);
+  }
   let shownAt = 0, timer = 0;
   async function showDrop(i, refresh) {
     // Live refreshes of the open Drop at most twice a second.

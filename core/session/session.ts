@@ -81,6 +81,8 @@ export class Session implements DropHost {
   #drops: Map<string, Drop> | null = null;
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
+  /** Cancelling or ending: Drops are being stopped before the session's terminal state. */
+  #ending = false;
   #errors = 0;
   #error: string | undefined = undefined;
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
@@ -256,9 +258,11 @@ export class Session implements DropHost {
     if (this.#status !== RUNNING && this.#status !== CANCELLED && this.#status !== DEPLOYING) {
       throw this.#stateError("cancel", "RUNNING");
     }
-    this.#setStatus(CANCELLED);
     this.#scheduler.stop();
+    // The Drops first: a stream's reader sees them cancelled before the session's end.
+    this.#ending = true;
     for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
+    this.#setStatus(CANCELLED);
   }
 
   /** Stop timers and running work; the session is being deleted or the manager stops. */
@@ -354,7 +358,9 @@ export class Session implements DropHost {
       if (s === DropStates.ERROR && this.#errors++ === 0) {
         this.#error = `Drop ${drop.oid} failed: ${drop.error ?? "no reason given"}`;
       }
-      if (drop.leaf && --this.#pendingLeaves === 0 && this.#status === RUNNING) this.#finish();
+      if (drop.leaf && --this.#pendingLeaves === 0 && this.#status === RUNNING && !this.#ending) {
+        this.#finish();
+      }
       if (drop instanceof DataDrop && drop.isEnd && s === DropStates.COMPLETED) this.#end();
     }
   }
@@ -364,7 +370,7 @@ export class Session implements DropHost {
   }
 
   ready(app: AppDrop): void {
-    if (this.#status === RUNNING) this.#scheduler.push(app);
+    if (this.#status === RUNNING && !this.#ending) this.#scheduler.push(app);
   }
 
   #finish(): void {
@@ -374,7 +380,7 @@ export class Session implements DropHost {
   /** An EndDROP completed: skip everything not yet started, and finish. */
   #end(): void {
     if (this.#status !== RUNNING) return;
-    this.#setStatus(this.#errors > 0 ? FAILED : FINISHED);
+    this.#ending = true; // skipped Drops are published before the session's end
     for (const d of this.#drops?.values() ?? []) {
       if (d.status === DropStates.INITIALIZED || d.status === DropStates.WRITING) {
         if (d instanceof AppDrop) {
@@ -382,6 +388,7 @@ export class Session implements DropHost {
         } else (d as DataDrop).skip();
       }
     }
+    this.#setStatus(this.#errors > 0 ? FAILED : FINISHED);
   }
 }
 

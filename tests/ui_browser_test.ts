@@ -163,6 +163,7 @@ Deno.test({
         await textWhen(page, "#counts [data-state=running]", (s) => s === "running 1");
         await page.click("#cancel");
         await textWhen(page, "#session-state", (s) => s === "CANCELLED");
+        await textWhen(page, "#counts", (s) => /done 1/.test(s) && /cancelled 2/.test(s));
         assert.equal(await page.$eval("#cancel", (b) => b.hasAttribute("disabled")), true);
         await screenshot(page, "session-cancelled");
         // Delete goes back to the list, without the session.

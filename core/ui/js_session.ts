@@ -119,6 +119,13 @@ async function sessionPage(sid, params, signal) {
     else if (name === "session") {
       sessionStatus = data.status;
       if (data.error) fail(new Error(data.error));
+      // The end: read every Drop's final state once (a child lost mid-run sends no more events).
+      if (sessionOver(reduceStatus(data.status))) {
+        api(sessionUrl(sid, "/graph/status")).then((all) => {
+          for (const [oid, d] of Object.entries(all)) setDrop(oid, d);
+          changed();
+        }, () => {});
+      }
     } else if (name === "log" && model.index.get(data.oid) === selected) showDrop(selected, true);
     changed();
   }, signal).catch(fail);

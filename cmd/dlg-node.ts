@@ -30,7 +30,11 @@ Options:
       --dlm-check-period S     seconds between memory-Drop expiry checks (default 10, 0: off)
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
       --allow-path DIR         let file Drops use DIR besides the session directory
-                               (repeatable; absolute paths)${TRUST_USAGE}
+                               (repeatable; absolute paths)
+      --event-retry S          seconds an event to another node is retried (backoff with
+                               jitter) before it is given up; one the node refuses fails
+                               the Drop waiting there, with why (default 60;
+                               env DLG_EVENT_RETRY)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
@@ -43,7 +47,7 @@ export async function main(args = Deno.args): Promise<void> {
     parsed = parseCommon(args, {
       name: "dlg-node",
       defaultPort: 8000,
-      extra: { "app-root": { type: "string", multiple: true } },
+      extra: { "app-root": { type: "string", multiple: true }, "event-retry": { type: "string" } },
     });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -56,6 +60,12 @@ export async function main(args = Deno.args): Promise<void> {
     Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const c = parsed.config;
+  const eventRetry = Number(parsed.values["event-retry"] ?? Deno.env.get("DLG_EVENT_RETRY") ?? 60);
+  if (!Number.isFinite(eventRetry) || eventRetry < 0) {
+    console.error("dlg-node: --event-retry must be a number >= 0");
+    printUsage();
+    Deno.exit(2);
+  }
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
   const transport = createTransport(parsed.trust);
@@ -67,6 +77,7 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
+    eventRetry: eventRetry * 1000,
     transport,
   });
   Deno.exit(

@@ -14,7 +14,7 @@ import {
   submitGraph,
   waitForSession,
 } from "../client/mod.ts";
-import { SessionStates } from "../drops/mod.ts";
+import { DropStates, SessionStates } from "../drops/mod.ts";
 
 export interface Out {
   json: boolean;
@@ -181,12 +181,19 @@ export async function sessionsCommand(c: BaseManagerClient, o: Out) {
   return 0;
 }
 
-/** `dlg status SID`: one state, and each child's at composite tiers. */
+/** Why a session FAILED, as its manager says (`error` of `GET /api/sessions/<sid>`). */
+async function sessionError(c: BaseManagerClient, sid: string): Promise<string | undefined> {
+  const details = await c.session(sid).catch(() => undefined) as { error?: unknown } | undefined;
+  return typeof details?.error === "string" ? details.error : undefined;
+}
+
+/** `dlg status SID`: one state, each child's at composite tiers, and why it failed. */
 export async function statusCommand(c: BaseManagerClient, sid: string, o: Out) {
   const raw = await c.sessionStatus(sid);
   const status = reduceSessionStatus(raw);
   const state = sessionStatusName(status);
-  if (o.json) return print(o, { sessionId: sid, status, state, raw }), 0;
+  const error = status === SessionStates.FAILED ? await sessionError(c, sid) : undefined;
+  if (o.json) return print(o, { sessionId: sid, status, state, raw, error }), 0;
   o.out(`${sid} ${state}`);
   const walk = (v: unknown, indent: string) => {
     if (!v || typeof v !== "object") return;
@@ -197,18 +204,37 @@ export async function statusCommand(c: BaseManagerClient, sid: string, o: Out) {
     }
   };
   walk(raw, "  ");
+  if (error) o.out(`error: ${error}`);
   return 0;
 }
 
-/** `dlg graph-status SID`: Drops by state (`--json`: DALiuGE's raw map). */
+/** Failed Drops listed with their errors; past this many, only counted. */
+const MAX_LISTED = 50;
+
+/**
+ * `dlg graph-status SID`: Drops by state, then each Drop in ERROR with its error (`--json`:
+ * DALiuGE's raw map).
+ */
 export async function graphStatusCommand(c: BaseManagerClient, sid: string, o: Out) {
   const gs = await c.graphStatus(sid);
   if (o.json) return print(o, gs), 0;
   const counts = countDrops(gs);
-  const state = sessionStatusName(reduceSessionStatus(await c.sessionStatus(sid)));
-  o.out(`${sid} ${state}: ${countsText(counts)}`);
-  const failed = Object.entries(gs).filter(([, d]) => d.status === 3).map(([oid]) => oid);
-  if (failed.length) o.out(`in error: ${failed.slice(0, 20).join(" ")}`);
+  const status = reduceSessionStatus(await c.sessionStatus(sid));
+  o.out(`${sid} ${sessionStatusName(status)}: ${countsText(counts)}`);
+  const failed = Object.entries(gs).filter(([, d]) => d.status === DropStates.ERROR);
+  const listed = failed.slice(0, MAX_LISTED);
+  const errors = await Promise.all(listed.map(([oid]) =>
+    c.dropStatus(sid, oid).then(
+      (d) => (d as { error?: unknown }).error,
+      (e) => `(cannot read it: ${(e as Error).message})`,
+    )
+  ));
+  listed.forEach(([oid], i) => o.out(`  ${oid}: ${errors[i] ?? "no error recorded"}`));
+  if (failed.length > listed.length) o.out(`  ... and ${failed.length - listed.length} more`);
+  if (status === SessionStates.FAILED) {
+    const error = await sessionError(c, sid);
+    if (error) o.out(`error: ${error}`);
+  }
   return 0;
 }
 

@@ -5,6 +5,7 @@ import {
   appStateName,
   DataDrop,
   dropStateName,
+  DropStates,
   sessionStateName,
   SessionStates,
 } from "../drops/mod.ts";
@@ -45,6 +46,8 @@ export interface NodeManagerOptions
   allowedPaths?: string[];
   /** How this node reaches other nodes (events, Drop bytes); shared by all its clients. */
   transport?: Transport;
+  /** Milliseconds an event batch to another node is retried before it is given up. */
+  eventRetry?: number;
 }
 
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
@@ -84,7 +87,7 @@ export class NodeManager implements DropManager {
       allowedPaths: options.allowedPaths?.map(abs),
       appRoots: options.appRoots?.map(abs),
     };
-    this.sender = new EventSender(options.transport);
+    this.sender = new EventSender({ transport: options.transport, retryMs: options.eventRetry });
     this.workers = new WorkerPool({
       size: options.maxThreads ?? navigator.hardwareConcurrency,
       workerUrl: options.workerUrl,
@@ -214,6 +217,23 @@ export class NodeManager implements DropManager {
     return d;
   }
 
+  /**
+   * The local Drop a peer pushes bytes into: only one an app on another node produces, once
+   * per such producer, and only while writable (DESIGN §8).
+   */
+  pushTarget(sessionId: string, uid: string): DataDrop {
+    const d = this.dataDrop(sessionId, uid);
+    if (d.status > DropStates.WRITING) {
+      throw invalidState(`Drop ${d.uid} is not writable (status ${d.status})`);
+    }
+    if (!this.#entry(sessionId).remote.acceptBytes(d.uid)) {
+      throw invalidState(
+        `Drop ${d.uid} takes no bytes from other nodes: no remote producer, or they came already`,
+      );
+    }
+    return d;
+  }
+
   /** A peer finished reading `d`. */
   remoteRead(sessionId: string, d: DataDrop): void {
     this.#sessions.get(sessionId)?.remote.read(d);
@@ -269,7 +289,7 @@ export class NodeManager implements DropManager {
 
   async stop(): Promise<void> {
     await this.sender.drain();
-    this.sender.stop();
+    await this.sender.stop();
     for (const { session, remote } of this.#sessions.values()) {
       remote.abort();
       session.dispose();

@@ -11,6 +11,8 @@ export interface SessionSummary {
   /** When its deploy began and when it ended (ms since the epoch), once known. */
   started?: number;
   finished?: number;
+  /** Composite tiers: why the session broke (a child holding its Drops was lost). */
+  lost?: string;
 }
 
 export interface SessionDetails {

@@ -23,7 +23,8 @@ export function compositeRoutes(cm: CompositeManager): Hono {
     c.json(cm.children.map((x) => ({
       name: x.name,
       up: x.down === undefined,
-      ...(x.down === undefined ? {} : { error: x.down, downSince: x.downSince }),
+      // Down since its last answer to a health check.
+      ...(x.down === undefined ? {} : { error: x.down, downSince: x.lastOk }),
     }))));
   app.post("/api/node/:node", (c) => {
     if (island) kids.add(c.req.param("node"));

@@ -81,7 +81,7 @@ export class Session implements DropHost {
   #drops: Map<string, Drop> | null = null;
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
-  /** Cancelling or ending: Drops are being stopped before the session's terminal state. */
+  /** An EndDROP is ending the session: the Drops it skips are said before the session's end. */
   #ending = false;
   #errors = 0;
   #error: string | undefined = undefined;
@@ -258,11 +258,14 @@ export class Session implements DropHost {
     if (this.#status !== RUNNING && this.#status !== CANCELLED && this.#status !== DEPLOYING) {
       throw this.#stateError("cancel", "RUNNING");
     }
+    // CANCELLED first (the Drops cancelled below must not finish the session), but said after
+    // them: the stream ends with the session event, and their changes must come before it.
+    const was = this.#status;
+    this.#status = CANCELLED;
+    this.finishedAt ??= Date.now();
     this.#scheduler.stop();
-    // The Drops first: a stream's reader sees them cancelled before the session's end.
-    this.#ending = true;
     for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
-    this.#setStatus(CANCELLED);
+    if (was !== CANCELLED) this.bus.session(this.#sessionChange());
   }
 
   /** Stop timers and running work; the session is being deleted or the manager stops. */

@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: DESIGN §4's scenarios. Prints a table (scenario, figure, target, result)
- * and writes JSON to tests/bench/results/latest.json. `--only NAME` runs matching scenarios.
+ * and writes JSON to tests/bench/results/latest.json. `--only NAME` runs matching scenarios;
+ * `--token` runs them with a cluster token on (the one-node and status rows send it).
  * Each scenario runs in a fresh process, so one scenario's heap and JIT state (the in-process
  * node of one row, the client side of another) never weigh on the next.
  */
@@ -32,11 +33,14 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
 };
 
 /** One scenario in a child process; its rows come back as the last line of its stdout. */
-async function runIsolated(name: string): Promise<Row[]> {
+async function runIsolated(name: string, token: boolean): Promise<Row[]> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, "--scenario", name],
     stdout: "piped",
     stderr: "inherit",
+    // With --token every manager the scenario starts requires one (inherited as DLG_TOKEN), and
+    // its clients send it.
+    env: token ? { DLG_TOKEN: crypto.randomUUID() } : {},
   }).spawn();
   const out = await child.output();
   const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
@@ -46,7 +50,11 @@ async function runIsolated(name: string): Promise<Row[]> {
 
 async function main() {
   const { values } = parseArgs({
-    options: { only: { type: "string" }, scenario: { type: "string" } },
+    options: {
+      only: { type: "string" },
+      scenario: { type: "string" },
+      token: { type: "boolean" },
+    },
   });
   if (values.scenario) {
     const run = SCENARIOS[values.scenario];
@@ -65,7 +73,7 @@ async function main() {
     // some seconds (the hierarchy row measured 37k Drops/s right after the worker rows, 45k alone).
     if (rows.length) await new Promise((r) => setTimeout(r, 8000));
     try {
-      rows.push(...await runIsolated(name));
+      rows.push(...await runIsolated(name, values.token === true));
     } catch (e) {
       console.error(`${name} failed:`, e);
       rows.push({ scenario: name, figure: NaN, unit: "", target: "runs", pass: false });

@@ -1,0 +1,87 @@
+/** Python source: The runner's start: fds redirected, captured output, frames on the pipes. */
+export const RUNNER_IO = String
+  .raw`# dlg-ts PyFuncApp worker: runs one call at a time for the node that started it.
+# Frames on the pipes: u32 little-endian header length, JSON header, then the raw payloads whose
+# sizes the header lists. stdin/stdout carry only frames: fds 0/1/2 are redirected at start, so
+# what a function prints (from Python or C) is captured for its Drop's log.
+import ast, base64, builtins, importlib, inspect, io, json, os, pickle, struct, sys
+import tempfile, traceback, types
+
+if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]
+
+try:  # bigger pipes: fewer wake-ups per megabyte (Linux's F_SETPIPE_SZ)
+    import fcntl
+    for _fd in (0, 1):
+        fcntl.fcntl(_fd, 1031, 1 << 20)
+except Exception:
+    pass
+try:
+    os.nice(int(os.environ.get("DLG_PY_NICE") or 0))
+except Exception:
+    pass
+_IN = os.fdopen(os.dup(0), "rb", buffering=0)
+_OUT = os.dup(1)
+_null = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_null, 0)
+os.close(_null)
+_CAP = tempfile.TemporaryFile(dir=os.environ.get("DLG_PY_TMP") or None)
+os.dup2(_CAP.fileno(), 1)
+os.dup2(_CAP.fileno(), 2)
+sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), line_buffering=True)
+sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), line_buffering=True)
+_LOG_MAX = 64 * 1024
+
+
+def _captured():
+    """What the last call printed (its last 64 KiB), then start afresh."""
+    for s in (sys.stdout, sys.stderr):
+        try:
+            s.flush()
+        except Exception:
+            pass
+    fd = _CAP.fileno()
+    end = os.lseek(fd, 0, os.SEEK_END)
+    if end == 0:
+        return ""
+    start = max(0, end - _LOG_MAX)
+    os.lseek(fd, start, os.SEEK_SET)
+    data = os.read(fd, end - start)
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return data.decode("utf-8", "replace")
+
+
+def _read_exact(n):
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = _IN.readinto(view[got:])
+        if not k:
+            raise EOFError
+        got += k
+    return buf
+
+
+def recv():
+    (n,) = struct.unpack("<I", _read_exact(4))
+    head = json.loads(_read_exact(n))
+    return head, [_read_exact(s) for s in head.get("sizes", ())]
+
+
+def _write_all(data):
+    view = memoryview(data).cast("B")
+    while len(view):
+        k = os.write(_OUT, view)
+        view = view[k:]
+
+
+def send(head, payloads=()):
+    views = [memoryview(p).cast("B") for p in payloads]
+    head["sizes"] = [v.nbytes for v in views]
+    hb = json.dumps(head).encode()
+    _write_all(struct.pack("<I", len(hb)) + hb)
+    for v in views:
+        _write_all(v)
+`;

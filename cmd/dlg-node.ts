@@ -29,6 +29,11 @@ Options:
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
       --allow-path DIR         let file Drops use DIR besides the session directory
                                (repeatable; absolute paths)
+      --python PATH            the python3 PyFuncApp Drops run in (default python3,
+                               env DLG_PYTHON)
+      --py-workers N           python worker processes (default: number of cores)
+      --py-path DIR            put DIR on the workers' PYTHONPATH, before the
+                               environment's (repeatable)
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
@@ -41,7 +46,12 @@ export async function main(args = Deno.args): Promise<void> {
     parsed = parseCommon(args, {
       name: "dlg-node",
       defaultPort: 8000,
-      extra: { "app-root": { type: "string", multiple: true } },
+      extra: {
+        "app-root": { type: "string", multiple: true },
+        python: { type: "string" },
+        "py-workers": { type: "string" },
+        "py-path": { type: "string", multiple: true },
+      },
     });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -56,6 +66,12 @@ export async function main(args = Deno.args): Promise<void> {
   const c = parsed.config;
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
+  const pyWorkers = Number(parsed.values["py-workers"] ?? navigator.hardwareConcurrency);
+  if (!Number.isInteger(pyWorkers) || pyWorkers < 1) {
+    console.error("dlg-node: --py-workers must be an integer >= 1");
+    printUsage();
+    Deno.exit(2);
+  }
   const manager = new NodeManager({
     workDir: c.workDir,
     root: c.root,
@@ -64,6 +80,11 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
+    python: {
+      python: (parsed.values.python as string | undefined) ?? Deno.env.get("DLG_PYTHON"),
+      size: pyWorkers,
+      paths: parsed.values["py-path"] as unknown as string[] | undefined,
+    },
   });
   await serveManager(manager, c, {
     name: "dlg-node",

@@ -84,9 +84,7 @@ export const HelloWorldApp: AppImpl = {
     const v = readValue(first);
     const value = isNdArray(v)
       ? (v.data.length ? Number(v.data[0]) : "")
-      : Array.isArray(v)
-      ? v[0]
-      : v ?? "";
+      : (Array.isArray(v) ? v[0] : v) ?? "";
     writeAll(app, `Hello, ${String(value)}`);
   },
 };

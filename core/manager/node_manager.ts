@@ -10,6 +10,7 @@ import {
 } from "../drops/mod.ts";
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { WorkerPool } from "../exec/mod.ts";
+import { PythonPool, type PythonPoolOptions } from "../apps/python/mod.ts";
 import { type DropSpec, readGraph } from "../graph/mod.ts";
 import { EventSender, SessionRemote } from "../rpc/mod.ts";
 import {
@@ -45,6 +46,8 @@ export interface NodeManagerOptions
   allowedPaths?: string[];
   /** How this node reaches other nodes (events, Drop bytes); shared by all its clients. */
   transport?: Transport;
+  /** The python3 workers PyFuncApp Drops run in (`--python`, `--py-workers`, `--py-path`). */
+  python?: PythonPoolOptions;
 }
 
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
@@ -71,8 +74,10 @@ export class NodeManager implements DropManager {
   readonly events = new ManagerEvents();
   /** Events to other nodes, batched. */
   readonly sender: EventSender;
+  /** The node's python3 workers, started on first use. */
+  readonly python: PythonPool;
   /** The Drop classes this node runs (its apps' per-app state lives there). */
-  readonly classes = new DropClasses();
+  readonly classes: DropClasses;
   #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
@@ -89,6 +94,8 @@ export class NodeManager implements DropManager {
       size: options.maxThreads ?? navigator.hardwareConcurrency,
       workerUrl: options.workerUrl,
     });
+    this.python = new PythonPool(options.python);
+    this.classes = new DropClasses({ python: this.python });
     this.#checkSpec = moduleAppChecker([this.options.workDir, ...(this.options.appRoots ?? [])]);
   }
 
@@ -272,5 +279,6 @@ export class NodeManager implements DropManager {
       session.dispose();
     }
     this.workers.stop();
+    await this.python.stop();
   }
 }

@@ -8,15 +8,15 @@ import assert from "node:assert/strict";
 import { SessionStates } from "../../core/drops/states.ts";
 import {
   assertDropStates,
-  dropsOf,
   EXPECTED,
   loadFixture,
   rewriteCluster,
+  roots,
   skippedIn,
   type Spec,
   splitParts,
 } from "./_fixtures.ts";
-import { append, createSession, type Outcome, runGraph } from "./_run.ts";
+import { append, createSession, deploy, type Outcome, runGraph, waitEnded } from "./_run.ts";
 import { withCluster } from "./_cluster.ts";
 
 const RUNNABLE = [
@@ -26,6 +26,7 @@ const RUNNABLE = [
   "array_loop",
   "grpby_gather",
   "parallel_random_sleep",
+  "hello_universe",
 ];
 
 type Result = { ok: Outcome; graph: Spec[] } | { error: unknown };
@@ -82,40 +83,22 @@ Deno.test("translator *.cluster.json fixtures run on master -> 2 islands x 2 nod
     );
 
     await t.step(
-      "hello_universe.cluster.json is rejected at append naming its PyFuncApp",
-      async () => {
-        const graph = rewriteCluster(await loadFixture("hello_universe", "cluster"), c.islands);
-        const pyfunc = dropsOf(graph).find((d) => String(d.dropclass).endsWith("PyFuncApp"))!;
-        await createSession(c.call, "hello");
-        assertRejected(
-          await append(c.call, "hello", graph),
-          `Drop ${pyfunc.oid}: Python functions`,
-        );
-        assert.equal((await c.call("GET", "/api/sessions/hello/graph/size")).body, 0);
-      },
-    );
-
-    await t.step(
-      "hello_universe_large.cluster.json in parts: all but the PyFuncApp part",
+      "hello_universe_large.cluster.json in parts: all accepted, then FINISHED",
       async () => {
         const graph = rewriteCluster(
           await loadFixture("hello_universe_large", "cluster"),
           c.islands,
         );
-        const pyfunc = dropsOf(graph).find((d) => String(d.dropclass).endsWith("PyFuncApp"))!;
         const parts = splitParts(graph, 10 * 1024 * 1024 - 64 * 1024);
         await createSession(c.call, "large");
-        let kept = 0;
         for (const p of parts) {
           const r = await append(c.call, "large", p.text);
-          if (p.oids.includes(pyfunc.oid)) {
-            assertRejected(r, `Drop ${pyfunc.oid}: Python functions`);
-          } else {
-            assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 500));
-            kept += p.oids.length;
-          }
+          assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 500));
         }
-        assert.equal((await c.call("GET", "/api/sessions/large/graph/size")).body, kept);
+        assert.equal((await c.call("GET", "/api/sessions/large/graph/size")).body, 10_003);
+        assert.equal((await deploy(c.call, "large", roots(graph))).status, 200);
+        const final = await waitEnded(c.call, "large", 240_000);
+        assert.ok(final.every((s) => s === SessionStates.FINISHED), JSON.stringify(final));
       },
     );
   });

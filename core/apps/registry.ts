@@ -66,7 +66,7 @@ const builtins = (o: DropClassesOptions): DropClass[] => [
   app(`${S}CopyApp`, simple.CopyApp, { bufsize: "int" }),
   app(`${S}SleepAndCopyApp`, simple.SleepAndCopyApp, { sleep_time: "float", bufsize: "int" }),
   app(`${S}HelloWorldApp`, simple.HelloWorldApp, { greet: "string" }),
-  app(`${S}GenericGatherApp`, simple.GenericGatherApp),
+  app(`${S}GenericGatherApp`, simple.GenericGatherApp, { inputs: "any" }),
   // `outputs` (the spec's link list) gives branch and scatter their output order on any node.
   app(`${S}SimpleBranch`, SimpleBranch, { result: "bool", outputs: "any" }),
   app(`${S}PickOne`, arrays.PickOne),

@@ -2,6 +2,7 @@
 import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
 import type { DataDrop } from "../drops/data_drop.ts";
 import { asNumber, describe, isNdArray, readValue } from "./values.ts";
+import { declaredInputs } from "./order.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -74,8 +75,18 @@ export const SleepAndCopyApp: AppImpl = {
   },
 };
 
-/** GenericGatherApp: the raw bytes of all inputs, concatenated, into each output. */
-export const GenericGatherApp: AppImpl = { run: copyAll };
+/**
+ * GenericGatherApp: the raw bytes of all inputs, concatenated in the spec's input order (on a
+ * cluster, remote inputs are attached after local ones), into each output.
+ */
+export const GenericGatherApp: AppImpl = {
+  run(app) {
+    for (const input of declaredInputs(app)) {
+      const bytes = input.store.bytes();
+      for (const out of app.outputs) out.write(bytes);
+    }
+  },
+};
 
 export const HelloWorldApp: AppImpl = {
   run(app) {

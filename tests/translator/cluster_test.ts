@@ -9,6 +9,7 @@ import { SessionStates } from "../../core/drops/states.ts";
 import {
   assertDropStates,
   EXPECTED,
+  HELLO_UNIVERSE,
   loadFixture,
   rewriteCluster,
   roots,
@@ -30,6 +31,13 @@ const RUNNABLE = [
 ];
 
 type Result = { ok: Outcome; graph: Spec[] } | { error: unknown };
+
+/** The bytes of file Drop `oid` of session `sid` on the node at `hostPort`. */
+async function nodeFile(hostPort: string, sid: string, oid: string): Promise<Uint8Array> {
+  const r = await fetch(`http://${hostPort}/api/sessions/${sid}/graph/drop/data/${oid}`);
+  const { filepath } = await r.json() as { filepath: string };
+  return await Deno.readFile(filepath);
+}
 
 /** 400 from a node, or 555 SubManagerException carrying it: either way naming the Drop. */
 function assertRejected(r: { status: number; body: unknown }, needle: string): void {
@@ -71,6 +79,59 @@ Deno.test("translator *.cluster.json fixtures run on master -> 2 islands x 2 nod
       );
     }
 
+    await t.step("hello_universe.cluster.json writes DALiuGE's greeting file", async () => {
+      const r = await runs.get("hello_universe")!;
+      if ("error" in r) throw r.error;
+      const file = r.graph.find((d) => String(d.dropclass).endsWith("FileDROP"))!;
+      const bytes = await nodeFile(String(file.node), "hello_universe", file.oid);
+      assert.equal(new TextDecoder().decode(bytes), HELLO_UNIVERSE);
+    });
+
+    await t.step("pickle chained through Python apps on nodes of different islands", async () => {
+      const [n1, n4] = [c.islands[0]!.nodes[0]!, c.islands[1]!.nodes[1]!];
+      const at = (node: string, i: number) => ({ node, island: c.islands[i]!.island });
+      const py = "dlg.apps.pyfunc.PyFuncApp";
+      const graph: Spec[] = [
+        {
+          oid: "A",
+          categoryType: "Application",
+          dropclass: py,
+          func_name: "ast.literal_eval",
+          node_or_string: "[1, 5, 3]",
+          outputs: [{ M: "out" }],
+          ...at(n1, 0),
+        },
+        {
+          oid: "M",
+          categoryType: "Data",
+          dropclass: "dlg.data.drops.memory.InMemoryDROP",
+          producers: [{ A: "out" }],
+          consumers: [{ B: "data" }],
+          ...at(n1, 0),
+        },
+        {
+          oid: "B",
+          categoryType: "Application",
+          dropclass: py,
+          func_name: "statistics.median",
+          inputs: [{ M: "data" }],
+          outputs: [{ F: "out" }],
+          ...at(n4, 1),
+        },
+        {
+          oid: "F",
+          categoryType: "Data",
+          dropclass: "dlg.data.drops.file.FileDROP",
+          filepath: "median.pkl",
+          producers: [{ B: "out" }],
+          ...at(n4, 1),
+        },
+      ];
+      const out = await runGraph(c.call, "chain", graph, 30_000);
+      assert.ok(out.final.every((s) => s === SessionStates.FINISHED), JSON.stringify(out.final));
+      assert.deepEqual([...await nodeFile(n4, "chain", "F")], [0x80, 4, 0x4b, 3, 0x2e]);
+    });
+
     await t.step(
       "gather_simple.cluster.json is rejected at append naming a BashShellApp",
       async () => {
@@ -98,7 +159,14 @@ Deno.test("translator *.cluster.json fixtures run on master -> 2 islands x 2 nod
         assert.equal((await c.call("GET", "/api/sessions/large/graph/size")).body, 10_003);
         assert.equal((await deploy(c.call, "large", roots(graph))).status, 200);
         const final = await waitEnded(c.call, "large", 240_000);
-        assert.ok(final.every((s) => s === SessionStates.FINISHED), JSON.stringify(final));
+        if (!final.every((s) => s === SessionStates.FINISHED)) {
+          const nodes = c.islands.flatMap((i) => i.nodes);
+          const why = await Promise.all(nodes.map(async (n) => {
+            const r = await fetch(`http://${n}/api/sessions/large`);
+            return `${n}: ${JSON.stringify((await r.json()).error)}`;
+          }));
+          assert.fail(`${JSON.stringify(final)}\n${why.join("\n")}`);
+        }
       },
     );
   });

@@ -8,6 +8,7 @@ import type { AppDrop, AppImpl } from "../../drops/app_drop.ts";
 import type { DataDrop } from "../../drops/data_drop.ts";
 import { MemoryStore, NullStore } from "../../drops/store.ts";
 import type { Params } from "../../graph/mod.ts";
+import { declaredInputs } from "../order.ts";
 import type { CallInput, CallMsg } from "./protocol.ts";
 import { PythonError, type PythonPool } from "./pool.ts";
 
@@ -20,6 +21,7 @@ export const PYFUNC_PARAMS = {
   func_defaults: "any",
   applicationArgs: "any",
   componentParams: "any",
+  inputs: "any",
 } as const;
 
 /** The fields of an applicationArgs entry the runner reads; EAGLE's other metadata stays here. */
@@ -76,7 +78,7 @@ export function buildCall(app: AppDrop): { msg: CallMsg; payloads: Uint8Array[] 
   for (const [k, val] of Object.entries(params)) if (!NOT_TOP.has(k)) top[k] = val;
   const payloads: Uint8Array[] = [];
   const inputs: CallInput[] = [];
-  for (const d of app.inputs) {
+  for (const d of declaredInputs(app)) {
     const port = app.ports?.[d.oid];
     if (!port) continue; // DALiuGE: only {oid: port} inputs feed an argument
     const encoding = inputEncoding(args, params, port);

@@ -77,11 +77,24 @@ def _write_all(data):
         view = view[k:]
 
 
+_SMALL = 64 * 1024
+
+
 def send(head, payloads=()):
+    """One write for the header and small payloads (each write wakes the reader)."""
     views = [memoryview(p).cast("B") for p in payloads]
     head["sizes"] = [v.nbytes for v in views]
     hb = json.dumps(head).encode()
-    _write_all(struct.pack("<I", len(hb)) + hb)
+    buf = bytearray(struct.pack("<I", len(hb)))
+    buf += hb
     for v in views:
+        if v.nbytes <= _SMALL:
+            buf += v
+            continue
+        if buf:
+            _write_all(buf)
+            buf = bytearray()
         _write_all(v)
+    if buf:
+        _write_all(buf)
 `;

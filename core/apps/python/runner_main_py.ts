@@ -28,6 +28,28 @@ def _entry_value(e):
     return v
 
 
+_SIGNATURES = {}
+
+
+def _signature(fn):
+    """inspect.signature, cached: for C functions it parses text each time."""
+    try:
+        return _SIGNATURES[fn]
+    except (KeyError, TypeError):
+        pass
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        sig = None
+    try:
+        if len(_SIGNATURES) > 1024:
+            _SIGNATURES.clear()
+        _SIGNATURES[fn] = sig
+    except TypeError:
+        pass
+    return sig
+
+
 def build_call(fn, defaults, msg, ports):
     args = msg.get("args") or {}
     top = msg.get("top") or {}
@@ -49,10 +71,7 @@ def build_call(fn, defaults, msg, ports):
         if isinstance(e, dict) and e.get("usage", "NoPort") not in _PORTS
         and k not in _INTERNAL and _is_set(e.get("value"))
     ]
-    try:
-        sig = inspect.signature(fn)
-    except (TypeError, ValueError):
-        sig = None
+    sig = _signature(fn)
     if sig is None:
         pos = []
         for k, e in args.items():

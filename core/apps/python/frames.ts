@@ -13,12 +13,30 @@ export interface Frame {
   payloads: Uint8Array[];
 }
 
+/** Big payloads are read from their files in slices of this size (the event loop runs between). */
+const FILE_SLICE = 16 * 1024 * 1024;
+
+/** Read `into` from the file at `path` (a payload the worker left there), then remove it. */
+export async function readPayloadFile(path: string, into: Uint8Array): Promise<void> {
+  using f = await Deno.open(path, { read: true });
+  let off = 0;
+  while (off < into.length) {
+    const n = await f.read(into.subarray(off, Math.min(into.length, off + FILE_SLICE)));
+    if (n === null) throw new Error(`payload file ${path} is short (${off} of ${into.length})`);
+    off += n;
+  }
+  await Deno.remove(path);
+}
+
 export class FrameReader {
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #rest: Uint8Array | null = null;
+  /** Where payload files may be (the pool's private directory). */
+  #dir: string;
 
-  constructor(stream: ReadableStream<Uint8Array>) {
+  constructor(stream: ReadableStream<Uint8Array>, dir: string) {
     this.#reader = stream.getReader();
+    this.#dir = dir.endsWith("/") ? dir : `${dir}/`;
   }
 
   /** Fill `into` from the stream; false at end of stream before anything was read. */
@@ -51,13 +69,20 @@ export class FrameReader {
     if (n > MAX_HEADER) throw new Error(`frame header of ${n} bytes: the stream is out of step`);
     const raw = new Uint8Array(n);
     if (n && !await this.#fill(raw)) throw new Error("the stream ended inside a frame header");
-    const head = JSON.parse(decoder.decode(raw)) as { sizes?: unknown };
+    const head = JSON.parse(decoder.decode(raw)) as { sizes?: unknown; files?: unknown };
     const sizes = Array.isArray(head.sizes) ? head.sizes : [];
+    const files = Array.isArray(head.files) ? head.files : [];
     const payloads: Uint8Array[] = [];
-    for (const s of sizes) {
+    for (const [i, s] of sizes.entries()) {
       if (!Number.isSafeInteger(s) || s < 0) throw new Error(`bad payload size ${s}`);
       const p = new Uint8Array(new SharedArrayBuffer(s));
-      if (s && !await this.#fill(p)) throw new Error("the stream ended inside a payload");
+      const file = files[i];
+      if (typeof file === "string") {
+        if (!file.startsWith(this.#dir) || file.includes("/../")) {
+          throw new Error(`payload file ${file} is outside ${this.#dir}`);
+        }
+        await readPayloadFile(file, p);
+      } else if (s && !await this.#fill(p)) throw new Error("the stream ended inside a payload");
       payloads.push(p);
     }
     return { head, payloads };

@@ -40,6 +40,8 @@ export class PythonError extends Error {
 interface Job {
   /** Set when sent to a worker: replies carry it. */
   id: number;
+  /** Payload files written for it (the worker removes those it read). */
+  files: string[];
   msg: CallMsg;
   payloads: Uint8Array[];
   signal: AbortSignal | undefined;
@@ -59,6 +61,16 @@ interface Worker {
 }
 
 const WRITE_CHUNK = 4 * 1024 * 1024;
+/** Payloads from this size on pass through files, not the pipe. */
+const FILE_PAYLOAD = 1024 * 1024;
+
+/** Write `bytes` to a new file at `path`, in slices (the event loop runs between). */
+async function writePayloadFile(path: string, bytes: Uint8Array): Promise<void> {
+  using f = await Deno.open(path, { write: true, createNew: true, mode: 0o600 });
+  for (let off = 0; off < bytes.length;) {
+    off += await f.write(bytes.subarray(off, Math.min(bytes.length, off + 16 * WRITE_CHUNK)));
+  }
+}
 
 export class PythonPool {
   readonly python: string;
@@ -87,6 +99,10 @@ export class PythonPool {
   }
   get busy(): number {
     return this.#workers.size - this.#idle.length;
+  }
+  /** The private directory (runner, big payloads), once made. */
+  get dir(): string | undefined {
+    return this.#runner?.dir;
   }
   /** Process ids of the live workers. */
   pids(): number[] {
@@ -124,15 +140,19 @@ export class PythonPool {
     return new Promise<CallResult>((resolve, reject) => {
       if (this.#stopped) return reject(new Error("the python pool is stopped"));
       if (signal?.aborted) return reject(abortError(signal));
-      const job: Job = { id: 0, msg, payloads, signal, resolve, reject };
+      const job: Job = { id: 0, files: [], msg, payloads, signal, resolve, reject };
       const onAbort = () => this.#cancel(job, abortError(signal!));
       signal?.addEventListener("abort", onAbort, { once: true });
-      job.resolve = (r) => {
+      const done = () => {
         signal?.removeEventListener("abort", onAbort);
+        for (const f of job.files) removeQuietly(f);
+      };
+      job.resolve = (r) => {
+        done();
         resolve(r);
       };
       job.reject = (e) => {
-        signal?.removeEventListener("abort", onAbort);
+        done();
         reject(e);
       };
       this.#queue.push(job);
@@ -175,9 +195,25 @@ export class PythonPool {
   async #send(w: Worker, job: Job): Promise<void> {
     const id = job.id = this.#nextId++;
     const sizes = job.payloads.map((p) => p.length);
-    await w.writer.write(frameHeader({ type: "call", id, ...job.msg }, sizes));
+    // Big payloads go through files in the private directory (much faster than the pipe).
+    let files: (string | null)[] | undefined;
+    if (sizes.some((s) => s >= FILE_PAYLOAD)) {
+      files = [];
+      for (const [i, p] of job.payloads.entries()) {
+        if (p.length < FILE_PAYLOAD) {
+          files.push(null);
+          continue;
+        }
+        const path = `${this.#runner!.dir}/in-${id}-${i}`;
+        job.files.push(path);
+        await writePayloadFile(path, p);
+        files.push(path);
+      }
+    }
+    await w.writer.write(frameHeader({ type: "call", id, ...job.msg }, sizes, files));
     // Views of the Drops' own (shared) buffers go to the pipe as they are, in slices.
-    for (const p of job.payloads) {
+    for (const [i, p] of job.payloads.entries()) {
+      if (files?.[i]) continue;
       for (let off = 0; off < p.length; off += WRITE_CHUNK) {
         await w.writer.write(p.subarray(off, Math.min(p.length, off + WRITE_CHUNK)));
       }
@@ -194,7 +230,12 @@ export class PythonPool {
       stderr: "piped",
       detached: true,
       // nice 10, as the module workers: the manager keeps answering while Python fills the cores.
-      env: { PYTHONPATH: pythonPath.join(":"), DLG_PY_TMP: this.#runner.dir, DLG_PY_NICE: "10" },
+      env: {
+        PYTHONPATH: pythonPath.join(":"),
+        DLG_PY_TMP: this.#runner.dir,
+        DLG_PY_DATA: this.#runner.dir,
+        DLG_PY_NICE: "10",
+      },
     }).spawn();
     const w: Worker = {
       child,
@@ -213,7 +254,7 @@ export class PythonPool {
 
   /** Frames from the worker until its stdout ends. */
   async #read(w: Worker): Promise<void> {
-    const frames = new FrameReader(w.child.stdout);
+    const frames = new FrameReader(w.child.stdout, this.#runner!.dir);
     try {
       while (true) {
         const f = await frames.next();
@@ -308,4 +349,10 @@ function result(msg: DoneMsg, payloads: Uint8Array[]): CallResult {
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error("cancelled");
+}
+
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* the worker read and removed it */ }
 }

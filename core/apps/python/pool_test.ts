@@ -103,3 +103,27 @@ Deno.test("PythonPool says once why a python cannot be used", async () => {
   assert.equal(new PythonPool({ python: PYTHON }).unavailable(), null);
   await pool.stop();
 });
+
+Deno.test("PythonPool passes big payloads through files both ways and leaves none behind", async () => {
+  await withPool(async (pool) => {
+    const n = 3 * 1024 * 1024;
+    const input = new Uint8Array(new SharedArrayBuffer(n));
+    for (let i = 0; i < n; i++) input[i] = i % 251;
+    const code = "def rev(data):\n    return bytes(data)[::-1]\n";
+    const r = await pool.call(
+      call("rev", {
+        func_code: code,
+        inputs: [{ port: "data", encoding: "path", payload: 0 }],
+        outputs: [{ port: "o", encoding: "raw" }],
+      }),
+      [input],
+    );
+    const out = r.outputs[0]![0]!;
+    assert.equal(out.length, n);
+    assert.ok(out.buffer instanceof SharedArrayBuffer);
+    assert.equal(out[0], (n - 1) % 251);
+    assert.equal(out[n - 1], 0);
+    const left = [...Deno.readDirSync(pool.dir!)].map((e) => e.name);
+    assert.deepEqual(left, ["runner.py"]);
+  }, 1);
+});

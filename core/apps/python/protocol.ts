@@ -6,6 +6,8 @@
 import * as v from "valibot";
 
 const sizes = v.array(v.pipe(v.number(), v.integer(), v.minValue(0)));
+/** Payloads passed through files of the pool's directory instead of the pipe (big ones). */
+const files = v.optional(v.array(v.nullable(v.string())));
 
 /** The worker started: its Python version and whether numpy and dill import. */
 export const ReadyMsg = v.object({
@@ -23,6 +25,7 @@ export const DoneMsg = v.object({
   outputs: v.array(v.array(v.pipe(v.number(), v.integer(), v.minValue(0)))),
   log: v.string(),
   sizes,
+  files,
 });
 
 /** The function (or finding it, or reading its inputs) raised. */
@@ -67,8 +70,12 @@ export interface CallMsg {
 const encoder = new TextEncoder();
 
 /** The header of a frame (length prefix included) for `head` and payloads of `sizes`. */
-export function frameHeader(head: Record<string, unknown>, sizes: number[]): Uint8Array {
-  const json = encoder.encode(JSON.stringify({ ...head, sizes }));
+export function frameHeader(
+  head: Record<string, unknown>,
+  sizes: number[],
+  files?: (string | null)[],
+): Uint8Array {
+  const json = encoder.encode(JSON.stringify({ ...head, sizes, ...(files ? { files } : {}) }));
   const out = new Uint8Array(4 + json.length);
   new DataView(out.buffer).setUint32(0, json.length, true);
   out.set(json, 4);

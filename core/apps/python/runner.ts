@@ -12,9 +12,26 @@ export function runnerSource(): string {
   return [RUNNER_IO, RUNNER_CODECS, RUNNER_RESOLVE, RUNNER_MAIN].join("\n");
 }
 
-/** A new private directory (mode 0700) holding `runner.py`; returns both paths. */
+/** Shared memory when the system has it: big payloads pass through files there. */
+function baseDir(): string | undefined {
+  try {
+    return Deno.statSync("/dev/shm").isDirectory ? "/dev/shm" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A new private directory (mode 0700, in /dev/shm when there is one) holding `runner.py`, where
+ * big payloads pass too; returns both paths.
+ */
 export function writeRunner(): { dir: string; script: string } {
-  const dir = Deno.makeTempDirSync({ prefix: "dlg-py-" });
+  let dir: string;
+  try {
+    dir = Deno.makeTempDirSync({ dir: baseDir(), prefix: "dlg-py-" });
+  } catch {
+    dir = Deno.makeTempDirSync({ prefix: "dlg-py-" });
+  }
   Deno.chmodSync(dir, 0o700);
   const script = `${dir}/runner.py`;
   Deno.writeTextFileSync(script, runnerSource(), { mode: 0o600 });

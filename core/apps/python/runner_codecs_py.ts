@@ -26,7 +26,7 @@ def _npy_load(buf):
     """An npy payload as an array over the buffer itself (no copy); other npy forms via np.load."""
     _need_numpy("encoding npy")
     fmt = numpy.lib.format
-    f = io.BytesIO(buf)
+    f = io.BytesIO(memoryview(buf)[:65536 + 16])  # the header only, not a copy of the data
     try:
         version = fmt.read_magic(f)
         shape, fortran, dtype = fmt._read_array_header(f, version)

@@ -64,10 +64,30 @@ def _read_exact(n):
     return buf
 
 
+def _read_file(path, n):
+    """A payload the node left in a file of the private directory, mapped (not copied; pages
+    a function writes to are copied on write), then removed."""
+    import mmap
+    try:
+        if n == 0:
+            return bytearray()
+        with open(path, "rb", buffering=0) as f:
+            if os.fstat(f.fileno()).st_size < n:
+                raise EOFError("payload file %s is short" % path)
+            return mmap.mmap(f.fileno(), n, access=mmap.ACCESS_COPY)
+    finally:
+        os.unlink(path)
+
+
 def recv():
     (n,) = struct.unpack("<I", _read_exact(4))
     head = json.loads(_read_exact(n))
-    return head, [_read_exact(s) for s in head.get("sizes", ())]
+    files = head.get("files") or ()
+    payloads = []
+    for i, s in enumerate(head.get("sizes", ())):
+        path = files[i] if i < len(files) else None
+        payloads.append(_read_file(path, s) if path else _read_exact(s))
+    return head, payloads
 
 
 def _write_all(data):
@@ -78,12 +98,31 @@ def _write_all(data):
 
 
 _SMALL = 64 * 1024
+_FILE = 1024 * 1024
+_DIR = os.environ.get("DLG_PY_DATA") or ""
+_count = [0]
+
+
+def _to_file(view):
+    """A big payload goes through a file of the private directory (faster than the pipe)."""
+    _count[0] += 1
+    path = os.path.join(_DIR, "out-%d-%d" % (os.getpid(), _count[0]))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        while len(view):
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+    return path
 
 
 def send(head, payloads=()):
     """One write for the header and small payloads (each write wakes the reader)."""
     views = [memoryview(p).cast("B") for p in payloads]
     head["sizes"] = [v.nbytes for v in views]
+    if _DIR and any(v.nbytes >= _FILE for v in views):
+        head["files"] = [_to_file(v) if v.nbytes >= _FILE else None for v in views]
+        views = [v for v in views if v.nbytes < _FILE]
     hb = json.dumps(head).encode()
     buf = bytearray(struct.pack("<I", len(hb)))
     buf += hb

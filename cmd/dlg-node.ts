@@ -2,6 +2,8 @@
 import { NodeManager } from "../core/manager/mod.ts";
 import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
 import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
+import { TRUST_USAGE } from "../core/cli/trust.ts";
+import { createTransport } from "../core/client/mod.ts";
 import { nodeRoutes } from "../core/rest/mod.ts";
 
 export function printUsage(): void {
@@ -33,11 +35,11 @@ Options:
                                env DLG_PYTHON)
       --py-workers N           python worker processes (default: number of cores)
       --py-path DIR            put DIR on the workers' PYTHONPATH, before the
-                               environment's (repeatable)
+                               environment's (repeatable)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
-The first line printed is "dlg-node listening on http://HOST:PORT".`);
+The first line printed is "dlg-node listening on http(s)://HOST:PORT".`);
 }
 
 export async function main(args = Deno.args): Promise<void> {
@@ -61,7 +63,7 @@ export async function main(args = Deno.args): Promise<void> {
   }
   if (parsed.help) return printUsage();
   if (parsed.action !== "serve") {
-    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const c = parsed.config;
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
@@ -72,6 +74,7 @@ export async function main(args = Deno.args): Promise<void> {
     printUsage();
     Deno.exit(2);
   }
+  const transport = createTransport(parsed.trust);
   const manager = new NodeManager({
     workDir: c.workDir,
     root: c.root,
@@ -85,12 +88,16 @@ export async function main(args = Deno.args): Promise<void> {
       size: pyWorkers,
       paths: parsed.values["py-path"] as unknown as string[] | undefined,
     },
+    transport,
   });
-  await serveManager(manager, c, {
-    name: "dlg-node",
-    routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
-  });
-  Deno.exit(0);
+  Deno.exit(
+    await serveManager(manager, c, {
+      name: "dlg-node",
+      routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
+      trust: parsed.trust,
+      transport,
+    }),
+  );
 }
 
 if (import.meta.main) main();

@@ -1,6 +1,7 @@
 /** dlg: the command-line client for dlg-node, dlg-island and dlg-master (or DALiuGE's managers). */
 import { parseArgs } from "node:util";
 import { BaseManagerClient, DEFAULT_PART_BYTES } from "../core/client/mod.ts";
+import { readFlagFile, readToken } from "../core/cli/trust.ts";
 import {
   actionCommand,
   graphStatusCommand,
@@ -32,6 +33,9 @@ Options:
       --compress        submit: zlib-compress append bodies (as DALiuGE's Python client)
       --interval S      submit --wait: seconds between progress updates (default 0.5;
                         between polls against a manager without an event stream)
+      --token-file FILE the cluster token (first line of FILE; default $DLG_TOKEN), sent
+                        as "Authorization: Bearer <token>"
+      --ca-file FILE    PEM CA certificates to trust for an https:// manager
   -j, --json            JSON on stdout, for scripts
   -T, --timeout S       seconds to wait for each answer (default 60)
   -h, --help            this help
@@ -48,6 +52,8 @@ const OPTIONS = {
   "part-size": { type: "string" },
   compress: { type: "boolean" },
   interval: { type: "string" },
+  "token-file": { type: "string" },
+  "ca-file": { type: "string" },
   json: { type: "boolean", short: "j" },
   timeout: { type: "string", short: "T" },
   help: { type: "boolean", short: "h" },
@@ -99,6 +105,8 @@ function parse(args: string[]) {
     arg: rest[0] ?? "",
     manager: f.manager ?? Deno.env.get("DLG_MANAGER") ?? "http://localhost:8000",
     json: f.json === true,
+    tokenFile: f["token-file"],
+    caFile: f["ca-file"],
     timeoutMs: positive("timeout", f.timeout, 60) * 1000,
     submit: {
       graph: rest[0] ?? "",
@@ -130,7 +138,17 @@ export async function main(args = Deno.args): Promise<number> {
     err: (text) => void Deno.stderr.writeSync(enc.encode(text)),
     tty: Deno.stderr.isTerminal(),
   };
-  const c = new BaseManagerClient(p.manager, 8000, { timeoutMs: p.timeoutMs });
+  let c: BaseManagerClient;
+  try {
+    c = new BaseManagerClient(p.manager, 8000, {
+      timeoutMs: p.timeoutMs,
+      token: readToken(p.tokenFile),
+      caCerts: p.caFile === undefined ? undefined : [readFlagFile("--ca-file", p.caFile)],
+    });
+  } catch (e) {
+    console.error(`dlg: ${(e as Error).message} (dlg --help shows the usage)`);
+    return 2;
+  }
   try {
     switch (p.command) {
       case "submit":
@@ -148,6 +166,8 @@ export async function main(args = Deno.args): Promise<number> {
     const msg = e instanceof Error ? e.message : String(e);
     console.error(`dlg: ${msg.split("\n")[0]}`);
     return 1;
+  } finally {
+    c.close();
   }
 }
 

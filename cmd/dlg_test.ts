@@ -55,6 +55,8 @@ Deno.test("dlg exits 2 with one line on bad usage", async () => {
       [["sessions", "--bogus"], /Unknown option '--bogus'/],
       [["status", "s", "--wait"], /--wait is only for submit/],
       [["submit", "g.json", "--part-size", "0"], /--part-size must be a positive number/],
+      [["sessions", "--token-file", "/nonexistent/t"], /--token-file \/nonexistent\/t: No such/],
+      [["sessions", "--ca-file", "/nonexistent/ca"], /--ca-file \/nonexistent\/ca: No such/],
     ] as const
   ) {
     const r = await dlg([...args]);

@@ -12,7 +12,9 @@ import {
   reduceSessionStatus,
   type SessionEvent,
 } from "../core/client/mod.ts";
+import { NodeManager } from "../core/manager/mod.ts";
 import { startCluster } from "./_util/cluster.ts";
+import { tierApp } from "./_util/tier_app.ts";
 
 const mem = (oid: string, node: string, island: string, extra = {}) => ({
   oid,
@@ -212,5 +214,70 @@ Deno.test("GET .../events: 404 for an unknown session at every tier; a failed Dr
     assert.match(data.error ?? "", /Drop X failed/);
   } finally {
     await c.stop();
+  }
+});
+
+Deno.test("GET .../events sends a keep-alive comment on an idle stream, and log events", async () => {
+  const workDir = await Deno.makeTempDir({ prefix: "dlg-events-" });
+  const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
+  try {
+    const app = tierApp(nm, { keepAliveMs: 50 });
+    nm.createSession("idle");
+    const res = await app.request("/api/sessions/idle/events");
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /text\/event-stream/);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    const until = Date.now() + 5000;
+    while (!text.includes(": keep-alive") && Date.now() < until) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    await reader.cancel();
+    assert.match(text, /^event: snapshot\ndata: \{"status":0,"drops":\{\}\}\nid: 0\n\n/);
+    assert.match(text, /: keep-alive\n\n/);
+
+    // A failing app's log lines come as `log` events before the session's end.
+    nm.createSession("bad");
+    await nm.append("bad", [{
+      oid: "X",
+      categoryType: "Application",
+      dropclass: "dlg.apps.bash_shell_app.BashShellApp",
+      command: "echo oops >&2; exit 3",
+    }]);
+    const events: SessionEvent[] = [];
+    const done = (async () => {
+      const r = await app.request("/api/sessions/bad/events");
+      const stream = r.body!.pipeThrough(new TextDecoderStream());
+      let buf = "";
+      for await (const chunk of stream) {
+        buf += chunk;
+        let i;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const event = block.match(/^event: (.*)$/m)?.[1];
+          const data = block.match(/^data: (.*)$/m)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) } as SessionEvent);
+        }
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    nm.deploy("bad", ["X"]);
+    await done;
+    const logs = events.filter((e) => e.event === "log").map((e) => e.data) as {
+      oid: string;
+      level: string;
+      message: string;
+    }[];
+    assert.ok(logs.some((l) => l.oid === "X" && l.level === "ERROR"), JSON.stringify(logs));
+    assert.equal(events.at(-1)!.event, "session");
+    const end = events.at(-1)!.data as { status: number; error?: string };
+    assert.equal(end.status, 6);
+    assert.match(end.error ?? "", /Drop X failed/);
+  } finally {
+    await nm.stop();
+    await Deno.remove(workDir, { recursive: true });
   }
 });

@@ -22,6 +22,8 @@ interface Deployment {
 
 interface Tier {
   name: "node" | "island" | "master";
+  /** How the test names it (default: the tier). */
+  label?: string;
   start(): Promise<Deployment>;
 }
 
@@ -31,6 +33,14 @@ const TIERS: Tier[] = [
     // The fixture's bare host names ("127.0.0.1") stay as the translator wrote them.
     start: async () => {
       const node = await startNode(["--dlm-check-period", "0"]);
+      return { url: node.url, procs: [node] };
+    },
+  },
+  {
+    name: "node",
+    label: "a node on 0.0.0.0 with --insecure (the client cannot send a token)",
+    start: async () => {
+      const node = await startNode(["--dlm-check-period", "0", "-H", "0.0.0.0", "--insecure"]);
       return { url: node.url, procs: [node] };
     },
   },
@@ -80,7 +90,7 @@ async function runPython(tier: string, d: Deployment) {
 }
 
 for (const tier of TIERS) {
-  const where = tier.name === "island" ? "an island" : `a ${tier.name}`;
+  const where = tier.label ?? (tier.name === "island" ? "an island" : `a ${tier.name}`);
   Deno.test(`DALiuGE's Python client drives a session's whole life on ${where}`, async () => {
     const d = await tier.start();
     try {

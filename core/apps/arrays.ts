@@ -2,8 +2,7 @@
  * DALiuGE's array apps (`dlg.apps.simple.*`): RandomArrayApp, GenericScatterApp, PickOne and
  * ArrayGatherApp. Values travel in the encoding of `values.ts` (`.npy` arrays, JSON scalars).
  */
-import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
-import type { DataDrop } from "../drops/data_drop.ts";
+import type { AppDrop, AppImpl, DataDrop } from "../drops/mod.ts";
 import { declaredOutputs } from "./order.ts";
 import { arraySplit, type NdArray, ndarray, rows, size, toNumbers } from "./npy.ts";
 import {

@@ -5,10 +5,14 @@
  * directory.
  */
 import { ChunkFeed, runBash } from "../exec/mod.ts";
-import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
-import type { DataDrop } from "../drops/data_drop.ts";
-import { MemoryStore, NullStore } from "../drops/store.ts";
-import { AppStates } from "../drops/states.ts";
+import {
+  type AppDrop,
+  type AppImpl,
+  AppStates,
+  type DataDrop,
+  MemoryStore,
+  NullStore,
+} from "../drops/mod.ts";
 
 /** A file name safe to use for any uid. */
 export function safeName(uid: string): string {

@@ -5,7 +5,7 @@
  * way round. Skipping spreads downstream: the skipped output hears SKIPPED from the branch and
  * tells its consumers, on this node or another, and they skip too.
  */
-import type { AppImpl } from "../drops/app_drop.ts";
+import type { AppImpl } from "../drops/mod.ts";
 import { declaredOutputs } from "./order.ts";
 
 export const SimpleBranch: AppImpl = {

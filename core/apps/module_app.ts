@@ -5,10 +5,7 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
-import type { DataDrop } from "../drops/data_drop.ts";
-import { MemoryStore } from "../drops/store.ts";
-import { AppStates } from "../drops/states.ts";
+import { type AppDrop, type AppImpl, AppStates, type DataDrop, MemoryStore } from "../drops/mod.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { InputRef, JobEvent, OutputRef, StreamMsg } from "../exec/mod.ts";
 import type { DropSpec, Params } from "../graph/mod.ts";

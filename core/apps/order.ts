@@ -1,6 +1,5 @@
 /** Input and output order as a spec declares it, whatever node each link lives on. */
-import type { AppDrop } from "../drops/app_drop.ts";
-import type { DataDrop } from "../drops/data_drop.ts";
+import type { AppDrop, DataDrop } from "../drops/mod.ts";
 import { linkOid } from "../wire/mod.ts";
 
 /**

@@ -1,6 +1,5 @@
 /** DALiuGE's simple built-in apps (`dlg.apps.simple.*`). Light ones run on the event loop. */
-import type { AppDrop, AppImpl } from "../drops/app_drop.ts";
-import type { DataDrop } from "../drops/data_drop.ts";
+import type { AppDrop, AppImpl, DataDrop } from "../drops/mod.ts";
 import { asNumber, describe, isNdArray, readValue } from "./values.ts";
 import { declaredInputs } from "./order.ts";
 

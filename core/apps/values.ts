@@ -4,7 +4,7 @@
  * as UTF-8 JSON. Never Python pickle. Reading also accepts plain text (the bytes of a string
  * that is not JSON, e.g. HelloWorldApp's greeting) and an empty Drop (null).
  */
-import type { DataDrop } from "../drops/data_drop.ts";
+import type { DataDrop } from "../drops/mod.ts";
 import { decodeNpy, encodeNpy, isNpy, type NdArray, ndarray, toNumbers } from "./npy.ts";
 import { decodePickle, isPickle, type PickleValue } from "./pickle.ts";
 

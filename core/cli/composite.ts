@@ -3,6 +3,8 @@ import { CompositeManager } from "../manager/mod.ts";
 import { compositeRoutes, islandRoutes, masterRoutes } from "../rest/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
+import { TRUST_USAGE } from "./trust.ts";
+import { createTransport } from "../client/mod.ts";
 
 export interface CompositeEntry {
   attr: "node" | "island";
@@ -20,7 +22,7 @@ The ${e.attr === "node" ? "Data Island" : "Master"} manager: serves DALiuGE's RE
 
 Options:
   -N, --nodes LIST             ${kids}, comma-separated host[:port[:events[:rpc]]]
-                               (default port ${e.childPort}; env DLG_NODES)
+                               or https://host:port (default port ${e.childPort}; env DLG_NODES)
   -H, --host HOST              interface to listen on (default 127.0.0.1, env DLG_HOST)
   -P, --port PORT              port (default ${e.port}; 0 picks a free one, env DLG_PORT)
   -m, --max-request-size MB    largest request body (default 10)
@@ -29,11 +31,11 @@ Options:
       --allow-origin ORIGIN    a web page origin (e.g. EAGLE's) that may change state
                                besides this manager's own and http://dlg-tm.localhost
                                (repeatable; others get 403)
-      --check-period S         seconds between health checks of the children (default 2)
+      --check-period S         seconds between health checks of the children (default 2)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
-The first line printed is "${e.name} listening on http://HOST:PORT".`);
+The first line printed is "${e.name} listening on http(s)://HOST:PORT".`);
 }
 
 export async function main(args: string[], e: CompositeEntry): Promise<void> {
@@ -52,11 +54,12 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
   }
   if (parsed.help) return printUsage(e);
   if (parsed.action !== "serve") {
-    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout));
+    Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const nodes = (parsed.values.nodes as string | undefined) ?? Deno.env.get("DLG_NODES") ?? "";
   const period = Number(parsed.values["check-period"] ?? 2);
   let manager: CompositeManager;
+  const transport = createTransport(parsed.trust);
   try {
     if (!Number.isFinite(period) || period < 0) {
       throw new UsageError("--check-period must be a number >= 0");
@@ -65,8 +68,10 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
       attr: e.attr,
       children: nodes.split(",").map((x) => x.trim()).filter(Boolean),
       checkPeriod: period,
+      transport,
     });
   } catch (err) {
+    transport.close();
     console.error(`${e.name}: ${(err as Error).message}`);
     printUsage(e);
     Deno.exit(2);
@@ -74,9 +79,12 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
   const own = e.attr === "node"
     ? islandRoutes(manager, { maxRequestSize: parsed.config.maxRequestSize })
     : masterRoutes(manager);
-  await serveManager(manager, parsed.config, {
-    name: e.name,
-    routes: [compositeRoutes(manager), own],
-  });
-  Deno.exit(0);
+  Deno.exit(
+    await serveManager(manager, parsed.config, {
+      name: e.name,
+      routes: [compositeRoutes(manager), own],
+      trust: parsed.trust,
+      transport,
+    }),
+  );
 }

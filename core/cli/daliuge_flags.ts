@@ -5,7 +5,7 @@
  * and are named on stderr, never silently dropped.
  */
 import type { ParseArgsConfig } from "node:util";
-import { RestClient, type Transport } from "../client/mod.ts";
+import { RestClient, type Transport, type TrustOptions } from "../client/mod.ts";
 import { API_PATH, STOP_PATH } from "../wire/mod.ts";
 
 export const DALIUGE_OPTIONS = {
@@ -87,15 +87,23 @@ export function daliugeFlags(
 
 /**
  * `--status`: 0 when a manager answers `GET /api` at `url` within `timeout` s, else 1.
- * `--stop`: 0 when it accepted `POST /api/stop`, else 1.
+ * `--stop`: 0 when it accepted `POST /api/stop`, else 1. Both send the token and trust the CAs
+ * of `--token-file`/`DLG_TOKEN` and `--ca-file`, as the manager's other calls do.
  */
 export async function runAction(
   action: "status" | "stop",
   url: string,
   timeout: number,
-  o: { transport?: Transport } = {},
+  o: TrustOptions & { transport?: Transport } = {},
 ): Promise<number> {
-  const client = new RestClient(url, { timeoutMs: timeout * 1000, transport: o.transport });
+  const { token, caCerts, caFile, transport } = o;
+  const client = new RestClient(url, {
+    token,
+    caCerts,
+    caFile,
+    transport,
+    timeoutMs: timeout * 1000,
+  });
   try {
     const r = action === "status"
       ? await client.raw("GET", API_PATH)
@@ -104,5 +112,7 @@ export async function runAction(
     return r.ok ? 0 : 1;
   } catch {
     return 1;
+  } finally {
+    client.close();
   }
 }

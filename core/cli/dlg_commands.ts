@@ -14,7 +14,7 @@ import {
   submitGraph,
   waitForSession,
 } from "../client/mod.ts";
-import { SessionStates } from "../drops/states.ts";
+import { SessionStates } from "../drops/mod.ts";
 
 export interface Out {
   json: boolean;

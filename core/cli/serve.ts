@@ -8,6 +8,7 @@ import * as v from "valibot";
 import type { DropManager } from "../manager/mod.ts";
 import { canonicalOrigin, createApp, MB } from "../rest/mod.ts";
 import { type Action, DALIUGE_OPTIONS, daliugeFlags } from "./daliuge_flags.ts";
+import { exposureRefusal, isLoopback, readTrust, type Trust, TRUST_OPTIONS } from "./trust.ts";
 
 export const COMMON_OPTIONS = {
   host: { type: "string", short: "H" },
@@ -21,6 +22,7 @@ export const COMMON_OPTIONS = {
   "allow-path": { type: "string", multiple: true },
   "allow-origin": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
+  ...TRUST_OPTIONS,
   ...DALIUGE_OPTIONS,
 } as const satisfies ParseArgsConfig["options"];
 
@@ -66,10 +68,10 @@ function home(): string {
   return Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
 }
 
-/** Where a manager served with `config` is reached from this machine. */
-function localUrl(config: CommonConfig): string {
+/** Where a manager served with `config` (and TLS or not) is reached from this machine. */
+function localUrl(config: CommonConfig, tls: boolean): string {
   const host = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
+  return `${tls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${config.port}`;
 }
 
 /**
@@ -86,6 +88,8 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
   action: Action;
   timeout: number;
   url: string;
+  /** Token, TLS and CA files, read. */
+  trust: Trust;
 } {
   let parsed;
   try {
@@ -117,49 +121,86 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
   });
   if (!r.success) throw new UsageError(r.issues[0].message);
   const config = r.output;
+  let trust: Trust;
+  try {
+    trust = readTrust(f);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  // Read once: the shell and module apps this manager runs do not inherit the token.
+  Deno.env.delete("DLG_TOKEN");
   return {
     config,
     help: f.help === true,
     values: f,
     action: compat.action,
     timeout: compat.timeout,
-    url: localUrl(config),
+    url: localUrl(config, trust.tls !== undefined),
+    trust,
   };
 }
 
 /**
  * Serve `manager` (the common routes, plus the tier's own `routes` mounted on them) until
  * SIGINT/SIGTERM or `POST /api/stop`; then stop accepting, stop the manager (cancelling running
- * Drops) and exit 0. Prints `... listening on http://HOST:PORT` first.
+ * Drops), close `transport` and resolve to the exit code: 0; 2 when `trust` forbids listening on
+ * the host, 1 when it cannot listen (one line on stderr says why). Prints `... listening on http(s)://HOST:PORT` first.
  */
 export async function serveManager(
   manager: DropManager,
   config: CommonConfig,
-  o: { name: string; routes: Hono[] },
-): Promise<void> {
-  const { name } = o;
+  o: { name: string; routes: Hono[]; trust: Trust; transport?: { close(): void } },
+): Promise<number> {
+  const { name, trust } = o;
+  const end = async (code: number) => {
+    await manager.stop();
+    o.transport?.close();
+    return code;
+  };
+  const refusal = exposureRefusal(name, config.host, trust);
+  if (refusal) {
+    console.error(refusal);
+    return await end(2);
+  }
   const ac = new AbortController();
   const app = createApp(manager, {
     maxRequestSize: config.maxRequestSize,
     maxInflatedSize: config.maxInflatedSize,
     allowOrigins: config.allowOrigins,
+    token: trust.token,
     onStop: () => ac.abort(),
   });
   for (const routes of o.routes) app.route("/", routes);
-  const server = Deno.serve({
-    hostname: config.host,
-    port: config.port,
-    signal: ac.signal,
-    onListen: ({ hostname, port }) => {
-      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-      console.log(`${name} listening on http://${host}:${port}`);
-    },
-  }, app.fetch);
+  const scheme = trust.tls ? "https" : "http";
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      signal: ac.signal,
+      ...trust.tls,
+      onListen: ({ hostname, port }) => {
+        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        console.log(`${name} listening on ${scheme}://${host}:${port}`);
+        if (trust.token === undefined && !isLoopback(config.host)) {
+          console.error(
+            `${name}: no token (--insecure): anyone reaching port ${port} can run commands`,
+          );
+        }
+      },
+    }, app.fetch);
+  } catch (e) {
+    // A port in use, a certificate that does not match its key: one line, exit 1.
+    console.error(
+      `${name}: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
+    );
+    return await end(1);
+  }
   const stop = () => ac.abort();
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   await server.finished;
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
-  await manager.stop();
+  return await end(0);
 }

@@ -1,6 +1,6 @@
 /**
  * Run a tier as a child process on a free port: spawn it, read the bound URL from the first
- * `http://host:port` it prints, and stop it with SIGTERM (SIGKILL if it lingers). Used by
+ * `http(s)://host:port` it prints, and stop it with SIGTERM (SIGKILL if it lingers). Used by
  * `deno task demo` and by the multi-process tests.
  */
 
@@ -15,7 +15,7 @@ export interface Spawned {
   stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
-const URL_RE = /http:\/\/[\w.\-\[\]:]+:\d+/;
+const URL_RE = /https?:\/\/[\w.\-\[\]:]+:\d+/;
 
 /** Run `script` (a tier entry, `.ts` or `.js`) with this Deno, `-P 0` and `args`. */
 export function spawnTier(
@@ -67,7 +67,7 @@ export async function spawnListening(
   };
   try {
     const url = await listening;
-    return { url, hostPort: url.replace("http://", ""), child, output: () => text, stop };
+    return { url, hostPort: url.replace(/^https?:\/\//, ""), child, output: () => text, stop };
   } catch (e) {
     await stop("SIGKILL");
     throw e;

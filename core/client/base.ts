@@ -50,11 +50,36 @@ export interface Transport {
   httpClient?: Deno.HttpClient;
 }
 
-export interface ClientOptions {
+/** What a process needs to reach a cluster with a token and TLS. */
+export interface TrustOptions {
+  /** The cluster's token, sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** PEM certificates of private CAs to trust besides the system's (TLS with `https://`). */
+  caCerts?: string[];
+  /** A PEM file of such certificates (read once, when the client or transport is made). */
+  caFile?: string;
+}
+
+/**
+ * A transport carrying `token` and trusting `caCerts`. With `caCerts` it holds a
+ * `Deno.HttpClient`: `close()` it when the process is done with it.
+ */
+export function createTransport(o: TrustOptions): Transport & { close(): void } {
+  const caCerts = [...o.caCerts ?? [], ...o.caFile ? [Deno.readTextFileSync(o.caFile)] : []];
+  const httpClient = caCerts.length ? Deno.createHttpClient({ caCerts }) : undefined;
+  return {
+    headers: o.token === undefined ? undefined : { authorization: `Bearer ${o.token}` },
+    httpClient,
+    close: () => httpClient?.close(),
+  };
+}
+
+export interface ClientOptions extends TrustOptions {
   /** Milliseconds per call (default 30 s; 0: no timeout). */
   timeoutMs?: number;
   /** Extra headers on every call, over the transport's. */
   headers?: Record<string, string>;
+  /** How calls travel (shared by a process's clients); `token` and `caCerts` go over it. */
   transport?: Transport;
 }
 
@@ -87,10 +112,28 @@ export interface RequestOptions {
 export class RestClient {
   readonly url: string;
   readonly #opts: ClientOptions;
+  /** The HttpClient made for `caCerts` (this client's own: closed by `close()`). */
+  readonly #own: Deno.HttpClient | undefined;
 
   constructor(url: string, opts: ClientOptions = {}) {
     this.url = url.replace(/\/+$/, "");
+    if (opts.token !== undefined || opts.caCerts?.length || opts.caFile) {
+      const own = createTransport(opts);
+      this.#own = own.httpClient;
+      const headers = { ...opts.transport?.headers, ...own.headers };
+      const httpClient = own.httpClient ?? opts.transport?.httpClient;
+      opts = { ...opts, transport: { headers, httpClient } };
+    }
     this.#opts = opts;
+  }
+
+  /** Release the HttpClient made for `caCerts`/`caFile` (a shared `transport` is its owner's to close). */
+  close(): void {
+    this.#own?.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** One call; the parsed JSON on 200, `DlgClientError` otherwise. */

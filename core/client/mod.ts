@@ -1,12 +1,14 @@
 /** The public TypeScript client for every tier (also used by the composite managers). */
 export {
   type ClientOptions,
+  createTransport,
   describeArgs,
   DlgClientError,
   type RequestOptions,
   responseError,
   RestClient,
   type Transport,
+  type TrustOptions,
 } from "./base.ts";
 // Kept here for code that imports them from the client.
 export { baseUrl, type DlgErrorType, linkOids } from "../wire/mod.ts";

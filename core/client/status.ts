@@ -1,5 +1,5 @@
 /** Session and Drop status as a client sees them: one state per session, Drops by state. */
-import { AppStates, DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
+import { AppStates, DropStates, sessionStateName, SessionStates } from "../drops/mod.ts";
 import type { DropStatus, GraphStatus } from "./types.ts";
 
 const { FINISHED, CANCELLED, FAILED } = SessionStates;

@@ -2,9 +2,7 @@
  * Submitting a physical graph the way DALiuGE's deploy tooling does: create a session, append
  * the Drop specs in parts, deploy with the graph's roots completed.
  */
-import { packBySize } from "../graph/pack.ts";
-import { graphRoots } from "../graph/roots.ts";
-import { isGraphMetadata } from "../graph/schema.ts";
+import { graphRoots, isGraphMetadata, packBySize } from "../graph/mod.ts";
 import { DlgClientError } from "./base.ts";
 import type { AppendOptions, BaseManagerClient } from "./managers.ts";
 

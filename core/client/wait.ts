@@ -3,7 +3,7 @@
  * `Last-Event-ID` when it breaks), or, against a manager without one (DALiuGE itself), by
  * polling `/status` and `graph/status`.
  */
-import { SessionStates } from "../drops/states.ts";
+import { SessionStates } from "../drops/mod.ts";
 import { noEventStream, sessionEvents } from "./events.ts";
 import type { BaseManagerClient } from "./managers.ts";
 import { countDrops, type DropCounts, isSessionOver, reduceSessionStatus } from "./status.ts";

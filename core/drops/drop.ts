@@ -1,5 +1,5 @@
 /** What every Drop shares: identity, status, error and log lines, and its host session. */
-import type { WorkerPool } from "../exec/pool.ts";
+import type { WorkerPool } from "../exec/mod.ts";
 import type { AppDrop } from "./app_drop.ts";
 import { dropStateName } from "./states.ts";
 

@@ -56,6 +56,11 @@ export function tooLarge(limit: number): HttpError {
   );
 }
 
+/** 401: no token, or not the manager's (the message never carries what was sent). */
+export function unauthorized(message: string): HttpError {
+  return new HttpError(401, "Unauthorized", message);
+}
+
 /** 403: a state-changing request from an origin the manager does not allow. */
 export function forbiddenOrigin(origin: string, allowed: string): HttpError {
   return new HttpError(

@@ -14,6 +14,7 @@ export {
   sessionExists,
   subManagerError,
   tooLarge,
+  unauthorized,
   unknownChild,
   unsupportedContentType,
   unsupportedEncoding,

@@ -12,13 +12,15 @@ export const DEFAULT_WORKER_URL = new URL("./worker.ts", import.meta.url);
 
 /** Set by a single-file bundle's prelude: the worker entry's whole source (tools/build.ts). */
 export const EMBEDDED_WORKER = "__DLG_WORKER_SOURCE__";
-let embeddedUrl: string | undefined;
 
-/** The embedded worker as a blob: URL when this runs from a bundle, else the source file. */
+/**
+ * The embedded worker as a new blob: URL when this runs from a bundle (the pool revokes it when
+ * it stops), else the source file.
+ */
 export function defaultWorkerUrl(): URL | string {
   const source = (globalThis as Record<string, unknown>)[EMBEDDED_WORKER];
   if (typeof source !== "string") return DEFAULT_WORKER_URL;
-  return embeddedUrl ??= URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  return URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
 }
 
 export interface WorkerPoolOptions {
@@ -64,6 +66,8 @@ interface Slot {
 export class WorkerPool {
   readonly size: number;
   #url: URL | string;
+  /** The blob: URL of the embedded worker, made for this pool. */
+  #ownUrl: boolean;
   #slots = new Set<Slot>();
   #idle: Slot[] = [];
   #queue: Job[] = [];
@@ -76,6 +80,7 @@ export class WorkerPool {
     }
     this.size = opts.size;
     this.#url = opts.workerUrl ?? defaultWorkerUrl();
+    this.#ownUrl = !opts.workerUrl && typeof this.#url === "string";
   }
 
   /** Workers started (alive) now. */
@@ -133,6 +138,7 @@ export class WorkerPool {
     }
     this.#slots.clear();
     this.#idle = [];
+    if (this.#ownUrl) URL.revokeObjectURL(this.#url as string);
   }
 
   #dispatch(): void {

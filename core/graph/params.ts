@@ -4,6 +4,7 @@
  * `""` and `null` mean "unset".
  */
 import * as v from "valibot";
+import { LINK_KEYS } from "../wire/mod.ts";
 
 export type ParamKind = "float" | "int" | "bool" | "string" | "any";
 export type ParamDecl = Readonly<Record<string, ParamKind>>;
@@ -121,12 +122,7 @@ const STRUCTURAL = new Set([
   "dropclass",
   "node",
   "island",
-  "consumers",
-  "streamingConsumers",
-  "producers",
-  "inputs",
-  "streamingInputs",
-  "outputs",
+  ...LINK_KEYS,
   "applicationArgs",
   "componentParams",
   "constraintParams",

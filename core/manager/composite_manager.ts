@@ -4,7 +4,7 @@
  * where each went and the links between partitions; everything else is asked of the children.
  */
 import type { Transport } from "../client/mod.ts";
-import { SessionStates } from "../drops/states.ts";
+import { SessionStates } from "../drops/mod.ts";
 import {
   invalidGraph,
   invalidState,
@@ -54,8 +54,6 @@ export class CompositeManager implements DropManager {
   readonly attr: "node" | "island";
   readonly childSet: ChildSet;
   #sessions = new Map<string, CompositeSession>();
-  /** Event streams of watched sessions: the children's, merged. */
-  #streams = new Map<string, CompositeStream>();
   #health: Health;
   #classes: ClassTable;
 
@@ -180,8 +178,7 @@ export class CompositeManager implements DropManager {
   async deleteSession(sessionId: string): Promise<void> {
     const s = this.get(sessionId);
     this.#sessions.delete(sessionId);
-    this.#streams.get(sessionId)?.close();
-    this.#streams.delete(sessionId);
+    s.stream?.close();
     const r = await fanOut(s.children, (c) => c.client.destroySession(sessionId));
     const errors = Object.entries(r.errors).filter(([name, e]) =>
       e.type !== "NoSessionException" && !s.failed.has(name)
@@ -384,15 +381,13 @@ export class CompositeManager implements DropManager {
 
   async watch(sessionId: string, lastId?: number): Promise<EventReader> {
     const s = this.get(sessionId);
-    let stream = this.#streams.get(sessionId);
-    if (!stream) this.#streams.set(sessionId, stream = new CompositeStream(s));
+    const stream = s.stream ??= new CompositeStream(s);
     await stream.ready;
     return stream.read(lastId);
   }
 
   async stop(): Promise<void> {
-    for (const st of this.#streams.values()) st.close();
-    this.#streams.clear();
+    for (const s of this.#sessions.values()) s.stream?.close();
     await this.#health.stop();
   }
 }

@@ -2,6 +2,7 @@
 import type { Child, ChildError } from "./children.ts";
 import type { Owned, Rel, Split, Waiting } from "./partition.ts";
 import type { LinkKey } from "../wire/mod.ts";
+import type { CompositeStream } from "./composite_stream.ts";
 
 export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
 
@@ -19,6 +20,8 @@ export class CompositeSession {
   parts = new Set<number>();
   /** Children that failed during the session, with why. */
   failed = new Map<string, ChildError>();
+  /** The session's event stream (its children's, merged), made for its first reader. */
+  stream: CompositeStream | undefined = undefined;
 
   constructor(id: string, children: Child[]) {
     this.id = id;

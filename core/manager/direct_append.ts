@@ -29,26 +29,23 @@ export interface NodePart {
  */
 export type Placed = [string, string, string, [LinkKey, unknown][]?];
 
-const keys = new Map<string, string>();
-
-/** A `node` value's `host:port` (the value itself when it does not parse). */
-export function nodeKey(raw: string | undefined): string {
-  if (raw === undefined) return "";
-  let k = keys.get(raw);
-  if (k === undefined) {
-    try {
-      k = parseNode(raw, 8000).key;
-    } catch {
-      k = raw;
+/** A memo of `node` values' `host:port` for one batch (the value itself when it does not parse). */
+export function nodeKeys(): (raw: string | undefined) => string {
+  const keys = new Map<string, string>();
+  return (raw) => {
+    if (raw === undefined) return "";
+    let k = keys.get(raw);
+    if (k === undefined) {
+      try {
+        k = parseNode(raw, 8000).key;
+      } catch {
+        k = raw;
+      }
+      keys.set(raw, k);
     }
-    if (keys.size >= 10_000) keys.clear();
-    keys.set(raw, k);
-  }
-  return k;
+    return k;
+  };
 }
-
-/** Links between Drops on different nodes are cut (islands are not in between any more). */
-export const apartByNode = (a: Owned, b: Owned): boolean => nodeKey(a.node) !== nodeKey(b.node);
 
 /**
  * Check that every new Drop's `node` is under its island (`nodesOf` gives an island's nodes as
@@ -59,6 +56,7 @@ export async function byNode(
   split: Split,
   islands: readonly Child[],
   nodesOf: (c: Child, fresh: boolean) => Promise<Set<string>>,
+  nodeKey: (raw: string | undefined) => string,
 ): Promise<{ nodes: NodePart[]; placed: Map<Child, Placed[]> }> {
   const known = new Map<Child, Set<string>>();
   const asked = new Set<Child>();
@@ -265,8 +263,12 @@ export async function commitDirect(
   items: Record<string, unknown>[],
   send: DirectSend,
 ): Promise<() => void> {
-  const split = set.split(s.children, items, { state: s, apart: apartByNode });
-  const placed = await byNode(split, s.children, (c, fresh) => set.islandNodes(c, fresh));
+  const nodeKey = nodeKeys();
+  // Links between Drops on different nodes are cut (islands are not in between any more).
+  const apart = (a: Owned, b: Owned) => nodeKey(a.node) !== nodeKey(b.node);
+  const split = set.split(s.children, items, { state: s, apart });
+  const nodesOf = (c: Child, fresh: boolean) => set.islandNodes(c, fresh);
+  const placed = await byNode(split, s.children, nodesOf, nodeKey);
   // Each placed Drop carries the links cut from its spec, for its island's graph view.
   const cut = Map.groupBy(split.removed, ([holder]) => holder);
   for (const list of placed.placed.values()) {

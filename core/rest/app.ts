@@ -11,6 +11,7 @@ import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
 import { originGuard } from "./origin.ts";
+import { tokenGuard } from "./auth.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
@@ -20,6 +21,10 @@ export interface AppOptions extends RouteOptions {
   maxInflatedSize?: number;
   /** Origins besides the manager's own and DALiuGE's client that may change state. */
   allowOrigins?: readonly string[];
+  /** The cluster token every request must carry (`Authorization: Bearer`); none: open. */
+  token?: string;
+  /** Milliseconds between keep-alive comments on an idle event stream (default 15 s). */
+  keepAliveMs?: number;
   /** Called after `POST /api/stop` has answered. */
   onStop?: () => void;
 }
@@ -30,8 +35,9 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.notFound(notFound);
-  // State-changing requests from other origins are refused; CORS only for allowed ones.
-  app.use("*", originGuard(opts.allowOrigins));
+  // State-changing requests from other origins are refused (CORS only for allowed ones); then
+  // the token, when the manager has one.
+  app.use("*", originGuard(opts.allowOrigins), tokenGuard(opts.token));
   const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
   // Drop bytes between nodes are streams of any size; everything else has the limit.
   app.use(
@@ -94,7 +100,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.get("/api/sessions/:sid/graph/drop/:oid{.+}", async (c) => {
     return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
   });
-  eventsRoute(app, manager);
+  eventsRoute(app, manager, opts.keepAliveMs);
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {
     throw notImplemented("reproducibility data is not supported");
   });

@@ -7,10 +7,10 @@ import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { DropManager } from "../manager/mod.ts";
 
-/** Seconds between keep-alive comments on an idle stream. */
-export const KEEPALIVE_S = 15;
+/** Milliseconds between keep-alive comments on an idle stream (default). */
+export const KEEPALIVE_MS = 15_000;
 
-export function eventsRoute(app: Hono, manager: DropManager): void {
+export function eventsRoute(app: Hono, manager: DropManager, keepAliveMs = KEEPALIVE_MS): void {
   app.get("/api/sessions/:sid/events", async (c) => {
     const last = c.req.header("last-event-id") ?? c.req.query("lastEventId");
     const lastId = last !== undefined && /^\d+$/.test(last) ? Number(last) : undefined;
@@ -20,7 +20,7 @@ export function eventsRoute(app: Hono, manager: DropManager): void {
       stream.onAbort(() => events.close());
       const keepAlive = setInterval(() => {
         stream.write(": keep-alive\n\n").catch(() => events.close());
-      }, KEEPALIVE_S * 1000);
+      }, keepAliveMs);
       try {
         for await (const e of events) {
           if (stream.aborted) break;

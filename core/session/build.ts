@@ -3,13 +3,18 @@
  * link once, whichever side declared it), then the checks that need the whole graph: links to
  * OIDs that never arrived, links between the wrong kinds, cycles.
  */
-import { AppDrop } from "../drops/app_drop.ts";
-import { DataDrop } from "../drops/data_drop.ts";
-import { addTo, type Drop, type DropHost } from "../drops/drop.ts";
-import { FileStore, MemoryStore, NullStore } from "../drops/store.ts";
+import {
+  addTo,
+  AppDrop,
+  DataDrop,
+  type Drop,
+  type DropHost,
+  FileStore,
+  MemoryStore,
+  NullStore,
+} from "../drops/mod.ts";
 import { invalidGraph } from "../errors/mod.ts";
-import type { AppClass, DataClass, DropSpec } from "../graph/mod.ts";
-import { allParams } from "../graph/params.ts";
+import { allParams, type AppClass, type DataClass, type DropSpec } from "../graph/mod.ts";
 import { filePath } from "./paths.ts";
 
 export interface Built {

@@ -4,8 +4,8 @@
  * Symlinks are resolved first: a link inside the session directory does not lead out of it.
  */
 import { invalidGraph } from "../errors/mod.ts";
-import type { DropSpec } from "../graph/normalize.ts";
-import { safeName } from "../apps/bash.ts";
+import type { DropSpec } from "../graph/mod.ts";
+import { safeName } from "../apps/mod.ts";
 import { isUnder, normalizePath, type PathCache, pathCache, realPath } from "../drops/mod.ts";
 
 export { normalizePath };

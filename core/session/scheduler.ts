@@ -2,7 +2,7 @@
  * Runs ready apps in order, in slices of a few milliseconds so the HTTP server stays
  * responsive; yields with `setImmediate` (nested `setTimeout(0)` is clamped to milliseconds).
  */
-import type { AppDrop } from "../drops/app_drop.ts";
+import type { AppDrop } from "../drops/mod.ts";
 
 const SLICE_MS = 4;
 

@@ -2,24 +2,35 @@
  * A session: one physical graph's life, PRISTINE -> BUILDING -> DEPLOYING -> RUNNING ->
  * FINISHED/FAILED/CANCELLED, isolated from every other session.
  */
-import { AppDrop } from "../drops/app_drop.ts";
-import { DataDrop } from "../drops/data_drop.ts";
-import { FileStore } from "../drops/store.ts";
-import type { Drop, DropHost, LogLine } from "../drops/drop.ts";
-import { DropStates, sessionStateName, SessionStates } from "../drops/states.ts";
+import {
+  AppDrop,
+  DataDrop,
+  type Drop,
+  type DropHost,
+  DropStates,
+  FileStore,
+  type LogLine,
+  type PathCache,
+  pathCache,
+  sessionStateName,
+  SessionStates,
+} from "../drops/mod.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
-import type { ClassTable, DropSpec } from "../graph/mod.ts";
+import {
+  type ClassTable,
+  type DropSpec,
+  normalizeBatch,
+  normalizeBatchSliced,
+  timeSlices,
+} from "../graph/mod.ts";
 import type { LinkKey } from "../wire/mod.ts";
-import { normalizeBatch, normalizeBatchSliced } from "../graph/batch.ts";
-import { timeSlices } from "../graph/slices.ts";
-import { type PathCache, pathCache } from "../drops/real_path.ts";
 import { buildGraph } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus } from "./events.ts";
 import { EventLog, type EventReader } from "./event_log.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
-import type { WorkerPool } from "../exec/pool.ts";
+import type { WorkerPool } from "../exec/mod.ts";
 
 export interface SessionOptions extends LifecycleOptions {
   /** The session directory (created by the manager). */

@@ -162,8 +162,13 @@ Deno.test("translator *.cluster.json fixtures run on master -> 2 islands x 2 nod
         if (!final.every((s) => s === SessionStates.FINISHED)) {
           const nodes = c.islands.flatMap((i) => i.nodes);
           const why = await Promise.all(nodes.map(async (n) => {
-            const r = await fetch(`http://${n}/api/sessions/large`);
-            return `${n}: ${JSON.stringify((await r.json()).error)}`;
+            const s = await (await fetch(`http://${n}/api/sessions/large`)).json();
+            const g = await (await fetch(`http://${n}/api/sessions/large/graph/status`)).json();
+            const by: Record<string, number> = {};
+            for (const d of Object.values(g) as { status: number }[]) {
+              by[d.status] = (by[d.status] ?? 0) + 1;
+            }
+            return `${n}: status ${s.status} ${JSON.stringify(s.error)} ${JSON.stringify(by)}`;
           }));
           assert.fail(`${JSON.stringify(final)}\n${why.join("\n")}`);
         }

@@ -1,6 +1,13 @@
 /** dlg-node: the Node Drop Manager. Creates and runs Drops on this compute node. */
 import { NodeManager } from "../core/manager/mod.ts";
-import { parseCommon, serveManager, UsageError } from "../core/cli/serve.ts";
+import {
+  checkWritableDir,
+  fail,
+  parseCommon,
+  serveManager,
+  UsageError,
+} from "../core/cli/serve.ts";
+import { Metrics } from "../core/metrics/mod.ts";
 import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
 import { TRUST_USAGE } from "../core/cli/trust.ts";
 import { createTransport } from "../core/client/mod.ts";
@@ -35,7 +42,11 @@ Options:
                                env DLG_PYTHON)
       --py-workers N           python worker processes (default: number of cores)
       --py-path DIR            put DIR on the workers' PYTHONPATH, before the
-                               environment's (repeatable)${TRUST_USAGE}
+                               environment's (repeatable)
+      --event-retry S          seconds an event to another node is retried (backoff with
+                               jitter) before it is given up; one the node refuses fails
+                               the Drop waiting there, with why (default 60;
+                               env DLG_EVENT_RETRY)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
@@ -53,6 +64,7 @@ export async function main(args = Deno.args): Promise<void> {
         python: { type: "string" },
         "py-workers": { type: "string" },
         "py-path": { type: "string", multiple: true },
+        "event-retry": { type: "string" },
       },
     });
   } catch (e) {
@@ -66,6 +78,12 @@ export async function main(args = Deno.args): Promise<void> {
     Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const c = parsed.config;
+  const eventRetry = Number(parsed.values["event-retry"] ?? Deno.env.get("DLG_EVENT_RETRY") ?? 60);
+  if (!Number.isFinite(eventRetry) || eventRetry < 0) {
+    console.error("dlg-node: --event-retry must be a number >= 0");
+    printUsage();
+    Deno.exit(2);
+  }
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
   const pyWorkers = Number(parsed.values["py-workers"] ?? navigator.hardwareConcurrency);
@@ -74,7 +92,10 @@ export async function main(args = Deno.args): Promise<void> {
     printUsage();
     Deno.exit(2);
   }
-  const transport = createTransport(parsed.trust);
+  const bad = checkWritableDir(c.workDir, "work dir");
+  if (bad) fail("dlg-node", bad);
+  const metrics = new Metrics("node");
+  const transport = metrics.observing(createTransport(parsed.trust));
   const manager = new NodeManager({
     workDir: c.workDir,
     root: c.root,
@@ -88,6 +109,7 @@ export async function main(args = Deno.args): Promise<void> {
       size: pyWorkers,
       paths: parsed.values["py-path"] as unknown as string[] | undefined,
     },
+    eventRetry: eventRetry * 1000,
     transport,
   });
   Deno.exit(
@@ -96,6 +118,7 @@ export async function main(args = Deno.args): Promise<void> {
       routes: [nodeRoutes(manager, { maxRequestSize: c.maxRequestSize })],
       trust: parsed.trust,
       transport,
+      metrics,
     }),
   );
 }

@@ -10,6 +10,8 @@ import {
   statusCommand,
   submitCommand,
 } from "../core/cli/dlg_commands.ts";
+import { dropCommand, logsCommand } from "../core/cli/dlg_inspect.ts";
+import { managerUrl } from "../core/cli/dlg_target.ts";
 
 export function printUsage(): void {
   console.log(`Usage: dlg COMMAND [options]
@@ -20,15 +22,19 @@ Commands:
   sessions              list the manager's sessions
   status SID            a session's state (and each child's at an island or master)
   graph-status SID      a session's Drops by state
+  logs SID [OID]        the session's log (merged from every node at an island or master),
+                        or one Drop's log lines and error
+  drop SID OID          one Drop's state, error and log
   cancel SID            cancel a running session
   delete SID            delete a session (cancelling it first if it runs)
 
 Options:
-  -m, --manager URL     manager to talk to: URL or host[:port] (default $DLG_MANAGER,
-                        else http://localhost:8000)
+  -m, --manager URL     manager to talk to: host[:port] or http(s)://host[:port]
+                        (default $DLG_MANAGER, else localhost:8000)
   -s, --session ID      submit: the session id (default: made from the file name and time)
   -w, --wait            submit: show a progress bar of Drops by state until the session
-                        ends; exit code 0 only when it FINISHED
+                        ends, then the failed Drops with their errors; exit code 0 only
+                        when it FINISHED
       --part-size MB    submit: largest graph/append body (default ${DEFAULT_PART_BYTES / 2 ** 20})
       --compress        submit: zlib-compress append bodies (as DALiuGE's Python client)
       --interval S      submit --wait: seconds between progress updates (default 0.5;
@@ -64,6 +70,8 @@ const ARITY: Record<string, number> = {
   sessions: 0,
   status: 1,
   "graph-status": 1,
+  logs: 1,
+  drop: 2,
   cancel: 1,
   delete: 1,
 };
@@ -90,9 +98,24 @@ function parse(args: string[]) {
   if (!command) throw new UsageError("a command is needed");
   const arity = ARITY[command];
   if (arity === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-  if (rest.length !== arity) {
-    const what = command === "submit" ? "a graph file" : arity ? "a session id" : "no arguments";
+  const extra = command === "logs" ? 1 : 0; // logs SID [OID]
+  if (rest.length < arity || rest.length > arity + extra) {
+    const what = command === "submit"
+      ? "a graph file"
+      : command === "drop"
+      ? "a session id and a Drop oid"
+      : command === "logs"
+      ? "a session id and maybe a Drop oid"
+      : arity
+      ? "a session id"
+      : "no arguments";
     throw new UsageError(`${command} takes ${what}`);
+  }
+  let manager;
+  try {
+    manager = managerUrl(f.manager ?? Deno.env.get("DLG_MANAGER") ?? "localhost:8000");
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
   if (command !== "submit") {
     for (const k of ["session", "wait", "part-size", "compress", "interval"] as const) {
@@ -103,7 +126,8 @@ function parse(args: string[]) {
     help: false as const,
     command,
     arg: rest[0] ?? "",
-    manager: f.manager ?? Deno.env.get("DLG_MANAGER") ?? "http://localhost:8000",
+    arg2: rest[1],
+    manager,
     json: f.json === true,
     tokenFile: f["token-file"],
     caFile: f["ca-file"],
@@ -137,6 +161,13 @@ export async function main(args = Deno.args): Promise<number> {
     out: (line) => console.log(line),
     err: (text) => void Deno.stderr.writeSync(enc.encode(text)),
     tty: Deno.stderr.isTerminal(),
+    columns: () => {
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return 80;
+      }
+    },
   };
   let c: BaseManagerClient;
   try {
@@ -159,6 +190,10 @@ export async function main(args = Deno.args): Promise<number> {
         return await statusCommand(c, p.arg, o);
       case "graph-status":
         return await graphStatusCommand(c, p.arg, o);
+      case "logs":
+        return await logsCommand(c, p.arg, p.arg2, o);
+      case "drop":
+        return await dropCommand(c, p.arg, p.arg2 ?? "", o);
       default:
         return await actionCommand(c, p.arg, p.command as "cancel" | "delete", o);
     }

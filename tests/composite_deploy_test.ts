@@ -63,6 +63,16 @@ for (const tier of ["island", "master"] as const) {
       }, { timeout: 5000, what: `${good} CANCELLED` });
       const s = await api.get(`/api/node/${good}/sessions/s/graph/status`);
       assert.equal((s.body as Record<string, { execStatus?: number }>).S?.execStatus, 4);
+      // The event stream ends: its last event is the terminal `session` with that error.
+      const events = await api.get("/api/sessions/s/events");
+      const text = String(events.body);
+      const last = text.trim().split("\n\n").at(-1) ?? "";
+      const field = (k: string) =>
+        last.split("\n").find((l) => l.startsWith(`${k}: `))?.slice(k.length + 2);
+      assert.equal(field("event"), "session", text);
+      const data = JSON.parse(field("data") ?? "{}") as { status: unknown; error?: string };
+      assert.equal((data.status as Record<string, unknown>)[child], 6, last);
+      assert.match(data.error ?? "", new RegExp(`${child} failed: .*cycle`));
       // A second deploy is refused: the session is not BUILDING any more.
       assert.equal((await api.post("/api/sessions/s/deploy", "completed=A", FORM)).status, 400);
     });

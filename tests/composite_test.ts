@@ -216,6 +216,9 @@ Deno.test("island: /api/node/<node>/sessions/... passes reads through to that no
     );
     const s = (await api.get(`/api/node/${n0}/sessions/s`)).body as { status: number };
     assert.equal(s.status, 1);
+    const drop = await api.get(`/api/node/${n0}/sessions/s/graph/drop/A`);
+    assert.equal(drop.status, 555, "a Drop before deploy is not built: the node's error, wrapped");
+    assert.equal((drop.body as { type: string }).type, "SubManagerException");
     assert.equal((await api.get("/api/node/nohost:1/sessions")).status, 404);
     const gs = await api.get(`/api/node/${n0}/sessions/s/graph/status`);
     assert.equal(gs.status, 555);

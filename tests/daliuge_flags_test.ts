@@ -45,7 +45,7 @@ Deno.test("dlg-island -s stops the island at HOST:PORT, which exits 0", async ()
   }
 });
 
-Deno.test("dlg-node serves with DALiuGE-only flags and names each one it ignores", async () => {
+Deno.test("dlg-node serves with DALiuGE's flags, -v included, and names each one it ignores", async () => {
   const node = await startNode(["-v", "-v", "-I", "--rpc_port", "6666", "--no-dlm", "-p"]);
   try {
     const r = await fetch(`${node.url}/api`);
@@ -54,12 +54,14 @@ Deno.test("dlg-node serves with DALiuGE-only flags and names each one it ignores
     // stderr is read apart from stdout: it may trail the listening line.
     const out = await waitFor(() => {
       const text = node.output();
-      return /--processes ignored/.test(text) && text;
+      return /--processes ignored/.test(text) && /GET \/api -> 200/.test(text) && text;
     }, { timeout: 5000 });
-    for (const flag of ["--verbose", "--no-log-ids", "--rpc_port", "--processes"]) {
+    for (const flag of ["--no-log-ids", "--rpc_port", "--processes"]) {
       assert.match(out, new RegExp(`dlg-node: ${flag} ignored \\(`));
     }
-    assert.doesNotMatch(out, /--no-dlm ignored/);
+    assert.doesNotMatch(out, /--no-dlm ignored|--verbose ignored/);
+    // -v -v: every request is logged (at debug).
+    assert.match(out, /\[DEBUG\] dlg·node·http: GET \/api -> 200/);
   } finally {
     await node.stop();
   }

@@ -36,7 +36,7 @@ Deno.test("one Transport carries client calls, children, events, Drop bytes and 
     checkPeriod: 0,
     transport,
   });
-  const sender = new EventSender(transport);
+  const sender = new EventSender({ transport });
   try {
     await new NodeManagerClient(PEER, { transport }).cancelSession("s 1");
     await cm.createSession("s");
@@ -52,7 +52,7 @@ Deno.test("one Transport carries client calls, children, events, Drop bytes and 
     assert.equal(await runAction("status", PEER, 5, { transport }), 0);
     assert.equal(await runAction("stop", PEER, 5, { transport }), 0);
   } finally {
-    sender.stop();
+    await sender.stop();
     await cm.stop();
     httpClient.close();
     await server.shutdown();

@@ -3,6 +3,7 @@ import { CompositeManager } from "../manager/mod.ts";
 import { compositeRoutes, islandRoutes, masterRoutes } from "../rest/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
+import { Metrics } from "../metrics/mod.ts";
 import { TRUST_USAGE } from "./trust.ts";
 import { createTransport } from "../client/mod.ts";
 
@@ -31,7 +32,12 @@ Options:
       --allow-origin ORIGIN    a web page origin (e.g. EAGLE's) that may change state
                                besides this manager's own and http://dlg-tm.localhost
                                (repeatable; others get 403)
-      --check-period S         seconds between health checks of the children (default 2)${TRUST_USAGE}
+      --check-period S         seconds between health checks of the children (default 2;
+                               env DLG_CHECK_PERIOD; a child that is down is checked less
+                               often, up to every 10 s)
+      --child-timeout S        seconds a child may not answer before it is down: the
+                               sessions with Drops on it FAIL, naming it (default 10;
+                               env DLG_CHILD_TIMEOUT)${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
@@ -44,7 +50,11 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
     parsed = parseCommon(args, {
       name: e.name,
       defaultPort: e.port,
-      extra: { nodes: { type: "string", short: "N" }, "check-period": { type: "string" } },
+      extra: {
+        nodes: { type: "string", short: "N" },
+        "check-period": { type: "string" },
+        "child-timeout": { type: "string" },
+      },
     });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
@@ -57,23 +67,29 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
     Deno.exit(await runAction(parsed.action, parsed.url, parsed.timeout, parsed.trust));
   }
   const nodes = (parsed.values.nodes as string | undefined) ?? Deno.env.get("DLG_NODES") ?? "";
-  const period = Number(parsed.values["check-period"] ?? 2);
-  let manager: CompositeManager;
-  const transport = createTransport(parsed.trust);
-  try {
-    if (!Number.isFinite(period) || period < 0) {
-      throw new UsageError("--check-period must be a number >= 0");
+  const seconds = (flag: string, env: string, def: number, min: number) => {
+    const n = Number(parsed.values[flag] ?? Deno.env.get(env) ?? def);
+    if (!Number.isFinite(n) || n < min) {
+      throw new UsageError(`--${flag} must be a number >= ${min}`);
     }
+    return n;
+  };
+  let manager: CompositeManager;
+  const metrics = new Metrics(e.attr === "node" ? "island" : "master");
+  const transport = metrics.observing(createTransport(parsed.trust));
+  try {
+    const checkPeriod = seconds("check-period", "DLG_CHECK_PERIOD", 2, 0);
+    const childTimeout = seconds("child-timeout", "DLG_CHILD_TIMEOUT", 10, 0.1);
     manager = new CompositeManager({
       attr: e.attr,
       children: nodes.split(",").map((x) => x.trim()).filter(Boolean),
-      checkPeriod: period,
+      checkPeriod,
+      childTimeout,
       transport,
     });
   } catch (err) {
     transport.close();
-    console.error(`${e.name}: ${(err as Error).message}`);
-    printUsage(e);
+    console.error(`${e.name}: ${(err as Error).message} (${e.name} --help shows the usage)`);
     Deno.exit(2);
   }
   const own = e.attr === "node"
@@ -85,6 +101,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
       routes: [compositeRoutes(manager), own],
       trust: parsed.trust,
       transport,
+      metrics,
     }),
   );
 }

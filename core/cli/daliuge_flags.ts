@@ -39,16 +39,17 @@ DALiuGE's dlg nm|dim|mm flags are accepted too:
   -s, --stop                   stop the manager at HOST:PORT (exit 0 if it stops)
   -T, --timeout S              for --status and --stop (default 10)
       --no-dlm                 same as --dlm-check-period 0
-  -v, -q, -l, -I, -p, --rpc_port, --event_port, ... accepted and named on stderr as
-                               having no effect here; -d/--daemon is refused`;
+  -v, --verbose                more log lines on stderr (-vv: all); -q, --quiet fewer (-qq)
+  -l, --log-dir DIR            also write one log file per session in DIR
+                               (GET /api/sessions/<sid>/logs returns it)
+      --log-format text|json   stderr log lines as text (default) or JSON lines
+  -I, -p, --rpc_port, --event_port, ... accepted and named on stderr as having no
+                               effect here; -d/--daemon is refused`;
 
 /** Why each accepted DALiuGE flag changes nothing here. */
 const IGNORED: Record<string, string> = {
-  verbose: "errors are logged to stderr, nothing else",
-  quiet: "errors are logged to stderr, nothing else",
-  "log-dir": "logs go to stderr",
-  "no-log-ids": "logs go to stderr",
-  "local-time": "logs go to stderr",
+  "no-log-ids": "log lines carry no thread ids here",
+  "local-time": "log times are UTC",
   watchdog: "restarts are the service manager's job",
   processes: "module apps run in the worker pool, bash apps as processes",
   "dlm-enable-replication": "there is no replication",

@@ -14,7 +14,8 @@ import {
   submitGraph,
   waitForSession,
 } from "../client/mod.ts";
-import { SessionStates } from "../drops/mod.ts";
+import { DropStates, SessionStates } from "../drops/mod.ts";
+import { fitProgress, printFailedDrops } from "./dlg_inspect.ts";
 
 export interface Out {
   json: boolean;
@@ -24,6 +25,8 @@ export interface Out {
   err(text: string): void;
   /** Is stderr a terminal (live progress bar)? */
   tty: boolean;
+  /** The terminal's width, when it is one (the progress line fits in it). */
+  columns?: () => number;
 }
 
 const print = (o: Out, value: unknown) => o.out(JSON.stringify(value, null, 2));
@@ -121,6 +124,7 @@ export async function submitCommand(c: BaseManagerClient, a: SubmitArgs, o: Out)
     o.out(`${r.sessionId} ${state} in ${secs}s` + (end.drops ? `: ${countsText(end.drops)}` : ""));
     if (end.error) o.err(`error: ${end.error}\n`);
   }
+  if (end.status !== SessionStates.FINISHED && !o.json) await printFailedDrops(c, r.sessionId, o);
   return end.status === SessionStates.FINISHED ? 0 : 1;
 }
 
@@ -142,7 +146,9 @@ async function follow(
   const draw = (p: SessionProgress) => {
     seen = p;
     const state = sessionStatusName(p.status);
-    const line = formatProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 });
+    const line = o.tty && o.columns
+      ? fitProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 }, o.columns())
+      : formatProgress({ counts: p.drops, state, elapsedMs: Date.now() - w.t0 });
     if (o.json && !o.tty) return;
     if (o.tty) return o.err(`\r\x1b[K${line}`);
     const key = line.replace(/ [\d.]+s$/, "");
@@ -181,12 +187,19 @@ export async function sessionsCommand(c: BaseManagerClient, o: Out) {
   return 0;
 }
 
-/** `dlg status SID`: one state, and each child's at composite tiers. */
+/** Why a session FAILED, as its manager says (`error` of `GET /api/sessions/<sid>`). */
+async function sessionError(c: BaseManagerClient, sid: string): Promise<string | undefined> {
+  const details = await c.session(sid).catch(() => undefined) as { error?: unknown } | undefined;
+  return typeof details?.error === "string" ? details.error : undefined;
+}
+
+/** `dlg status SID`: one state, each child's at composite tiers, and why it failed. */
 export async function statusCommand(c: BaseManagerClient, sid: string, o: Out) {
   const raw = await c.sessionStatus(sid);
   const status = reduceSessionStatus(raw);
   const state = sessionStatusName(status);
-  if (o.json) return print(o, { sessionId: sid, status, state, raw }), 0;
+  const error = status === SessionStates.FAILED ? await sessionError(c, sid) : undefined;
+  if (o.json) return print(o, { sessionId: sid, status, state, raw, error }), 0;
   o.out(`${sid} ${state}`);
   const walk = (v: unknown, indent: string) => {
     if (!v || typeof v !== "object") return;
@@ -197,18 +210,37 @@ export async function statusCommand(c: BaseManagerClient, sid: string, o: Out) {
     }
   };
   walk(raw, "  ");
+  if (error) o.out(`error: ${error}`);
   return 0;
 }
 
-/** `dlg graph-status SID`: Drops by state (`--json`: DALiuGE's raw map). */
+/** Failed Drops listed with their errors; past this many, only counted. */
+const MAX_LISTED = 50;
+
+/**
+ * `dlg graph-status SID`: Drops by state, then each Drop in ERROR with its error (`--json`:
+ * DALiuGE's raw map).
+ */
 export async function graphStatusCommand(c: BaseManagerClient, sid: string, o: Out) {
   const gs = await c.graphStatus(sid);
   if (o.json) return print(o, gs), 0;
   const counts = countDrops(gs);
-  const state = sessionStatusName(reduceSessionStatus(await c.sessionStatus(sid)));
-  o.out(`${sid} ${state}: ${countsText(counts)}`);
-  const failed = Object.entries(gs).filter(([, d]) => d.status === 3).map(([oid]) => oid);
-  if (failed.length) o.out(`in error: ${failed.slice(0, 20).join(" ")}`);
+  const status = reduceSessionStatus(await c.sessionStatus(sid));
+  o.out(`${sid} ${sessionStatusName(status)}: ${countsText(counts)}`);
+  const failed = Object.entries(gs).filter(([, d]) => d.status === DropStates.ERROR);
+  const listed = failed.slice(0, MAX_LISTED);
+  const errors = await Promise.all(listed.map(([oid]) =>
+    c.dropStatus(sid, oid).then(
+      (d) => (d as { error?: unknown }).error,
+      (e) => `(cannot read it: ${(e as Error).message})`,
+    )
+  ));
+  listed.forEach(([oid], i) => o.out(`  ${oid}: ${errors[i] ?? "no error recorded"}`));
+  if (failed.length > listed.length) o.out(`  ... and ${failed.length - listed.length} more`);
+  if (status === SessionStates.FAILED) {
+    const error = await sessionError(c, sid);
+    if (error) o.out(`error: ${error}`);
+  }
   return 0;
 }
 

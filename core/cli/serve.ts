@@ -7,7 +7,10 @@ import type { Hono } from "hono";
 import * as v from "valibot";
 import type { DropManager } from "../manager/mod.ts";
 import { canonicalOrigin, createApp, MB } from "../rest/mod.ts";
+import { getLogger, type LogFormat, setupLogging } from "../log/mod.ts";
+import { Metrics } from "../metrics/mod.ts";
 import { type Action, DALIUGE_OPTIONS, daliugeFlags } from "./daliuge_flags.ts";
+import { observe, type Observed } from "./observe.ts";
 import { exposureRefusal, isLoopback, readTrust, type Trust, TRUST_OPTIONS } from "./trust.ts";
 
 export const COMMON_OPTIONS = {
@@ -21,6 +24,7 @@ export const COMMON_OPTIONS = {
   "dlm-cleanup-period": { type: "string" },
   "allow-path": { type: "string", multiple: true },
   "allow-origin": { type: "string", multiple: true },
+  "log-format": { type: "string" },
   help: { type: "boolean", short: "h" },
   ...TRUST_OPTIONS,
   ...DALIUGE_OPTIONS,
@@ -60,12 +64,39 @@ const ConfigSchema = v.object({
       v.check((o) => canonicalOrigin(o) !== undefined, "--allow-origin needs an http(s) origin"),
     ),
   ),
+
+  logFormat: v.picklist(["text", "json"], "--log-format must be text or json"),
+  /** `-v` count minus `-q` count. */
+  verbosity: v.number(),
+  /** `-l DIR`: one log file per session there. */
+  logDir: v.optional(v.pipe(v.string(), v.nonEmpty("--log-dir must not be empty"))),
 });
 
 export type CommonConfig = v.InferOutput<typeof ConfigSchema>;
 
 function home(): string {
   return Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+}
+
+const count = (x: unknown) => Array.isArray(x) ? x.length : x ? 1 : 0;
+
+/** A startup mistake: one clear line on stderr and exit 1, never a stack trace. */
+export function fail(name: string, message: string): never {
+  console.error(`${name}: ${message}`);
+  Deno.exit(1);
+}
+
+/** Make `dir` if needed and check it can be written, or say why not. */
+export function checkWritableDir(dir: string, what: string): string | undefined {
+  try {
+    Deno.mkdirSync(dir, { recursive: true });
+    const probe = `${dir}/.dlg-write-test-${Deno.pid}`;
+    Deno.writeTextFileSync(probe, "");
+    Deno.removeSync(probe);
+    return undefined;
+  } catch (e) {
+    return `cannot use ${what} ${dir}: ${(e as Error).message.replace(/ \(os error.*$/, "")}`;
+  }
 }
 
 /** Where a manager served with `config` (and TLS or not) is reached from this machine. */
@@ -118,6 +149,9 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
     dlmCleanupPeriod: f["dlm-cleanup-period"],
     allowedPaths: f["allow-path"] ?? [],
     allowOrigins: f["allow-origin"] ?? [],
+    logFormat: f["log-format"] ?? env("DLG_LOG_FORMAT") ?? "text",
+    verbosity: count(f.verbose) - count(f.quiet),
+    logDir: f["log-dir"],
   });
   if (!r.success) throw new UsageError(r.issues[0].message);
   const config = r.output;
@@ -149,10 +183,21 @@ export function parseCommon<E extends ParseArgsConfig["options"]>(
 export async function serveManager(
   manager: DropManager,
   config: CommonConfig,
-  o: { name: string; routes: Hono[]; trust: Trust; transport?: { close(): void } },
+  o: {
+    name: string;
+    routes: Hono[];
+    trust: Trust;
+    transport?: { close(): void };
+    /** The metrics the manager's transport already counts with (default: new ones). */
+    metrics?: Metrics;
+  },
 ): Promise<number> {
   const { name, trust } = o;
+  setupLogging({ verbosity: config.verbosity, format: config.logFormat as LogFormat });
+  const log = getLogger(["dlg", manager.kind]);
+  let seen: Observed | undefined;
   const end = async (code: number) => {
+    seen?.stop();
     await manager.stop();
     o.transport?.close();
     return code;
@@ -162,6 +207,16 @@ export async function serveManager(
     console.error(refusal);
     return await end(2);
   }
+  try {
+    seen = observe(manager, {
+      name,
+      metrics: o.metrics ?? new Metrics(manager.kind),
+      logDir: config.logDir,
+    });
+  } catch (e) {
+    console.error(`${name}: ${(e as Error).message}`);
+    return await end(1);
+  }
   const ac = new AbortController();
   const app = createApp(manager, {
     maxRequestSize: config.maxRequestSize,
@@ -169,9 +224,11 @@ export async function serveManager(
     allowOrigins: config.allowOrigins,
     token: trust.token,
     onStop: () => ac.abort(),
+    use: seen.use,
   });
-  for (const routes of o.routes) app.route("/", routes);
+  for (const routes of [...seen.routes, ...o.routes]) app.route("/", routes);
   const scheme = trust.tls ? "https" : "http";
+  const observed = seen;
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({
@@ -181,19 +238,28 @@ export async function serveManager(
       ...trust.tls,
       onListen: ({ hostname, port }) => {
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        observed.listening(hostname, port);
         console.log(`${name} listening on ${scheme}://${host}:${port}`);
         if (trust.token === undefined && !isLoopback(config.host)) {
           console.error(
             `${name}: no token (--insecure): anyone reaching port ${port} can run commands`,
           );
         }
+        log.info("{name} started: pid {pid}, {kind} manager, logs {format}{dir}", {
+          name,
+          pid: Deno.pid,
+          kind: manager.kind,
+          format: config.logFormat,
+          dir: config.logDir ? `, session logs in ${config.logDir}` : "",
+        });
       },
     }, app.fetch);
   } catch (e) {
     // A port in use, a certificate that does not match its key: one line, exit 1.
-    console.error(
-      `${name}: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
-    );
+    const why = e instanceof Deno.errors.AddrInUse
+      ? "the address is already in use (is another manager running there? pick another -P)"
+      : (e as Error).message.replace(/ \(os error.*$/, "");
+    console.error(`${name}: cannot listen on ${config.host}:${config.port}: ${why}`);
     return await end(1);
   }
   const stop = () => ac.abort();
@@ -202,5 +268,6 @@ export async function serveManager(
   await server.finished;
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
+  log.info("{name} stopping", { name });
   return await end(0);
 }

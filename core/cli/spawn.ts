@@ -52,7 +52,11 @@ export async function spawnListening(
   };
   const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
   const status = child.status;
-  status.then((s) => reject(new Error(`${name} exited (${s.code}) before listening:\n${text}`)));
+  // Its output is read to the end first: the message shows what it said before exiting.
+  status.then(async (s) => {
+    await pumps.catch(() => {});
+    reject(new Error(`${name} exited (${s.code}) before listening:\n${text}`));
+  });
   const timer = setTimeout(
     () => reject(new Error(`${name} did not start:\n${text}`)),
     opts.timeoutMs ?? 15_000,

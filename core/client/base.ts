@@ -48,6 +48,26 @@ export interface Transport {
   headers?: Record<string, string>;
   /** The HTTP client calls go through (e.g. `Deno.createHttpClient({ caCerts })`). */
   httpClient?: Deno.HttpClient;
+  /** Told of every call once it answered (status 0: it could not reach): a tier's metrics. */
+  observe?: (call: CallInfo) => void;
+}
+
+/** One outbound call, for `Transport.observe`; bytes only where they are known up front. */
+export interface CallInfo {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+  bytesOut?: number;
+  bytesIn?: number;
+  /** 0 for a first try, n for the n-th retry of the same call. */
+  attempt?: number;
+}
+
+function sizeOf(body: BodyInit | undefined): number | undefined {
+  if (typeof body === "string") return body.length;
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return body.byteLength;
+  return undefined;
 }
 
 /** What a process needs to reach a cluster with a token and TLS. */
@@ -107,6 +127,8 @@ export interface RequestOptions {
   /** Milliseconds for this call (0: no timeout, e.g. for a Drop's bytes). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** The n-th retry of this call (0 or absent: the first try), for the transport's observer. */
+  attempt?: number;
 }
 
 export class RestClient {
@@ -165,15 +187,32 @@ export class RestClient {
       body = JSON.stringify(o.json);
       headers["content-type"] ??= "application/json";
     }
+    const t0 = performance.now();
+    const observe = transport?.observe;
     try {
-      return await fetch(`${this.url}${path}`, {
+      const res = await fetch(`${this.url}${path}`, {
         method,
         headers,
         body,
         signal: AbortSignal.any(signals),
         client: transport?.httpClient,
       });
+      if (observe) {
+        const len = res.headers.get("content-length");
+        observe({
+          method,
+          path,
+          status: res.status,
+          ms: performance.now() - t0,
+          bytesOut: sizeOf(body),
+          bytesIn: len === null ? undefined : Number(len),
+          attempt: o.attempt,
+        });
+      }
+      return res;
     } catch (e) {
+      const ms = performance.now() - t0;
+      observe?.({ method, path, status: 0, ms, bytesOut: sizeOf(body), attempt: o.attempt });
       const why = (e as Error).name === "TimeoutError"
         ? `no answer within ${timeout} ms`
         : (e as Error).message;

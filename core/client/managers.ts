@@ -20,7 +20,7 @@ import {
   STOP_PATH,
   SUBMISSION_METHOD_PATH,
 } from "../wire/mod.ts";
-import { type ClientOptions, RestClient } from "./base.ts";
+import { type ClientOptions, responseError, RestClient } from "./base.ts";
 import { type EventsOptions, type SessionEvent, sessionEvents } from "./events.ts";
 import type {
   DropInfo,
@@ -139,6 +139,13 @@ export class BaseManagerClient extends RestClient {
   }
   dropData(sessionId: string, oid: string): Promise<{ filepath: string }> {
     return this.request("GET", dropFilePath(sessionId, oid));
+  }
+  /** `GET .../logs`: the session's log lines as text (composite tiers merge their children's). */
+  async sessionLogs(sessionId: string): Promise<string> {
+    const path = sessionPath(sessionId, "/logs");
+    const res = await this.raw("GET", path);
+    if (!res.ok) throw await responseError(res, `GET ${path}`);
+    return await res.text();
   }
   /** The session's event stream (DESIGN §7): `snapshot`, then changes until it ends. */
   sessionEvents(sessionId: string, o?: EventsOptions): AsyncGenerator<SessionEvent> {

@@ -1,5 +1,6 @@
 /** The public TypeScript client for every tier (also used by the composite managers). */
 export {
+  type CallInfo,
   type ClientOptions,
   createTransport,
   describeArgs,

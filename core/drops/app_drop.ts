@@ -49,6 +49,8 @@ export class AppDrop extends Drop implements Consumer {
   blockSkip = false;
   #ok = 0;
   #errors = 0;
+  /** The first input that failed: its error says why this app does not run. */
+  #failedInput: DataDrop | undefined = undefined;
   #skipped = 0;
   /** Bit 1: a streaming input wrote or finished (streaming apps may start). Bit 2: failed,
    * skipped or made ready once, so later input events change nothing. One field for both. */
@@ -80,8 +82,10 @@ export class AppDrop extends Drop implements Consumer {
       return this.#streamStarted(status);
     }
     if (this.status !== INITIALIZED || this.execStatus !== AppStates.NOT_RUN) return;
-    if (status === ERROR) this.#errors++;
-    else if (status === SKIPPED) this.#skipped++;
+    if (status === ERROR) {
+      this.#errors++;
+      this.#failedInput ??= input;
+    } else if (status === SKIPPED) this.#skipped++;
     else this.#ok++;
     this.#maybeStart();
   }
@@ -106,7 +110,15 @@ export class AppDrop extends Drop implements Consumer {
     this.#flags = flags | DECIDED;
     const percentFailed = n > 0 ? Math.floor((this.#errors / n) * 100) : this.#errors ? 100 : 0;
     if (percentFailed > this.inputErrorThreshold) {
-      this.error = `${this.#errors} of ${n} inputs failed (threshold ${this.inputErrorThreshold}%)`;
+      const i = this.#failedInput;
+      const which = i
+        ? `: input ${i.oid}${i.origin ? ` on ${i.origin}` : ""} failed: ${
+          i.error ?? "no reason given"
+        }`
+        : "";
+      this.error =
+        `${this.#errors} of ${n} inputs failed (threshold ${this.inputErrorThreshold}%)` +
+        which;
       this.log("ERROR", this.error);
       this.execStatus = AppStates.ERROR;
       this.setStatus(ERROR);
@@ -189,6 +201,7 @@ export class AppDrop extends Drop implements Consumer {
 
   /** Tell every output this app finished; an output it skipped (a branch) hears SKIPPED. */
   #notifyOutputs(status: number): void {
-    for (const o of this.outputs) o.producerFinished(o.status === SKIPPED ? SKIPPED : status);
+    const why = status === ERROR ? `app ${this.oid} failed: ${this.error}` : undefined;
+    for (const o of this.outputs) o.producerFinished(o.status === SKIPPED ? SKIPPED : status, why);
   }
 }

@@ -24,8 +24,10 @@ export class DataDrop extends Drop {
   persist = false;
   /** True for EndDROP: completing it ends the session. */
   isEnd = false;
+  /** Where the Drop lives when not here (`node H:P` for a proxy of a remote Drop). */
+  origin: string | undefined = undefined;
   #finished = 0;
-  #producerError = false;
+  #producerError: string | undefined = undefined;
 
   constructor(oid: string, uid: string, host: DropHost, store: DataStore) {
     super(oid, uid, host);
@@ -117,14 +119,15 @@ export class DataDrop extends Drop {
   }
 
   /**
-   * A producer finished with `status`; after the last one this Drop completes or fails. A
+   * A producer finished with `status` (`why`: its error); after the last one this Drop
+   * completes or fails. A
    * skipped producer skips it (as a local app's skip() does; this is how a skip crosses nodes).
    */
-  producerFinished(status: number): void {
-    if (status === ERROR) this.#producerError = true;
+  producerFinished(status: number, why?: string): void {
+    if (status === ERROR) this.#producerError ??= why ?? "a producer of this Drop failed";
     else if (status === SKIPPED) this.skip();
     if (++this.#finished < this.nProducers) return;
-    if (this.#producerError) this.setError("a producer of this Drop failed");
+    if (this.#producerError !== undefined) this.setError(this.#producerError);
     else this.setCompleted();
   }
 

@@ -17,18 +17,24 @@ export const BULK_MS = 120_000;
 
 export class Child {
   readonly ref: NodeRef;
+  /** 1 for an island's nodes, 2 for a master's islands (timeouts scale with it). */
+  readonly depth: number;
   /** Status reads, and the health check. */
   readonly status: NodeManagerClient;
   /** Other short calls. */
   readonly client: NodeManagerClient;
   /** Appends and deploys of large graphs. */
   readonly bulk: NodeManagerClient;
-  /** Why the last health check failed; undefined while the child answers. */
+  /** Why the child is down (no answer for `--child-timeout`); undefined while it answers. */
   down: string | undefined = undefined;
+  /** When the child last answered a health check (ms since the epoch). */
+  lastOk = Date.now();
+  /** Sessions deleted while the child was down: deleted there once it is back. */
+  readonly pendingDeletes = new Set<string>();
 
   /** `depth`: 1 for an island's nodes, 2 for a master's islands. */
   constructor(ref: NodeRef, o: { depth?: number; transport?: Transport } = {}) {
-    const depth = o.depth ?? 1;
+    const depth = this.depth = o.depth ?? 1;
     const client = (ms: number) =>
       new NodeManagerClient(ref.url, { timeoutMs: ms * depth, transport: o.transport });
     this.ref = ref;

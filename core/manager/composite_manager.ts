@@ -4,7 +4,6 @@
  * where each went and the links between partitions; everything else is asked of the children.
  */
 import type { Transport } from "../client/mod.ts";
-import { SessionStates } from "../drops/mod.ts";
 import {
   invalidGraph,
   invalidState,
@@ -13,12 +12,14 @@ import {
   sessionExists,
   subManagerError,
 } from "../errors/mod.ts";
-import { all, Child, type ChildError, describe, fanOut } from "./children.ts";
+import { all, Child, type ChildError, fanOut, STATUS_MS } from "./children.ts";
+import { SESSIONS_PATH } from "../wire/mod.ts";
 import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { CompositeStream } from "./composite_stream.ts";
 import type { EventReader } from "../session/mod.ts";
 import { Health } from "./health.ts";
+import { failures, Faults } from "./faults.ts";
 import { checkSessionId } from "./node_manager.ts";
 import { ChildSet } from "./child_set.ts";
 import {
@@ -41,13 +42,13 @@ export interface CompositeOptions {
   children: string[];
   /** Seconds between health checks of the children (default 2). */
   checkPeriod?: number;
+  /** Seconds without an answer before a child is down (default 10). */
+  childTimeout?: number;
   /** How this manager reaches its children and nodes; shared by all its clients. */
   transport?: Transport;
   /** The Drop classes specs are checked against (default: the built-in ones). */
   classes?: ClassTable;
 }
-
-const FAILED = SessionStates.FAILED;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -56,6 +57,8 @@ export class CompositeManager implements DropManager {
   #sessions = new Map<string, CompositeSession>();
   #health: Health;
   #classes: ClassTable;
+  #childTimeoutMs: number;
+  #faults = new Faults(() => this.#sessions.values());
 
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
@@ -63,10 +66,14 @@ export class CompositeManager implements DropManager {
     this.#classes = o.classes ?? new DropClasses();
     this.childSet = new ChildSet(o.attr, o.transport);
     for (const c of o.children) this.childSet.add(c);
+    this.#childTimeoutMs = (o.childTimeout ?? 10) * 1000;
     this.#health = new Health({
       children: () => this.childSet.list,
-      sessions: () => this.#sessions.values(),
       periodMs: (o.checkPeriod ?? 2) * 1000,
+      childTimeoutMs: this.#childTimeoutMs,
+      onAnswer: (c, list, started) => this.#faults.answered(c, list, started),
+      onDown: (c, err) => this.#faults.down(c, err),
+      onBack: (c) => this.#faults.back(c),
     });
   }
 
@@ -96,6 +103,7 @@ export class CompositeManager implements DropManager {
     // Children known to be down are left out: new sessions run on what is alive.
     const children = this.children.filter((c) => !c.down);
     const s = new CompositeSession(sessionId, children);
+    this.#faults.follow(s);
     this.#sessions.set(sessionId, s);
     const r = await fanOut(children, (c) => c.client.createSession(sessionId));
     if (r.failed) {
@@ -107,7 +115,14 @@ export class CompositeManager implements DropManager {
   }
 
   async sessions(): Promise<SessionSummary[]> {
-    const r = await fanOut(this.children.filter((c) => !c.down), (c) => c.status.sessions());
+    // Quick: a parent's health check asks this too. A child slower than a third of
+    // --child-timeout shows what it last said.
+    const depth = this.attr === "node" ? 1 : 2;
+    const timeoutMs = Math.min(STATUS_MS * depth, this.#childTimeoutMs / 3);
+    const r = await fanOut(
+      this.children.filter((c) => !c.down),
+      (c) => c.status.request<SessionSummary[]>("GET", SESSIONS_PATH, { timeoutMs }),
+    );
     const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
     for (const [name, list] of r.ok) {
       byChild.set(name, new Map(list.map((x) => [x.sessionId, x])));
@@ -117,10 +132,12 @@ export class CompositeManager implements DropManager {
       let size = 0;
       for (const c of s.children) {
         const got = byChild.get(c.name)?.get(s.id);
-        status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+        status[c.name] = s.statusOf(c, got);
         size += got?.size ?? 0;
       }
-      return { sessionId: s.id, status, size };
+      return s.lost
+        ? { sessionId: s.id, status, size, lost: s.lost }
+        : { sessionId: s.id, status, size };
     });
   }
 
@@ -135,14 +152,17 @@ export class CompositeManager implements DropManager {
     return r.ok;
   }
 
-  /** Ask the session's children; failures show as FAILED and are remembered. */
+  /**
+   * Ask the session's children. A child that no longer has the session fails it (unless its
+   * part was over); one that does not answer shows as it last did until the health checks
+   * call it down.
+   */
   async #statusMap<T>(s: CompositeSession, fn: (c: Child) => Promise<T>) {
     // A child already failed (or down) is not asked again: status answers stay fast.
-    const ask = s.targets().filter((c) => !s.failed.has(c.name) && !c.down);
+    const ask = s.children.filter((c) => !s.failed.has(c.name) && !c.down);
     const r = await fanOut(ask, fn);
-    for (const c of s.children) {
-      const err = r.errors[c.name];
-      if (err && s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
+    for (const c of ask) {
+      if (r.errors[c.name]?.type === "NoSessionException") s.fail(c, r.errors[c.name]!);
     }
     return r;
   }
@@ -157,7 +177,7 @@ export class CompositeManager implements DropManager {
     for (const c of s.children) {
       const got = r.ok.get(c.name) as (SessionDetails & { error?: unknown }) | undefined;
       if (typeof got?.error === "string") errors.push(`${c.name}: ${got.error}`);
-      status[c.name] = s.failed.has(c.name) || !got ? FAILED : got.status;
+      status[c.name] = s.statusOf(c, got);
       if (got) {
         Object.assign(graph, got.graph);
         dir[c.name] = got.dir;
@@ -166,20 +186,22 @@ export class CompositeManager implements DropManager {
     // Links cut at append go back in; a master's islands have put back those it cut.
     if (this.attr === "node") s.putBack(graph);
     const out: SessionDetails & { error?: string } = { status, graph, dir };
-    if (s.failed.size) errors.unshift(this.#failure(s));
+    errors.unshift(...failures(s));
     if (errors.length) out.error = errors.join("; ");
     return out;
-  }
-
-  #failure(s: CompositeSession): string {
-    return [...s.failed].map(([name, e]) => `${name} failed: ${describe(e)}`).join("; ");
   }
 
   async deleteSession(sessionId: string): Promise<void> {
     const s = this.get(sessionId);
     this.#sessions.delete(sessionId);
     s.stream?.close();
-    const r = await fanOut(s.children, (c) => c.client.destroySession(sessionId));
+    // A child that is down deletes its part once it is back.
+    for (const c of s.children) if (c.down) c.pendingDeletes.add(sessionId);
+    const live = s.children.filter((c) => !c.down);
+    const r = await fanOut(live, (c) => c.client.destroySession(sessionId));
+    for (const c of live) {
+      if (r.errors[c.name]?.type === "RestClientException") c.pendingDeletes.add(sessionId);
+    }
     const errors = Object.entries(r.errors).filter(([name, e]) =>
       e.type !== "NoSessionException" && !s.failed.has(name)
     );
@@ -191,7 +213,7 @@ export class CompositeManager implements DropManager {
     const r = await this.#statusMap(s, (c) => c.status.sessionStatus(sessionId));
     const out: Record<string, unknown> = {};
     for (const c of s.children) {
-      out[c.name] = s.failed.has(c.name) || !r.ok.has(c.name) ? FAILED : r.ok.get(c.name);
+      out[c.name] = s.statusOf(c, r.ok.has(c.name) ? { status: r.ok.get(c.name) } : undefined);
     }
     return out;
   }
@@ -307,8 +329,11 @@ export class CompositeManager implements DropManager {
     }
     if (Object.keys(errors).length === 0) return;
     // The session is FAILED here with the children's errors; what started elsewhere stops.
-    for (const [name, e] of Object.entries(errors)) s.failed.set(name, e);
-    await fanOut(s.targets(), (c) => c.client.cancelSession(sessionId));
+    for (const [name, e] of Object.entries(errors)) {
+      const c = s.children.find((x) => x.name === name);
+      if (c) s.fail(c, e, true);
+    }
+    await this.#faults.cancelRest(s);
     throw subManagerError(errors);
   }
 
@@ -317,11 +342,14 @@ export class CompositeManager implements DropManager {
     if (s.phase < Phase.DEPLOYING) {
       throw invalidState(`Session ${sessionId} is not running; cancel needs RUNNING`);
     }
-    const live = s.targets().filter((c) => !s.failed.has(c.name));
+    // Every child that answers, failed or not (a returning child's part is cancelled by the
+    // health checks).
+    const live = s.children.filter((c) => !c.down);
     const r = await fanOut(live, (c) => c.client.cancelSession(sessionId));
-    const errors = Object.entries(r.errors);
+    const errors = Object.entries(r.errors).filter(([name]) => !s.failed.has(name));
     const wrongState = errors.filter(([, e]) => e.type === "InvalidSessionState");
-    if (live.length > 0 && wrongState.length === live.length) {
+    const asked = live.filter((c) => !s.failed.has(c.name)).length;
+    if (asked > 0 && wrongState.length === asked) {
       throw invalidState(`Session ${sessionId} is not running on any child; cancel needs RUNNING`);
     }
     const real = errors.filter(([, e]) => e.type !== "InvalidSessionState");
@@ -389,5 +417,6 @@ export class CompositeManager implements DropManager {
   async stop(): Promise<void> {
     for (const s of this.#sessions.values()) s.stream?.close();
     await this.#health.stop();
+    await this.#faults.stop();
   }
 }

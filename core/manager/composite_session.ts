@@ -1,10 +1,33 @@
 /** What a composite manager keeps per session: where each Drop went and the links between. */
-import type { Child, ChildError } from "./children.ts";
+import { type Child, type ChildError, describe } from "./children.ts";
 import type { Owned, Rel, Split, Waiting } from "./partition.ts";
 import type { LinkKey } from "../wire/mod.ts";
+import { SessionStates } from "../drops/mod.ts";
 import type { CompositeStream } from "./composite_stream.ts";
 
 export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
+
+const { FINISHED, CANCELLED, FAILED } = SessionStates;
+
+/** FINISHED, CANCELLED or FAILED, at any depth of a status map (an empty map is not over). */
+export function isOver(status: unknown): boolean {
+  if (typeof status === "number") {
+    return status === FINISHED || status === CANCELLED || status === FAILED;
+  }
+  if (status && typeof status === "object") {
+    const all = Object.values(status);
+    return all.length > 0 && all.every(isOver);
+  }
+  return false;
+}
+
+/** What a session tells whoever follows it (its stream, its manager). */
+export interface SessionWatcher {
+  /** `name` failed for this session (down, restarted, refused its deploy). */
+  failed?(name: string, why: string): void;
+  /** The session broke (first loss of a child holding Drops): `why` names it. */
+  lost?(why: string): void;
+}
 
 export class CompositeSession {
   readonly id: string;
@@ -20,6 +43,11 @@ export class CompositeSession {
   parts = new Set<number>();
   /** Children that failed during the session, with why. */
   failed = new Map<string, ChildError>();
+  /** Each child's last status for this session, as it answered (kept once it is gone). */
+  seen = new Map<string, unknown>();
+  /** Why the session broke: the first loss of a child holding its Drops, or below one. */
+  lost: string | undefined = undefined;
+  #watchers: SessionWatcher[] = [];
   /** The session's event stream (its children's, merged), made for its first reader. */
   stream: CompositeStream | undefined = undefined;
 
@@ -61,6 +89,53 @@ export class CompositeSession {
       this.removed = this.removed.filter((r) => !removed.has(r));
       if (this.owners.size === 0) this.phase = phase;
     };
+  }
+
+  /** Follow failures; the returned function stops. */
+  watch(w: SessionWatcher): () => void {
+    this.#watchers = [...this.#watchers, w];
+    return () => {
+      this.#watchers = this.#watchers.filter((x) => x !== w);
+    };
+  }
+
+  /**
+   * `c` failed for this session. A child whose part was already over keeps its history (a
+   * restarted node does not rewrite it), and one holding no Drops fails nothing unless `force`
+   * (it refused a deploy). True when recorded.
+   */
+  fail(c: Child, err: ChildError, force = false): boolean {
+    if (this.failed.has(c.name) || isOver(this.seen.get(c.name))) return false;
+    if (!force && !this.uses(c)) return false;
+    this.failed.set(c.name, err);
+    const why = `${c.name} failed: ${describe(err)}`;
+    for (const w of this.#watchers) w.failed?.(c.name, why);
+    this.breakDown(why);
+    return true;
+  }
+
+  /** The session broke (here or below): said once, to every watcher. */
+  breakDown(why: string): void {
+    if (this.lost !== undefined) return;
+    this.lost = why;
+    for (const w of this.#watchers) w.lost?.(why);
+  }
+
+  /**
+   * `c`'s status for this session in a status map: its answer (remembered), else FAILED if it
+   * failed, else what it last said once over, else what an empty part is by now.
+   */
+  statusOf(c: Child, answer?: { status: unknown }): unknown {
+    if (answer) {
+      this.seen.set(c.name, answer.status);
+      return answer.status;
+    }
+    if (this.failed.has(c.name)) return FAILED;
+    const seen = this.seen.get(c.name);
+    if (isOver(seen)) return seen;
+    // An empty part is FINISHED once deployed; a working one is as it last said.
+    if (!this.uses(c)) return this.phase === Phase.DEPLOYED ? FINISHED : seen ?? this.phase;
+    return seen ?? this.phase;
   }
 
   /** Does `c` hold Drops of this session? Losing a child that holds none fails nothing. */

@@ -1,20 +1,22 @@
 /**
  * A composite manager's event stream for one session: its children's streams merged (Drop and
  * log events forwarded as received; OIDs are unique in a session) plus its own `session` events
- * carrying the status map per child. A child whose stream cannot be followed shows as FAILED
- * with the reason, never as a silent gap. One upstream connection per child, however many
- * clients read.
+ * carrying the status map per child (and `lost`, why the session broke). A child the health
+ * checks call down, or that lost the session, shows as FAILED with the reason, never as a
+ * silent gap. One upstream connection per child, however many clients read.
  */
 import { type RawSessionEvent, rawSessionEvents } from "../client/mod.ts";
 import { SessionStates } from "../drops/mod.ts";
 import { EventLog, type EventReader } from "../session/mod.ts";
-import type { Child, ChildError } from "./children.ts";
-import { childError, describe } from "./children.ts";
-import type { CompositeSession } from "./composite_session.ts";
+import { type Child, childError, describe } from "./children.ts";
+import { type CompositeSession, isOver } from "./composite_session.ts";
+import { jitter } from "./health.ts";
 
-const { FINISHED, CANCELLED, FAILED } = SessionStates;
-/** Tries to follow a child's stream again (with `Last-Event-ID`) before calling it failed. */
-const RECONNECTS = 3;
+const { FAILED } = SessionStates;
+/** Longest pause between tries to follow a child's stream again (with `Last-Event-ID`). */
+const MAX_RETRY_MS = 2_000;
+/** New readers wait this long at most for a child's first events. */
+const READY_MS = 2_000;
 
 interface DropState {
   status: number;
@@ -25,27 +27,47 @@ export class CompositeStream {
   readonly #s: CompositeSession;
   readonly #log = new EventLog();
   readonly #abort = new AbortController();
+  /** Each followed child's own abort (it failed: nothing it says counts any more). */
+  readonly #kids = new Map<string, AbortController>();
   /** Each child's session status, as its stream last said. */
   #status = new Map<string, unknown>();
   #errors = new Map<string, string>();
   /** Every Drop's last state, for the snapshots of new readers. */
   #drops = new Map<string, DropState>();
+  readonly #unwatch: () => void;
+  #readyTimer: ReturnType<typeof setTimeout> | undefined;
+  #readyNow: () => void = () => {};
   readonly ready: Promise<void>;
 
   constructor(s: CompositeSession) {
     this.#s = s;
-    const children = s.targets();
-    for (const c of children) this.#status.set(c.name, s.failed.has(c.name) ? FAILED : undefined);
-    this.ready = new Promise((resolve) => {
-      let waiting = children.length;
-      const one = () => --waiting <= 0 && resolve();
-      if (!waiting) resolve();
-      for (const c of children) {
-        if (s.failed.has(c.name)) {
-          this.#errors.set(c.name, `${c.name} failed: ${describe(s.failed.get(c.name)!)}`);
-          one();
-        } else this.#follow(c, one);
+    this.#unwatch = s.watch({
+      failed: (name, why) => {
+        this.#kids.get(name)?.abort(new Error(why));
+        this.#status.set(name, FAILED);
+        this.#errors.set(name, why);
+        this.#changed();
+      },
+      lost: () => this.#changed(),
+    });
+    const follow = s.children.filter((c) => !c.down && !s.failed.has(c.name));
+    for (const c of s.children) {
+      this.#status.set(c.name, follow.includes(c) ? undefined : s.statusOf(c));
+      if (s.failed.has(c.name)) {
+        this.#errors.set(c.name, `${c.name} failed: ${describe(s.failed.get(c.name)!)}`);
       }
+    }
+    this.ready = new Promise((resolve) => {
+      this.#readyNow = resolve;
+      let waiting = follow.length;
+      const timer = this.#readyTimer = setTimeout(resolve, READY_MS);
+      const one = () => {
+        if (--waiting > 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      if (!waiting) one();
+      for (const c of follow) this.#follow(c, once(one));
     });
     this.ready.then(() => this.#changed());
   }
@@ -59,36 +81,48 @@ export class CompositeStream {
   }
 
   close(): void {
+    clearTimeout(this.#readyTimer);
+    this.#readyNow();
+    this.#unwatch();
     this.#abort.abort(new Error("session closed"));
     this.#log.close();
   }
 
+  /**
+   * Follow `c`'s stream to the end, again after a break (backoff with jitter). Whether a
+   * silent child is down is for the health checks to say; a child without the session fails it.
+   */
   async #follow(c: Child, opened: () => void): Promise<void> {
+    const own = new AbortController();
+    this.#kids.set(c.name, own);
+    const signal = AbortSignal.any([this.#abort.signal, own.signal]);
     let lastEventId: number | undefined;
     let tries = 0;
-    let first = true;
-    while (!this.#abort.signal.aborted) {
+    while (!signal.aborted) {
       try {
-        const events = rawSessionEvents(c.status, this.#s.id, {
-          lastEventId,
-          signal: this.#abort.signal,
-        });
+        const events = rawSessionEvents(c.status, this.#s.id, { lastEventId, signal });
         for await (const e of events) {
           tries = 0;
           if (e.id !== undefined) lastEventId = e.id;
           this.#apply(c, e);
-          if (first) {
-            first = false;
-            opened();
-          }
+          opened();
         }
         if (isOver(this.#status.get(c.name))) return;
       } catch (e) {
-        if (this.#abort.signal.aborted) return;
-        if (++tries > RECONNECTS || isMissing(e)) return this.#lost(c, childError(e, c), opened);
+        if (signal.aborted) return;
+        if (isMissing(e) && !this.#s.fail(c, childError(e, c))) return this.#gone(c, opened);
+        if (c.down) return this.#gone(c, opened);
+        tries++;
       }
-      await new Promise((r) => setTimeout(r, 250 * 2 ** tries));
+      await sleep(jitter(Math.min(250 * 2 ** tries, MAX_RETRY_MS)), signal);
     }
+  }
+
+  /** `c` is not followed any more: it shows as the session remembers it. */
+  #gone(c: Child, opened: () => void): void {
+    if (!this.#s.failed.has(c.name)) this.#status.set(c.name, this.#s.statusOf(c));
+    opened();
+    this.#changed();
   }
 
   #apply(c: Child, e: RawSessionEvent): void {
@@ -105,27 +139,25 @@ export class CompositeStream {
         for (const [oid, d] of drops) this.#drops.set(oid, d);
         if (drops.length) this.#log.push("drops", drops.map(([oid, d]) => ({ oid, ...d })));
       }
-      this.#status.set(c.name, data.status);
+      const data2 = data as { lost?: unknown };
+      if (typeof data2.lost === "string") this.#s.breakDown(`${c.name}: ${data2.lost}`);
+      if (this.#s.failed.has(c.name)) return;
+      this.#status.set(c.name, this.#s.statusOf(c, data as { status: unknown }));
       if (data.error) this.#errors.set(c.name, `${c.name}: ${data.error}`);
       this.#changed();
     }
   }
 
-  /** A child's stream is gone for good: the child is FAILED for this session, with why. */
-  #lost(c: Child, err: ChildError, opened: () => void): void {
-    const why = `${c.name} event stream lost: ${describe(err)}`;
-    if (this.#s.uses(c) && !this.#s.failed.has(c.name)) this.#s.failed.set(c.name, err);
-    this.#status.set(c.name, FAILED);
-    this.#errors.set(c.name, why);
-    opened();
-    this.#changed();
-  }
-
-  #session(): { status: Record<string, unknown>; error?: string } {
+  #session(): { status: Record<string, unknown>; error?: string; lost?: string } {
     const status: Record<string, unknown> = {};
     for (const [name, st] of this.#status) status[name] = st ?? SessionStates.PRISTINE;
     const errors = [...this.#errors.values()];
-    return errors.length ? { status, error: errors.join("; ") } : { status };
+    const lost = this.#s.lost;
+    if (lost && !errors.includes(lost)) errors.unshift(lost);
+    const out: { status: Record<string, unknown>; error?: string; lost?: string } = { status };
+    if (errors.length) out.error = errors.join("; ");
+    if (lost) out.lost = lost;
+    return out;
   }
 
   /** Tell readers the status map, and end once every child is over. */
@@ -136,16 +168,28 @@ export class CompositeStream {
   }
 }
 
-/** FINISHED, CANCELLED or FAILED, at any depth of a status map. */
-function isOver(status: unknown): boolean {
-  if (typeof status === "number") {
-    return status === FINISHED || status === CANCELLED || status === FAILED;
-  }
-  if (status && typeof status === "object") return Object.values(status).every(isOver);
-  return false;
-}
-
 /** The child no longer has the session (deleted, or the child restarted). */
 function isMissing(e: unknown): boolean {
   return (e as { type?: string }).type === "NoSessionException";
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
 }

@@ -1,73 +1,121 @@
 /**
- * A composite manager's periodic health check: every child is asked for its sessions (short
- * timeout). A child that does not answer is marked down, and so is every session it holds; a
- * child that answers but lost a session (restarted) fails that session.
+ * A composite manager's health checks: each child is asked for its sessions every period (with
+ * jitter), on its own schedule so one stalled child delays no other. A child that has not
+ * answered for `childTimeoutMs` is down; a down child is asked less often (backoff with jitter)
+ * until it answers again and is back.
  */
-import { type Child, childError } from "./children.ts";
-import type { CompositeSession } from "./composite_session.ts";
+import { SESSIONS_PATH } from "../wire/mod.ts";
+import type { SessionSummary } from "./types.ts";
+import { type Child, type ChildError, childError, describe, STATUS_MS } from "./children.ts";
 
 export interface HealthOptions {
   children: () => readonly Child[];
-  sessions: () => Iterable<CompositeSession>;
+  /** Milliseconds between checks of a child that answers (0: no checks). */
   periodMs: number;
+  /** Milliseconds without an answer before a child is down. */
+  childTimeoutMs: number;
+  /** A child answered with its sessions (`started`: when the question left). */
+  onAnswer(c: Child, list: SessionSummary[], started: number): void;
+  /** A child just went down, with why. */
+  onDown(c: Child, err: ChildError): void;
+  /** A child that was down answers again. */
+  onBack(c: Child): void;
+}
+
+/** Longest wait between checks of a child that is down. */
+const MAX_BACKOFF_MS = 10_000;
+
+/** `ms` give or take 10%: checks of many managers do not fall into step. */
+export function jitter(ms: number): number {
+  return ms * (0.9 + Math.random() * 0.2);
 }
 
 export class Health {
   #o: HealthOptions;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #running: Promise<void> | undefined;
+  #timers = new Map<Child, ReturnType<typeof setTimeout>>();
+  #tickTimer: ReturnType<typeof setTimeout> | undefined;
+  #running = new Set<Promise<void>>();
+  /** Children whose going down was announced (a deploy may mark one down before that). */
+  #announced = new WeakSet<Child>();
+  /** Checks of each down child since it went down (its backoff). */
+  #downChecks = new Map<Child, number>();
   #stopped = false;
 
   constructor(o: HealthOptions) {
     this.#o = o;
-    if (o.periodMs > 0) this.#schedule();
+    if (o.periodMs > 0) this.#tick();
   }
 
-  #schedule(): void {
+  /** Start checking children added since (called every period for the list as it is). */
+  #tick(): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#running = this.check().finally(() => {
-        this.#running = undefined;
-        this.#schedule();
-      });
-    }, this.#o.periodMs);
-    Deno.unrefTimer(this.#timer as unknown as number);
+    const children = this.#o.children();
+    for (const c of children) if (!this.#timers.has(c)) this.#schedule(c, jitter(this.#o.periodMs));
+    for (const c of this.#timers.keys()) {
+      if (!children.includes(c)) {
+        clearTimeout(this.#timers.get(c));
+        this.#timers.delete(c);
+      }
+    }
+    this.#tickTimer = setTimeout(() => this.#tick(), this.#o.periodMs);
+    Deno.unrefTimer(this.#tickTimer as unknown as number);
   }
 
-  /** One round over every child. */
+  #schedule(c: Child, ms: number): void {
+    const t = setTimeout(() => {
+      const p = this.checkOne(c).finally(() => {
+        this.#running.delete(p);
+        if (this.#stopped || !this.#timers.has(c)) return;
+        const n = this.#downChecks.get(c) ?? 0;
+        const wait = c.down
+          ? Math.min(this.#o.periodMs * 2 ** Math.min(n, 8), MAX_BACKOFF_MS)
+          : this.#o.periodMs;
+        this.#schedule(c, jitter(wait));
+      });
+      this.#running.add(p);
+    }, ms);
+    Deno.unrefTimer(t as unknown as number);
+    this.#timers.set(c, t);
+  }
+
+  /** Ask every child once (tests; the timers do this on their own). */
   async check(): Promise<void> {
+    await Promise.all(this.#o.children().map((c) => this.checkOne(c)));
+  }
+
+  /** Ask `c` for its sessions; down after `childTimeoutMs` without an answer. */
+  async checkOne(c: Child): Promise<void> {
     const started = Date.now();
-    await Promise.all(
-      this.#o.children().map(async (c) => {
-        let ids: Set<string>;
-        try {
-          const list = await c.status.sessions();
-          ids = new Set(list.map((x) => x.sessionId));
-          c.down = undefined;
-        } catch (e) {
-          const err = childError(e, c);
-          c.down = String((err.args as unknown[])[0] ?? err.type);
-          for (const s of this.#o.sessions()) {
-            if (s.uses(c) && !s.failed.has(c.name)) s.failed.set(c.name, err);
-          }
-          return;
-        }
-        for (const s of this.#o.sessions()) {
-          if (s.createdAt >= started || !s.uses(c) || s.failed.has(c.name)) continue;
-          if (!ids.has(s.id)) {
-            s.failed.set(c.name, {
-              type: "NoSessionException",
-              args: [`${c.name} lost session ${s.id} (restarted?)`],
-            });
-          }
-        }
-      }),
-    );
+    let list: SessionSummary[];
+    try {
+      const timeoutMs = Math.min(STATUS_MS * c.depth, this.#o.childTimeoutMs);
+      list = await c.status.request<SessionSummary[]>("GET", SESSIONS_PATH, { timeoutMs });
+    } catch (e) {
+      if (c.down) this.#downChecks.set(c, (this.#downChecks.get(c) ?? 0) + 1);
+      if (this.#announced.has(c) || Date.now() - c.lastOk < this.#o.childTimeoutMs) return;
+      const err = childError(e, c);
+      const secs = this.#o.childTimeoutMs / 1000;
+      const why = `no answer to health checks for ${secs} s (last: ${describe(err)})`;
+      c.down = why;
+      this.#announced.add(c);
+      this.#o.onDown(c, { type: err.type, args: [why] });
+      return;
+    }
+    c.lastOk = Date.now();
+    this.#downChecks.delete(c);
+    this.#announced.delete(c);
+    if (c.down) {
+      c.down = undefined;
+      this.#o.onBack(c);
+    }
+    this.#o.onAnswer(c, list, started);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+    clearTimeout(this.#tickTimer);
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    await Promise.all(this.#running);
   }
 }

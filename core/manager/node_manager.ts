@@ -5,6 +5,7 @@ import {
   appStateName,
   DataDrop,
   dropStateName,
+  DropStates,
   sessionStateName,
   SessionStates,
 } from "../drops/mod.ts";
@@ -48,6 +49,8 @@ export interface NodeManagerOptions
   transport?: Transport;
   /** The python3 workers PyFuncApp Drops run in (`--python`, `--py-workers`, `--py-path`). */
   python?: PythonPoolOptions;
+  /** Milliseconds an event batch to another node is retried before it is given up. */
+  eventRetry?: number;
 }
 
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
@@ -89,7 +92,7 @@ export class NodeManager implements DropManager {
       allowedPaths: options.allowedPaths?.map(abs),
       appRoots: options.appRoots?.map(abs),
     };
-    this.sender = new EventSender(options.transport);
+    this.sender = new EventSender({ transport: options.transport, retryMs: options.eventRetry });
     this.workers = new WorkerPool({
       size: options.maxThreads ?? navigator.hardwareConcurrency,
       workerUrl: options.workerUrl,
@@ -219,6 +222,23 @@ export class NodeManager implements DropManager {
     return d;
   }
 
+  /**
+   * The local Drop a peer pushes bytes into: only one an app on another node produces, once
+   * per such producer, and only while writable (DESIGN §8).
+   */
+  pushTarget(sessionId: string, uid: string): DataDrop {
+    const d = this.dataDrop(sessionId, uid);
+    if (d.status > DropStates.WRITING) {
+      throw invalidState(`Drop ${d.uid} is not writable (status ${d.status})`);
+    }
+    if (!this.#entry(sessionId).remote.acceptBytes(d.uid)) {
+      throw invalidState(
+        `Drop ${d.uid} takes no bytes from other nodes: no remote producer, or they came already`,
+      );
+    }
+    return d;
+  }
+
   /** A peer finished reading `d`. */
   remoteRead(sessionId: string, d: DataDrop): void {
     this.#sessions.get(sessionId)?.remote.read(d);
@@ -273,7 +293,7 @@ export class NodeManager implements DropManager {
 
   async stop(): Promise<void> {
     await this.sender.drain();
-    this.sender.stop();
+    await this.sender.stop();
     for (const { session, remote } of this.#sessions.values()) {
       remote.abort();
       session.dispose();

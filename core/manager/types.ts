@@ -8,6 +8,8 @@ export interface SessionSummary {
   /** An int on a node; a map per child on composite managers. */
   status: unknown;
   size: number;
+  /** Composite tiers: why the session broke (a child holding its Drops was lost). */
+  lost?: string;
 }
 
 export interface SessionDetails {

@@ -3,7 +3,7 @@
  * master. A tier's entry mounts its own routes (`nodeRoutes`, `compositeRoutes`, ...) on it with
  * `app.route("/", ...)`.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
 import { badRequest, notImplemented, tooLarge, unsupportedContentType } from "../errors/mod.ts";
@@ -25,6 +25,8 @@ export interface AppOptions extends RouteOptions {
   token?: string;
   /** Milliseconds between keep-alive comments on an idle event stream (default 15 s). */
   keepAliveMs?: number;
+  /** Middleware around every request, outermost first (request logs, metrics). */
+  use?: MiddlewareHandler[];
   /** Called after `POST /api/stop` has answered. */
   onStop?: () => void;
 }
@@ -35,6 +37,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.notFound(notFound);
+  for (const m of opts.use ?? []) app.use("*", m);
   // State-changing requests from other origins are refused (CORS only for allowed ones); then
   // the token, when the manager has one.
   app.use("*", originGuard(opts.allowOrigins), tokenGuard(opts.token));

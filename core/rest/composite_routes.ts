@@ -8,7 +8,13 @@ import { Hono } from "hono";
 import type { CompositeManager } from "../manager/mod.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
 import { readBody } from "./body.ts";
-import { PlacementBody, sessionPath, type SessionRoute, SESSIONS_PATH } from "../wire/mod.ts";
+import {
+  dropPath,
+  PlacementBody,
+  sessionPath,
+  type SessionRoute,
+  SESSIONS_PATH,
+} from "../wire/mod.ts";
 
 export function compositeRoutes(cm: CompositeManager): Hono {
   const app = new Hono();
@@ -37,6 +43,10 @@ export function compositeRoutes(cm: CompositeManager): Hono {
       return c.json(await kids.passThrough(c.req.param("node"), path));
     });
   }
+  app.get("/api/node/:node/sessions/:sid/graph/drop/:oid{.+}", async (c) => {
+    const path = dropPath(c.req.param("sid"), c.req.param("oid"));
+    return c.json(await kids.passThrough(c.req.param("node"), path));
+  });
   return app;
 }
 

@@ -44,10 +44,7 @@ export function nodeRoutes(nm: NodeManager, o: RouteOptions = {}): Hono {
     });
   });
   app.post("/api/sessions/:sid/drops/:uid/data", async (c) => {
-    const d = nm.dataDrop(c.req.param("sid"), c.req.param("uid"));
-    if (d.status > DropStates.WRITING) {
-      throw invalidState(`Drop ${d.uid} is not writable (status ${d.status})`);
-    }
+    const d = nm.pushTarget(c.req.param("sid"), c.req.param("uid"));
     const body = c.req.raw.body;
     if (body) { for await (const chunk of body) d.write(chunk); }
     return c.json(SUCCESS);

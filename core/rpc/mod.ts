@@ -3,4 +3,4 @@ export { INLINE_MAX } from "./base64.ts";
 export { fetchDrop, pushDrop, storeStream, type StreamOptions } from "./data_stream.ts";
 export { ProxyInput, RemoteConsumer, RemoteOutput } from "./proxies.ts";
 export { SessionRemote } from "./remote.ts";
-export { EventSender } from "./sender.ts";
+export { EventSender, type SenderOptions } from "./sender.ts";

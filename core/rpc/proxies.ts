@@ -5,7 +5,7 @@
  * local app writes; its bytes and `producerFinished` go to the node that holds it.
  */
 import { type Consumer, DataDrop, type DropHost, DropStates, MemoryStore } from "../drops/mod.ts";
-import type { WireEvent } from "../wire/mod.ts";
+import { parseNode, type WireEvent } from "../wire/mod.ts";
 import { fromBase64, INLINE_MAX, toBase64 } from "./base64.ts";
 import { fetchDrop, pushDrop } from "./data_stream.ts";
 import type { EventSender } from "./sender.ts";
@@ -29,19 +29,32 @@ export function proxyHost(h: DropHost): DropHost {
   return { sessionId: h.sessionId, dir: h.dir, root: h.root, changed() {}, ready() {} };
 }
 
+/** `node host:port`, how errors name a peer. */
+export function peerName(peer: string): string {
+  try {
+    return `node ${parseNode(peer).key}`;
+  } catch {
+    return `node ${peer}`;
+  }
+}
+
 export class ProxyInput extends DataDrop {
   readonly peer: string;
+  /** The remote Drop's completion arrived: a repeat (a retried event) changes nothing. */
+  #started = false;
 
   constructor(uid: string, host: DropHost, peer: string) {
     super(uid, uid, proxyHost(host), new MemoryStore());
     this.peer = peer;
+    this.origin = peerName(peer);
   }
 
-  /** The remote Drop finished: fetch its bytes if any, then tell local consumers. */
+  /** The remote Drop finished: fetch its bytes if any (once), then tell local consumers. */
   async remoteCompleted(ev: WireEvent, ctx: ProxyContext): Promise<void> {
-    if (this.status !== DropStates.INITIALIZED) return;
+    if (this.#started || this.status !== DropStates.INITIALIZED) return;
+    this.#started = true;
     if (ev.status === SKIPPED) return this.skipAndNotify();
-    if (ev.status !== COMPLETED) return this.setError(`remote Drop ${this.uid} failed`);
+    if (ev.status !== COMPLETED) return this.setError(ev.error ?? "no reason given");
     try {
       if (ev.data !== undefined) this.store.write(fromBase64(ev.data));
       else if ((ev.size ?? 1) > 0) {
@@ -78,7 +91,10 @@ export class RemoteConsumer implements Consumer {
         if (size > 0) ev.data = toBase64(input.store.bytes());
         this.done = true;
       }
-    } else this.done = true;
+    } else {
+      if (status === ERROR) ev.error = input.error ?? "no reason given";
+      this.done = true;
+    }
     this.#ctx.sender.send(this.peer, this.#ctx.sessionId, ev);
   }
 }
@@ -100,15 +116,27 @@ export class RemoteOutput extends DataDrop {
     this.nProducers = 1;
   }
 
-  override producerFinished(status: number): void {
-    super.producerFinished(status);
-    this.#forward(status).catch((e) => {
-      if (!this.#ctx.signal.aborted) console.error(`output ${this.uid}: ${(e as Error).message}`);
+  override producerFinished(status: number, why?: string): void {
+    super.producerFinished(status, why);
+    this.#forward(status, why).catch((e) => {
+      if (this.#ctx.signal.aborted) return;
+      // The bytes did not get there: the Drop there fails with why, never waits for ever.
+      const error = `writing ${this.uid} to ${peerName(this.peer)} failed: ${(e as Error).message}`;
+      console.error(error);
+      const ev: WireEvent = {
+        type: "producerFinished",
+        uid: this.producerUid,
+        to: this.uid,
+        status: ERROR,
+        error,
+      };
+      this.#ctx.sender.send(this.peer, this.#ctx.sessionId, ev);
     });
   }
 
-  async #forward(status: number): Promise<void> {
+  async #forward(status: number, why: string | undefined): Promise<void> {
     const ev: WireEvent = { type: "producerFinished", uid: this.producerUid, to: this.uid, status };
+    if (status === ERROR) ev.error = why ?? "no reason given";
     const size = this.store.size;
     if (status !== ERROR && size > 0) {
       if (size <= INLINE_MAX) ev.data = toBase64(this.store.bytes());

@@ -7,7 +7,13 @@ import { addTo, AppDrop, DataDrop, type Drop, DropStates } from "../drops/mod.ts
 import type { RemoteLinks, Session } from "../session/mod.ts";
 import { type Edge, edgeOf, parseNode, type WireEvent } from "../wire/mod.ts";
 import { fromBase64 } from "./base64.ts";
-import { type ProxyContext, ProxyInput, RemoteConsumer, RemoteOutput } from "./proxies.ts";
+import {
+  peerName,
+  type ProxyContext,
+  ProxyInput,
+  RemoteConsumer,
+  RemoteOutput,
+} from "./proxies.ts";
 import type { EventSender } from "./sender.ts";
 
 /** One cross-node edge, and which end of it is here. */
@@ -27,6 +33,10 @@ export class SessionRemote implements RemoteLinks {
   #proxies = new Map<string, ProxyInput>();
   #remoteConsumers = new Map<DataDrop, RemoteConsumer[]>();
   #pending: WireEvent[] | null = [];
+  /** Events applied, by what they are about: a repeat or a stray changes nothing. */
+  #applied = new Set<string>();
+  /** Bytes pushes still expected per local Drop (one per remote producer). */
+  #pushes = new Map<string, number>();
 
   constructor(session: Session, sender: EventSender) {
     this.#session = session;
@@ -53,12 +63,12 @@ export class SessionRemote implements RemoteLinks {
         continue;
       }
       const remote = dataHere ? e.app : e.data;
+      const key = `${e.kind}:${e.data}>${e.app}`;
       this.#remoteOids.add(remote);
-      this.#edges.set(`${e.kind}:${e.data}>${e.app}`, {
-        ...e,
-        local: dataHere ? "data" : "app",
-        peer,
-      });
+      if (dataHere && e.kind === "produce" && !this.#edges.has(key)) {
+        this.#pushes.set(e.data, (this.#pushes.get(e.data) ?? 0) + 1);
+      }
+      this.#edges.set(key, { ...e, local: dataHere ? "data" : "app", peer });
     }
     return foreign;
   }
@@ -117,19 +127,48 @@ export class SessionRemote implements RemoteLinks {
     if (c) c.done = true;
   }
 
-  /** Events from peers; kept until deploy if they come early. */
+  /**
+   * A peer pushes the bytes of local Drop `uid`: only a Drop a remote app produces, once per
+   * such producer. False when refused.
+   */
+  acceptBytes(uid: string): boolean {
+    const left = this.#pushes.get(uid) ?? 0;
+    if (left <= 0) return false;
+    this.#pushes.set(uid, left - 1);
+    return true;
+  }
+
+  /**
+   * Events from peers; kept until deploy if they come early. Each is applied at most once (it
+   * is identified by its edge: `dropCompleted` by the remote Drop, `producerFinished` by producer
+   * and output), and only for an edge this session has: repeats and strays change nothing.
+   */
   deliver(events: WireEvent[]): void {
     if (this.#pending) {
       this.#pending.push(...events);
       return;
     }
     for (const ev of events) {
+      const id = ev.type === "dropCompleted" ? `c:${ev.uid}` : `p:${ev.uid}>${ev.to}`;
+      if (this.#applied.has(id)) continue;
       if (ev.type === "dropCompleted") {
-        this.#proxies.get(ev.uid)?.remoteCompleted(ev, this.#ctx);
+        const p = this.#proxies.get(ev.uid);
+        if (!p) continue;
+        this.#applied.add(id);
+        p.remoteCompleted(ev, this.#ctx);
         continue;
       }
+      const edge = this.#edges.get(`produce:${ev.to}>${ev.uid}`);
       const d = this.#session.dropByUid(ev.to ?? "");
-      if (!(d instanceof DataDrop)) continue;
+      if (edge?.local !== "data" || !(d instanceof DataDrop)) continue;
+      this.#applied.add(id);
+      if (ev.status === DropStates.ERROR) {
+        d.producerFinished(
+          ev.status,
+          `${ev.error ?? "no reason given"} (on ${peerName(edge.peer)})`,
+        );
+        continue;
+      }
       if (ev.data !== undefined && d.status <= DropStates.WRITING) {
         try {
           d.write(fromBase64(ev.data));

@@ -1,14 +1,27 @@
 /**
  * Outgoing events, coalesced per peer and session: everything queued in one turn of the event
- * loop leaves as one `POST .../events`. Failed posts are retried a few times, then logged.
+ * loop leaves as one `POST .../events`. A post that fails is retried with backoff and jitter for
+ * `retryMs`; the receiver applies each event once, so a retry that crosses a slow first try is
+ * harmless. A peer that refuses a batch (4xx) gets, instead, each event as a small ERROR with
+ * why, so the Drop waiting there fails with the reason instead of waiting for ever.
  */
 import { RestClient, type Transport } from "../client/mod.ts";
+import { DropStates } from "../drops/mod.ts";
 import { packBySize } from "../graph/mod.ts";
 import { sessionPath, type WireEvent } from "../wire/mod.ts";
 
-const TRIES = 4;
-const TIMEOUT_MS = 10_000;
 const BATCH_BYTES = 2 * 1024 * 1024;
+/** Longest pause between two tries. */
+const MAX_BACKOFF_MS = 5_000;
+
+export interface SenderOptions {
+  /** How events (and the Drop bytes proxies stream) reach other nodes. */
+  transport?: Transport;
+  /** Milliseconds one POST may take (default 10 s). */
+  timeoutMs?: number;
+  /** Milliseconds a batch is retried before it is given up (default 60 s). */
+  retryMs?: number;
+}
 
 interface Queue {
   peer: string;
@@ -19,18 +32,22 @@ interface Queue {
 export class EventSender {
   /** How events (and the Drop bytes proxies stream) reach other nodes. */
   readonly transport: Transport | undefined;
+  readonly #timeoutMs: number;
+  readonly #retryMs: number;
   #queues = new Map<string, Queue>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inflight = new Set<Promise<void>>();
-  #stopped = false;
+  #abort = new AbortController();
 
-  constructor(transport?: Transport) {
-    this.transport = transport;
+  constructor(o: SenderOptions = {}) {
+    this.transport = o.transport;
+    this.#timeoutMs = o.timeoutMs ?? 10_000;
+    this.#retryMs = o.retryMs ?? 60_000;
   }
 
   /** Queue `event` for the session `sessionId` on `peer` (a base URL). */
   send(peer: string, sessionId: string, event: WireEvent): void {
-    if (this.#stopped) return;
+    if (this.#abort.signal.aborted) return;
     const key = `${peer}\n${sessionId}`;
     const q = this.#queues.get(key);
     if (q) q.events.push(event);
@@ -43,56 +60,107 @@ export class EventSender {
     const queues = this.#queues;
     this.#queues = new Map();
     for (const q of queues.values()) {
-      const client = new RestClient(q.peer, { timeoutMs: TIMEOUT_MS, transport: this.transport });
-      for (const part of split(q.events)) {
-        const p = post(client, sessionPath(q.sessionId, "/events"), part).finally(() =>
-          this.#inflight.delete(p)
-        );
-        this.#inflight.add(p);
-      }
+      const client = new RestClient(q.peer, {
+        timeoutMs: this.#timeoutMs,
+        transport: this.transport,
+      });
+      for (const part of split(q.events)) this.#post(client, q.sessionId, part);
     }
   };
 
-  /** Wait for what is queued and in flight. */
-  async drain(): Promise<void> {
+  #post(client: RestClient, sessionId: string, events: WireEvent[]): void {
+    const p = this.#deliver(client, sessionId, events).finally(() => this.#inflight.delete(p));
+    this.#inflight.add(p);
+  }
+
+  async #deliver(client: RestClient, sessionId: string, events: WireEvent[]): Promise<void> {
+    const path = sessionPath(sessionId, "/events");
+    const signal = this.#abort.signal;
+    const url = `${client.url}${path}`;
+    const deadline = Date.now() + this.#retryMs;
+    const body = JSON.stringify(events);
+    for (let t = 0; !signal.aborted; t++) {
+      let why: string;
+      try {
+        const r = await client.raw("POST", path, {
+          body,
+          headers: { "content-type": "application/json" },
+          signal,
+          attempt: t,
+        });
+        const text = await r.text();
+        if (r.ok) return;
+        why = `HTTP ${r.status} ${text.slice(0, 200)}`;
+        if (r.status < 500) {
+          return this.#refused(client, sessionId, events, `${url} refused them: ${why}`);
+        }
+      } catch (e) {
+        why = (e as Error).message;
+      }
+      if (Date.now() >= deadline) {
+        console.error(`events to ${url} lost after ${t + 1} tries: ${why}`);
+        return;
+      }
+      await sleep(jitter(Math.min(100 * 2 ** t, MAX_BACKOFF_MS)), signal);
+    }
+  }
+
+  /** The peer answered but refused: each event goes again as a small ERROR saying why. */
+  #refused(client: RestClient, sessionId: string, events: WireEvent[], why: string): void {
+    console.error(`events to ${why}`);
+    // An ERROR is already as small as it gets: refused too, it is only logged.
+    const errors = events.filter((e) => e.status !== DropStates.ERROR);
+    if (!errors.length) return;
+    this.#post(
+      client,
+      sessionId,
+      errors.map((e) => ({
+        type: e.type,
+        uid: e.uid,
+        ...(e.to === undefined ? {} : { to: e.to }),
+        status: DropStates.ERROR,
+        error: `event ${e.type} of ${e.uid} could not be delivered: ${why}`,
+      })),
+    );
+  }
+
+  /** Wait for what is queued and in flight (at most `ms`). */
+  async drain(ms = 5_000): Promise<void> {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#flush();
     }
-    await Promise.all(this.#inflight);
+    let t: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((r) => t = setTimeout(r, ms));
+    await Promise.race([Promise.all(this.#inflight), late]);
+    clearTimeout(t);
   }
 
-  stop(): void {
-    this.#stopped = true;
+  /** Stop: nothing more leaves, retries end. */
+  async stop(): Promise<void> {
+    this.#abort.abort(new Error("stopped"));
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#queues.clear();
+    await Promise.allSettled(this.#inflight);
   }
 }
 
-async function post(client: RestClient, path: string, events: WireEvent[]): Promise<void> {
-  const body = JSON.stringify(events);
-  const url = `${client.url}${path}`;
-  for (let t = 1; t <= TRIES; t++) {
-    try {
-      const r = await client.raw("POST", path, {
-        body,
-        headers: { "content-type": "application/json" },
-      });
-      const text = await r.text();
-      if (r.ok) return;
-      if (r.status < 500 || t === TRIES) {
-        console.error(`events to ${url} refused: HTTP ${r.status} ${text.slice(0, 200)}`);
-        return;
-      }
-    } catch (e) {
-      if (t === TRIES) {
-        console.error(`events to ${url} lost after ${TRIES} tries: ${(e as Error).message}`);
-        return;
-      }
+/** `ms` give or take 25%. */
+function jitter(ms: number): number {
+  return ms * (0.75 + Math.random() * 0.5);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
     }
-    await new Promise((r) => setTimeout(r, 100 * t));
-  }
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Batches of at most ~2 MB, well under any peer's request limit. */

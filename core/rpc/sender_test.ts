@@ -23,7 +23,7 @@ Deno.test("EventSender coalesces one turn's events per peer and session into one
     ]);
     assert.equal(posts[1]!.events[999]!.uid, "d999");
   } finally {
-    sender.stop();
+    await sender.stop();
     await server.shutdown();
   }
 });

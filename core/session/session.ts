@@ -251,9 +251,13 @@ export class Session implements DropHost {
     if (this.#status !== RUNNING && this.#status !== CANCELLED && this.#status !== DEPLOYING) {
       throw this.#stateError("cancel", "RUNNING");
     }
-    this.#setStatus(CANCELLED);
+    // CANCELLED first (the Drops cancelled below must not finish the session), but said after
+    // them: the stream ends with the session event, and their changes must come before it.
+    const was = this.#status;
+    this.#status = CANCELLED;
     this.#scheduler.stop();
     for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
+    if (was !== CANCELLED) this.bus.session(this.#sessionChange());
   }
 
   /** Stop timers and running work; the session is being deleted or the manager stops. */

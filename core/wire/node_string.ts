@@ -14,9 +14,14 @@ export interface NodeRef {
   url: string;
 }
 
-function portOf(raw: string | undefined, def: number): number {
+/** A port given in a node string (absent: `def`); anything but 1..65535 is a mistake. */
+function portOf(raw: string | undefined, def: number, s: string): number {
+  if (raw === undefined || raw === "") return def;
   const n = Number(raw);
-  return raw && Number.isInteger(n) && n > 0 && n < 65536 ? n : def;
+  if (/^\d+$/.test(raw) && n > 0 && n < 65536) return n;
+  throw new TypeError(
+    `invalid node string ${JSON.stringify(s)}: port ${JSON.stringify(raw)} is not 1..65535`,
+  );
 }
 
 /** Parse a node string (or an `http(s)://host:port` URL); missing ports take the defaults. */
@@ -34,9 +39,14 @@ export function parseNode(s: string, defaultPort = 8000): NodeRef {
     [host = "", ...rest] = text.split(":");
   }
   if (!host) throw new TypeError(`invalid node string ${JSON.stringify(s)}: no host`);
-  const port = portOf(rest[0], defaultPort);
-  const events = portOf(rest[1], 5555);
-  const rpc = portOf(rest[2], 6666);
+  if (rest.length > 3 || /[/?#@\s]/.test(host)) {
+    throw new TypeError(
+      `invalid node string ${JSON.stringify(s)}: expected host[:port[:events[:rpc]]]`,
+    );
+  }
+  const port = portOf(rest[0], defaultPort, s);
+  const events = portOf(rest[1], 5555, s);
+  const rpc = portOf(rest[2], 6666, s);
   return {
     host,
     port,

@@ -11,7 +11,9 @@ Deno.test("parseNode fills DALiuGE's default ports and compares by host:port", (
   });
   assert.equal(parseNode("h:9000:1:2").name, "h:9000:1:2");
   assert.equal(parseNode("h", 8001).key, "h:8001");
-  assert.equal(parseNode("h:notaport").port, 8000, "a non-numeric port keeps the default");
+  assert.throws(() => parseNode("h:notaport"), /port "notaport" is not 1\.\.65535/);
+  assert.throws(() => parseNode("h:0"), TypeError);
+  assert.throws(() => parseNode("h:1:2:3:4"), /host\[:port/);
   assert.equal(parseNode("http://127.0.0.1:1234/").key, "127.0.0.1:1234");
   assert.throws(() => parseNode(":8000"), TypeError);
   assert.deepEqual(parseNodeList(" a:1, b ,").map((n) => n.key), ["a:1", "b:8000"]);

@@ -68,6 +68,8 @@ export const WireEventSchema = v.object({
   size: v.optional(v.number()),
   /** Small payloads travel inline, base64. */
   data: v.optional(v.string()),
+  /** status ERROR: why (the failed Drop's error, or why the event could not be delivered). */
+  error: v.optional(v.string()),
 });
 export type WireEvent = v.InferOutput<typeof WireEventSchema>;
 

@@ -9,8 +9,16 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** Health-check timings for tests: checks every second, a child down after 3 s of silence. */
+export const FAST_HEALTH = ["--check-period", "1", "--child-timeout", "3"];
+
 /** Start `shape[i]` nodes under island i, and a master over the islands. */
-export async function startCluster(shape: number[], nodeArgs: string[] = []): Promise<Cluster> {
+export async function startCluster(
+  shape: number[],
+  nodeArgs: string[] = [],
+  o: { health?: string[] } = {},
+): Promise<Cluster> {
+  const health = o.health ?? FAST_HEALTH;
   const started: Proc[] = [];
   try {
     const nodes: (Proc & { workDir: string })[][] = [];
@@ -21,20 +29,14 @@ export async function startCluster(shape: number[], nodeArgs: string[] = []): Pr
     }
     const islands = await Promise.all(
       nodes.map((list) =>
-        startProc("cmd/dlg-island.ts", [
-          "-N",
-          list.map((p) => p.hostPort).join(","),
-          "--check-period",
-          "1",
-        ])
+        startProc("cmd/dlg-island.ts", ["-N", list.map((p) => p.hostPort).join(","), ...health])
       ),
     );
     started.push(...islands);
     const master = await startProc("cmd/dlg-master.ts", [
       "-N",
       islands.map((p) => p.hostPort).join(","),
-      "--check-period",
-      "1",
+      ...health,
     ]);
     started.push(master);
     return {

@@ -49,3 +49,24 @@ export async function startNode(
     },
   };
 }
+
+/**
+ * Start a dlg-node again on `p`'s port and work directory (after it was killed); stopping the
+ * new one does not remove the directory (the first one's stop does).
+ */
+export async function restartNode(
+  p: Proc & { workDir: string },
+  args: string[] = [],
+): Promise<Proc> {
+  const port = p.hostPort.split(":").at(-1)!;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await startProc("cmd/dlg-node.ts", ["-w", p.workDir, ...args, "-P", port]);
+    } catch (e) {
+      // The port may take a moment to be free again.
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

@@ -7,6 +7,8 @@ export interface Row {
   /** Human-readable target, e.g. ">= 100000". */
   target: string;
   pass: boolean;
+  /** What measured the figure (default: the scenario's own clock in Deno). */
+  tool?: string;
   /** Anything else worth keeping (timings, sizes). */
   detail?: Record<string, number | string>;
 }
@@ -23,11 +25,18 @@ function round(x: number): number {
   return x >= 100 ? Math.round(x) : Math.round(x * 100) / 100;
 }
 
+/** Rows without a `tool` are timed by the scenario itself. */
+export const DEFAULT_TOOL = "Deno clock (performance.now)";
+
 export function printTable(rows: Row[]): void {
-  const cells = rows.map((
-    r,
-  ) => [r.scenario, `${r.figure} ${r.unit}`, `${r.target} ${r.unit}`, r.pass ? "pass" : "FAIL"]);
-  const head = ["scenario", "figure", "target", "result"];
+  const cells = rows.map((r) => [
+    r.scenario,
+    `${r.figure} ${r.unit}`,
+    `${r.target} ${r.unit}`,
+    r.pass ? "pass" : "FAIL",
+    r.tool ?? DEFAULT_TOOL,
+  ]);
+  const head = ["scenario", "figure", "target", "result", "measured by"];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join(" | ");
   console.log(line(head));

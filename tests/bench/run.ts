@@ -5,9 +5,9 @@
  * node of one row, the client side of another) never weigh on the next.
  */
 import { parseArgs } from "node:util";
-import { printTable, type Row } from "./_report.ts";
+import { DEFAULT_TOOL, printTable, type Row } from "./_report.ts";
 import { oneNode, oneNodeMillion } from "./one_node.ts";
-import { statusUnderLoad } from "./status_load.ts";
+import { ensureWrk, statusUnderLoad } from "./status_load.ts";
 import { sharedMemoryBandwidth, statusLatencyWhileBusy } from "./workers.ts";
 import { hierarchy } from "./hierarchy.ts";
 import { remoteRead } from "./remote_read.ts";
@@ -59,6 +59,9 @@ async function main() {
     return;
   }
   const rows: Row[] = [];
+  if (!values.only || "status-load".includes(values.only)) {
+    await ensureWrk((line) => console.error(line));
+  }
   for (const name of Object.keys(SCENARIOS)) {
     if (values.only && !name.includes(values.only)) continue;
     console.error(`running ${name} ...`);
@@ -79,7 +82,7 @@ async function main() {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     cores: navigator.hardwareConcurrency,
-    rows,
+    rows: rows.map((r) => ({ ...r, tool: r.tool ?? DEFAULT_TOOL })),
   };
   await Deno.writeTextFile(new URL("latest.json", dir), JSON.stringify(out, null, 2) + "\n");
   console.error(`wrote ${new URL("latest.json", dir).pathname}`);

@@ -52,13 +52,43 @@ export async function wrk(url: string, conns: number, seconds: number) {
   return { rps, p50: ms("50%"), p99: ms("99%"), n: Number(text.match(/(\d+) requests in/)?.[1]) };
 }
 
-function hasWrk(): boolean {
+export function hasWrk(): boolean {
   try {
     return new Deno.Command("wrk", { args: ["-v"], stdout: "null", stderr: "null" }).outputSync()
       .code !== 127;
   } catch {
     return false;
   }
+}
+
+/**
+ * `deno task bench` installs wrk from Debian when it is missing (as root, with apt-get): Deno's
+ * own fetch measures the client as much as the server. Says what it did; false when it could not.
+ */
+export async function ensureWrk(log: (line: string) => void): Promise<boolean> {
+  if (hasWrk()) return true;
+  const apt = async (...args: string[]) => {
+    try {
+      const r = await new Deno.Command("apt-get", {
+        args,
+        stdout: "null",
+        stderr: "piped",
+        env: { DEBIAN_FRONTEND: "noninteractive" },
+      }).output();
+      return r.success;
+    } catch {
+      return false;
+    }
+  };
+  if (Deno.uid() !== 0) {
+    log("wrk not installed and not root: status-load is measured with Deno's fetch");
+    return false;
+  }
+  log("wrk not installed: installing it with apt-get (Debian's wrk package) ...");
+  const ok = await apt("install", "-y", "-q", "wrk") ||
+    (await apt("update", "-q") && await apt("install", "-y", "-q", "wrk"));
+  log(ok && hasWrk() ? "wrk installed" : "could not install wrk: measuring with Deno's fetch");
+  return ok && hasWrk();
 }
 
 export async function statusUnderLoad(): Promise<Row[]> {
@@ -99,6 +129,7 @@ export async function statusUnderLoad(): Promise<Row[]> {
       connections: 32,
       client: tool,
     };
+    for (const row of rows) row.tool = tool === "wrk" ? "wrk (32 conns)" : "Deno fetch (32 loops)";
     await c.cancelSession("load");
     return rows;
   } finally {

@@ -100,6 +100,10 @@ export class PythonPool {
   get busy(): number {
     return this.#workers.size - this.#idle.length;
   }
+  /** Calls waiting for a worker. */
+  get queued(): number {
+    return this.#queue.length;
+  }
   /** The private directory (runner, big payloads), once made. */
   get dir(): string | undefined {
     return this.#runner?.dir;

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { parseNode } from "../wire/mod.ts";
+import { Child } from "./children.ts";
+import { CompositeSession, Phase } from "./composite_session.ts";
+
+const child = (port: number) => new Child(parseNode(`127.0.0.1:${port}`));
+const ERR = { type: "RestClientException", args: ["no answer"] };
+
+function session() {
+  const [a, b, c] = [child(1), child(2), child(3)];
+  const s = new CompositeSession("s", [a, b, c]);
+  s.parts = new Set([0, 1]); // Drops on a and b, none on c
+  s.phase = Phase.DEPLOYED;
+  const said: string[] = [];
+  s.watch({ failed: (name) => said.push(`failed ${name}`), lost: (why) => said.push(why) });
+  return { s, a, b, c, said };
+}
+
+Deno.test("CompositeSession.fail: a child holding Drops breaks the session once, naming it", () => {
+  const { s, a, b, said } = session();
+  assert.equal(s.fail(a, ERR), true);
+  assert.equal(s.fail(a, ERR), false, "once");
+  assert.equal(s.fail(b, ERR), true);
+  assert.equal(s.lost, `${a.name} failed: RestClientException: no answer`);
+  assert.deepEqual(said, [`failed ${a.name}`, s.lost, `failed ${b.name}`]);
+});
+
+Deno.test("CompositeSession.fail: a child with no Drops, or whose part was over, fails nothing", () => {
+  const { s, a, c, said } = session();
+  assert.equal(s.fail(c, ERR), false);
+  s.statusOf(a, { status: 4 });
+  assert.equal(s.fail(a, ERR), false, "history is not rewritten");
+  assert.equal(s.lost, undefined);
+  assert.deepEqual(said, []);
+  assert.equal(s.fail(c, ERR, true), true, "forced (it refused the deploy)");
+});
+
+Deno.test("CompositeSession.statusOf: failed is 6, over stays, an empty part is FINISHED once deployed", () => {
+  const { s, a, b, c } = session();
+  assert.equal(s.statusOf(a, { status: 3 }), 3);
+  assert.equal(s.statusOf(a), 3, "what it last said while it does not answer");
+  assert.equal(s.statusOf(b), Phase.DEPLOYED, "never answered: RUNNING");
+  assert.equal(s.statusOf(c), 4);
+  s.fail(b, ERR);
+  assert.equal(s.statusOf(b), 6);
+  s.statusOf(a, { status: 5 });
+  assert.equal(s.statusOf(a), 5);
+});

@@ -1,0 +1,208 @@
+/**
+ * A tier's Prometheus metrics (npm `prom-client`, one Registry per manager, no global state).
+ * Counters move per request, per outbound call and per event batch; gauges (sessions and Drops
+ * by state, pools, children) are read from the manager when scraped, so the Drops' hot path
+ * pays nothing for them.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { dropStateName } from "../drops/mod.ts";
+import type { CallInfo, Transport } from "../client/mod.ts";
+import type { BusEvent, ManagerEvents } from "../session/mod.ts";
+
+/** A pool's use (the worker pool; a Python pool registers the same shape). */
+export interface PoolStats {
+  size: number;
+  workers: number;
+  busy: number;
+  queued: number;
+}
+
+/** What a scrape reads from the manager. */
+export interface MetricsSources {
+  /** Number of sessions by state name. */
+  sessions?: () => Promise<Record<string, number>> | Record<string, number>;
+  /** Number of Drops by state name (a node). */
+  drops?: () => Record<string, number>;
+  /** Pools by name (`worker`, `python`, ...). */
+  pools?: Record<string, () => PoolStats>;
+  /** Children and why each is down (a composite tier). */
+  children?: () => readonly { name: string; down: string | undefined }[];
+}
+
+/** What a path carries between tiers, for the traffic metrics. */
+export function trafficKind(method: string, path: string): string {
+  if (/\/drops\/[^/]+\/data$/.test(path)) return "data";
+  if (/\/events$/.test(path)) return method === "POST" ? "events" : "stream";
+  if (/\/graph\/(append|placement)$/.test(path)) return "graph";
+  return "control";
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  #sources: MetricsSources = {};
+  readonly httpRequests: Counter<"method" | "route" | "status">;
+  readonly httpSeconds: Histogram<"method" | "route">;
+  readonly #calls: Counter<"direction" | "kind" | "status">;
+  readonly #bytes: Counter<"direction" | "kind">;
+  readonly #retries: Counter<"kind">;
+  readonly #events: Counter<"event">;
+  readonly #dropChanges: Counter<"state">;
+
+  constructor(tier: string) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ tier });
+    this.httpRequests = new Counter({
+      name: "dlg_http_requests_total",
+      help: "HTTP requests served, by route and status",
+      labelNames: ["method", "route", "status"],
+      registers,
+    });
+    this.httpSeconds = new Histogram({
+      name: "dlg_http_request_duration_seconds",
+      help: "Time to answer HTTP requests, by route",
+      labelNames: ["method", "route"],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+      registers,
+    });
+    this.#calls = new Counter({
+      name: "dlg_tier_requests_total",
+      help: "Requests between tiers (out: made by this manager, in: served), by what they carry",
+      labelNames: ["direction", "kind", "status"],
+      registers,
+    });
+    this.#bytes = new Counter({
+      name: "dlg_tier_bytes_total",
+      help: "Body bytes between tiers where their size is known (events, Drop data, graphs)",
+      labelNames: ["direction", "kind"],
+      registers,
+    });
+    this.#retries = new Counter({
+      name: "dlg_retries_total",
+      help: "Calls to another tier tried again",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.#events = new Counter({
+      name: "dlg_session_events_total",
+      help: "Session stream events published (drops: batches of Drop changes)",
+      labelNames: ["event"],
+      registers,
+    });
+    this.#dropChanges = new Counter({
+      name: "dlg_drop_changes_total",
+      help: "Drop state changes, by the state entered",
+      labelNames: ["state"],
+      registers,
+    });
+    this.#gauges();
+  }
+
+  /** What scrapes read (set once the manager exists; pools may be added later). */
+  attach(sources: MetricsSources): void {
+    this.#sources = {
+      ...this.#sources,
+      ...sources,
+      pools: { ...this.#sources.pools, ...sources.pools },
+    };
+  }
+
+  /** Count the calls made over `t` (the process's one outbound transport); returns `t`. */
+  observing<T extends Transport>(t: T): T {
+    const before = t.observe;
+    t.observe = (call) => {
+      this.outbound(call);
+      before?.(call);
+    };
+    return t;
+  }
+
+  outbound(call: CallInfo): void {
+    const kind = trafficKind(call.method, call.path);
+    this.#calls.inc({ direction: "out", kind, status: String(call.status) });
+    if (call.attempt) this.#retries.inc({ kind });
+    if (call.bytesOut) this.#bytes.inc({ direction: "out", kind }, call.bytesOut);
+    if (call.bytesIn) this.#bytes.inc({ direction: "in", kind }, call.bytesIn);
+  }
+
+  /** A request served to another tier or a client. */
+  inbound(method: string, path: string, status: number, bytesIn?: number, bytesOut?: number) {
+    const kind = trafficKind(method, path);
+    if (kind === "control") return; // counted by the HTTP metrics
+    this.#calls.inc({ direction: "in", kind, status: String(status) });
+    if (bytesIn) this.#bytes.inc({ direction: "in", kind }, bytesIn);
+    if (bytesOut) this.#bytes.inc({ direction: "out", kind }, bytesOut);
+  }
+
+  /** A call tried again (calls made with `attempt` > 0 over the transport count themselves). */
+  retried(kind: string): void {
+    this.#retries.inc({ kind });
+  }
+
+  /** Count a manager's events, one callback per batch; the returned function stops. */
+  watch(events: ManagerEvents): () => void {
+    return events.subscribe((_sid: string, e: BusEvent) => {
+      this.#events.inc({ event: e.event });
+      if (e.event !== "drops") return;
+      const counts: number[] = [];
+      for (const d of e.data) counts[d.status] = (counts[d.status] ?? 0) + 1;
+      counts.forEach((n, i) => n && this.#dropChanges.inc({ state: dropStateName(i) }, n));
+    });
+  }
+
+  /** The exposition text. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  #gauges(): void {
+    const registers = [this.registry];
+    const src = () => this.#sources;
+    new Gauge({
+      name: "dlg_sessions",
+      help: "Sessions by state",
+      labelNames: ["state"],
+      registers,
+      async collect() {
+        this.reset();
+        const by = await src().sessions?.() ?? {};
+        for (const [state, n] of Object.entries(by)) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: "dlg_drops",
+      help: "Drops by state (at a node)",
+      labelNames: ["state"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [state, n] of Object.entries(src().drops?.() ?? {})) this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: "dlg_pool",
+      help: "Pool use: size, workers started, busy, queued jobs",
+      labelNames: ["pool", "what"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [pool, read] of Object.entries(src().pools ?? {})) {
+          for (const [what, n] of Object.entries(read())) this.set({ pool, what }, n);
+        }
+      },
+    });
+    new Gauge({
+      name: "dlg_child_up",
+      help: "1 while a child answers its health checks, 0 while it is down",
+      labelNames: ["child"],
+      registers,
+      collect() {
+        this.reset();
+        for (const c of src().children?.() ?? []) this.set({ child: c.name }, c.down ? 0 : 1);
+      },
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Node-to-node calls are checked, not trusted (DESIGN §8, §9): each event is applied once, a
+ * stray one changes nothing, and Drop bytes are taken only for a Drop a remote app produces,
+ * once per such producer.
+ */
+import assert from "node:assert/strict";
+import { appSpec, mem, withNode } from "./_util/inproc.ts";
+
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+const PEER = "127.0.0.1:1:5555:6666";
+const PRODUCER = 2;
+const CONSUMER = 0;
+
+Deno.test("POST .../events: a repeated or stray event changes nothing", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [mem("D", { producers: ["P1", "P2"] })]);
+    await api.post("/api/sessions/s/subscriptions", {
+      [PEER]: [["P1", PRODUCER, "D"], ["P2", PRODUCER, "D"]],
+    });
+    await api.post("/api/sessions/s/deploy", "", FORM);
+    const fin = (uid: string) => ({ type: "producerFinished", uid, to: "D", status: 2 });
+    // P1 twice (a retry), P3 (no such edge), and a dropCompleted for a Drop not linked here.
+    for (const ev of [fin("P1"), fin("P1"), fin("P3")]) {
+      assert.equal((await api.post("/api/sessions/s/events", [ev])).status, 200);
+    }
+    await api.post("/api/sessions/s/events", [
+      { type: "dropCompleted", uid: "X", status: 2, size: 0 },
+    ]);
+    const mid = await api.get("/api/sessions/s/graph/status");
+    assert.deepEqual(mid.body, { D: { status: 0 } }, "one of two producers finished");
+    await api.post("/api/sessions/s/events", [fin("P2"), fin("P2")]);
+    await api.until("s", [4]);
+    assert.deepEqual((await api.get("/api/sessions/s/graph/status")).body, { D: { status: 2 } });
+  });
+});
+
+Deno.test("POST .../drops/<uid>/data: only for a remote producer's Drop, once per producer", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [
+      mem("D", { producers: ["P1", "P2"] }),
+      appSpec("L", "SleepApp", { sleep_time: 30, outputs: ["E"] }),
+      mem("E"),
+      appSpec("C", "CopyApp", { inputs: ["R"] }),
+    ]);
+    await api.post("/api/sessions/s/subscriptions", {
+      [PEER]: [["P1", PRODUCER, "D"], ["P2", PRODUCER, "D"], ["C", CONSUMER, "R"]],
+    });
+    await api.post("/api/sessions/s/deploy", "completed=L", FORM);
+    const push = (uid: string) => api.post(`/api/sessions/s/drops/${uid}/data`, "ab");
+    assert.equal((await push("D")).status, 200);
+    assert.equal((await push("D")).status, 200);
+    const third = await push("D");
+    assert.equal(third.status, 400);
+    assert.match(JSON.stringify(third.body), /came already/);
+    // E's producer is local: no peer may write it.
+    const local = await push("E");
+    assert.equal(local.status, 400);
+    assert.match(JSON.stringify(local.body), /no remote producer/);
+    await api.post("/api/sessions/s/events", [
+      { type: "producerFinished", uid: "P1", to: "D", status: 2 },
+      { type: "producerFinished", uid: "P2", to: "D", status: 2 },
+    ]);
+    await api.post("/api/sessions/s/cancel");
+    const d = await api.get("/api/sessions/s/graph/drop/D");
+    assert.equal((d.body as { dropStatus: number }).dropStatus, 2);
+  });
+});
+
+Deno.test("POST .../events: a remote producer's failure reaches the Drop with why", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [
+      mem("D", { producers: ["P1"], consumers: ["C"] }),
+      appSpec("C", "CopyApp", { outputs: ["E"] }),
+      mem("E"),
+    ]);
+    await api.post("/api/sessions/s/subscriptions", { [PEER]: [["P1", PRODUCER, "D"]] });
+    await api.post("/api/sessions/s/deploy", "", FORM);
+    await api.post("/api/sessions/s/events", [
+      { type: "producerFinished", uid: "P1", to: "D", status: 3, error: "app P1 failed: boom" },
+    ]);
+    await api.until("s", [6]);
+    const d = (await api.get("/api/sessions/s/graph/drop/D")).body as { error?: string };
+    assert.equal(d.error, "app P1 failed: boom (on node 127.0.0.1:1)");
+    const c = (await api.get("/api/sessions/s/graph/drop/C")).body as { error?: string };
+    assert.equal(
+      c.error,
+      "1 of 1 inputs failed (threshold 0%): input D failed: app P1 failed: boom (on node 127.0.0.1:1)",
+    );
+    const s = (await api.get("/api/sessions/s")).body as { error?: string };
+    assert.match(s.error ?? "", /boom/);
+  });
+});

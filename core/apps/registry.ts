@@ -17,8 +17,13 @@ import { bashShellApp } from "./bash.ts";
 import { SimpleBranch } from "./branch.ts";
 import { checkModuleParams, MODULE_APP, moduleApp } from "./module_app.ts";
 import * as simple from "./simple.ts";
-import { PYFUNC_APP, PYFUNC_PARAMS, pyFuncApp, pyFuncChecker } from "./python/pyfunc_app.ts";
-import type { PythonPool } from "./python/pool.ts";
+import {
+  PYFUNC_APP,
+  PYFUNC_PARAMS,
+  pyFuncApp,
+  pyFuncChecker,
+  type PythonPool,
+} from "./python/mod.ts";
 
 const DATA_COMMON: ParamDecl = {
   persist: "bool",

@@ -1,5 +1,5 @@
 /** The Node Drop Manager: a collection of sessions that are created, fed, deployed and run. */
-import { DropClasses, moduleAppChecker } from "../apps/mod.ts";
+import { DropClasses, moduleAppChecker, PythonPool, type PythonPoolOptions } from "../apps/mod.ts";
 import {
   AppDrop,
   appStateName,
@@ -11,7 +11,6 @@ import {
 } from "../drops/mod.ts";
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { WorkerPool } from "../exec/mod.ts";
-import { PythonPool, type PythonPoolOptions } from "../apps/python/mod.ts";
 import { type DropSpec, readGraph } from "../graph/mod.ts";
 import { EventSender, SessionRemote } from "../rpc/mod.ts";
 import {

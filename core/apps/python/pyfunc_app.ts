@@ -4,9 +4,13 @@
  * the inputs' bytes (or file paths) and writes what comes back into the outputs.
  */
 import { hostname } from "node:os";
-import type { AppDrop, AppImpl } from "../../drops/app_drop.ts";
-import type { DataDrop } from "../../drops/data_drop.ts";
-import { MemoryStore, NullStore } from "../../drops/store.ts";
+import {
+  type AppDrop,
+  type AppImpl,
+  type DataDrop,
+  MemoryStore,
+  NullStore,
+} from "../../drops/mod.ts";
 import type { Params } from "../../graph/mod.ts";
 import { declaredInputs } from "../order.ts";
 import type { CallInput, CallMsg } from "./protocol.ts";

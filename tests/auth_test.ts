@@ -79,11 +79,15 @@ async function withTier(tier: Tier, fn: (t: Tiered) => Promise<void>): Promise<v
 }
 
 /** Every route the app serves, its parameters filled in. */
+/** The web UI's static page, script and style: no data, so they load without the token. */
+const UI_ROUTES = ["GET /", "GET /ui/app.js", "GET /ui/app.css"];
+
 function routesOf(app: Hono, sid: string): { method: string; path: string }[] {
   const seen = new Set<string>();
   const out: { method: string; path: string }[] = [];
   for (const r of app.routes) {
     if (r.method === "ALL") continue; // middleware
+    if (UI_ROUTES.includes(`${r.method} ${r.path}`)) continue;
     const path = r.path.replace(
       /:(\w+)(\{[^}]*\})?/g,
       (_m, name: string) =>
@@ -171,6 +175,13 @@ for (const tier of ["node", "island", "master"] as const) {
       }
       // Unknown routes too: nothing is learnt without the token.
       assert.equal((await call(app, "GET", "/api/no/such/route")).status, 401);
+      // The UI's static files load without it (a browser cannot send one for a page); they are
+      // the same bytes for everyone, and every call they make needs the token.
+      for (const route of UI_ROUTES) {
+        const r = await call(app, "GET", route.slice(4));
+        assert.equal(r.status, 200, route);
+        assert.ok(!r.text.includes(TOKEN), route);
+      }
     });
   });
 

@@ -145,6 +145,12 @@ Deno.test("bundled master, island and two nodes run a cross-node graph with a wo
     assert.deepEqual(done, [4, 4]);
     assert.equal(await Deno.readTextFile(`${run}/ws2/b/out.txt`), "42");
     assert.equal(await Deno.readTextFile(`${run}/ws1/b/pow.txt`), "81");
+    // The web UI comes from inside the single file.
+    const page = await fetch(`${master.url}/`);
+    assert.match(await page.text(), /<script src="\/ui\/app.js"/);
+    const script = await fetch(`${master.url}/ui/app.js`);
+    assert.match(script.headers.get("content-type") ?? "", /javascript/);
+    assert.match(await script.text(), /function layeredLayout/);
     // The client CLI from its own single file, with its exit codes.
     const dlg = (...args: string[]) =>
       new Deno.Command(

@@ -72,8 +72,11 @@ Deno.test("one Transport carries client calls, children, events, Drop bytes and 
 
 Deno.test("only RestClient calls fetch in core", async () => {
   const callers: string[] = [];
+  const core = new URL("../core/", import.meta.url);
   const walk = async (dir: URL) => {
     for await (const e of Deno.readDir(dir)) {
+      // core/ui holds browser code (served to the page as text), not calls this process makes.
+      if (e.isDirectory && e.name === "ui" && dir.href === core.href) continue;
       if (e.isDirectory) await walk(new URL(`${e.name}/`, dir));
       else if (e.name.endsWith(".ts") && !e.name.endsWith("_test.ts")) {
         const text = await Deno.readTextFile(new URL(e.name, dir));
@@ -81,7 +84,6 @@ Deno.test("only RestClient calls fetch in core", async () => {
       }
     }
   };
-  const core = new URL("../core/", import.meta.url);
   await walk(core);
   assert.deepEqual(callers.map((p) => p.slice(core.pathname.length)), ["client/base.ts"]);
 });

@@ -123,21 +123,32 @@ export class CompositeManager implements DropManager {
       this.children.filter((c) => !c.down),
       (c) => c.status.request<SessionSummary[]>("GET", SESSIONS_PATH, { timeoutMs }),
     );
-    const byChild = new Map<string, Map<string, { status: unknown; size: number }>>();
+    const byChild = new Map<string, Map<string, SessionSummary>>();
     for (const [name, list] of r.ok) {
       byChild.set(name, new Map(list.map((x) => [x.sessionId, x])));
     }
     return [...this.#sessions.values()].map((s) => {
       const status: Record<string, unknown> = {};
       let size = 0;
+      // Started when the first child started; finished when the last one did.
+      let started: number | undefined, finished: number | undefined = 0;
       for (const c of s.children) {
         const got = byChild.get(c.name)?.get(s.id);
         status[c.name] = s.statusOf(c, got);
         size += got?.size ?? 0;
+        if (got?.started !== undefined) started = Math.min(started ?? got.started, got.started);
+        finished = got?.finished === undefined || finished === undefined
+          ? undefined
+          : Math.max(finished, got.finished);
       }
-      return s.lost
-        ? { sessionId: s.id, status, size, lost: s.lost }
-        : { sessionId: s.id, status, size };
+      return {
+        sessionId: s.id,
+        status,
+        size,
+        ...(started === undefined ? {} : { started }),
+        ...(finished && started !== undefined ? { finished } : {}),
+        ...(s.lost ? { lost: s.lost } : {}),
+      };
     });
   }
 

@@ -141,6 +141,8 @@ export class NodeManager implements DropManager {
       sessionId: s.sessionId,
       status: s.status,
       size: s.size,
+      ...(s.startedAt === undefined ? {} : { started: s.startedAt }),
+      ...(s.finishedAt === undefined ? {} : { finished: s.finishedAt }),
     }));
   }
 
@@ -281,6 +283,7 @@ export class NodeManager implements DropManager {
         ? { execStatus: d.execStatus, execState: appStateName(d.execStatus) }
         : {}),
       ...(d.error ? { error: d.error } : {}),
+      ...(d instanceof DataDrop ? { size: d.store.size } : {}),
       logs,
     };
   }

@@ -8,6 +8,9 @@ export interface SessionSummary {
   /** An int on a node; a map per child on composite managers. */
   status: unknown;
   size: number;
+  /** When its deploy began and when it ended (ms since the epoch), once known. */
+  started?: number;
+  finished?: number;
   /** Composite tiers: why the session broke (a child holding its Drops was lost). */
   lost?: string;
 }

@@ -12,6 +12,7 @@ import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
 import { originGuard } from "./origin.ts";
 import { tokenGuard } from "./auth.ts";
+import { uiRoutes } from "../ui/mod.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { CompletedField, CreateSessionBody, UidList } from "../wire/mod.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
@@ -38,6 +39,9 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.onError(errorResponse);
   app.notFound(notFound);
   for (const m of opts.use ?? []) app.use("*", m);
+  // The web UI's page and script hold no data: served before the guards (a browser cannot send
+  // a token when it loads a page); every call they make goes through them.
+  app.route("/", uiRoutes());
   // State-changing requests from other origins are refused (CORS only for allowed ones); then
   // the token, when the manager has one.
   app.use("*", originGuard(opts.allowOrigins), tokenGuard(opts.token));

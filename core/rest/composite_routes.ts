@@ -24,6 +24,14 @@ export function compositeRoutes(cm: CompositeManager): Hono {
     const nodes = await kids.nodes();
     return c.json(island ? nodes : { nodes });
   });
+  // The web UI's health table: each child, up or down (since when, why), from the health check.
+  app.get("/api/children", (c) =>
+    c.json(cm.children.map((x) => ({
+      name: x.name,
+      up: x.down === undefined,
+      // Down since its last answer to a health check.
+      ...(x.down === undefined ? {} : { error: x.down, downSince: x.lastOk }),
+    }))));
   app.post("/api/node/:node", (c) => {
     if (island) kids.add(c.req.param("node"));
     else kids.addExtraNode(c.req.param("node"));

@@ -74,10 +74,15 @@ export class Session implements DropHost {
   readonly bus: SessionBus;
   #checkSpec: ((spec: DropSpec) => void) | undefined;
   #status: number = PRISTINE;
+  /** When the deploy began and when the session ended (ms since the epoch), for the web UI. */
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
   #specs = new Map<string, DropSpec>();
   #drops: Map<string, Drop> | null = null;
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
+  /** An EndDROP is ending the session: the Drops it skips are said before the session's end. */
+  #ending = false;
   #errors = 0;
   #error: string | undefined = undefined;
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
@@ -122,6 +127,8 @@ export class Session implements DropHost {
   #setStatus(s: number): void {
     if (this.#status === s) return;
     this.#status = s;
+    if (s >= DEPLOYING) this.startedAt ??= Date.now();
+    if (s >= FINISHED) this.finishedAt ??= Date.now();
     this.bus.session(this.#sessionChange());
   }
 
@@ -241,7 +248,12 @@ export class Session implements DropHost {
     if (this.#status === FAILED || this.#status === CANCELLED) return;
     for (const uid of uids) {
       const d = this.dropByUid(uid);
-      if (d instanceof AppDrop) d.trigger();
+      if (!d) continue;
+      // Only roots: completing a Drop whose producer runs (here or on another node) would let
+      // its consumers run on data nobody wrote (DESIGN §8: trigger is checked, not trusted).
+      if (!isRoot(d)) {
+        d.log("WARNING", `trigger ignored: ${d.oid} is not a root (it has producers or inputs)`);
+      } else if (d instanceof AppDrop) d.trigger();
       else if (d instanceof DataDrop) completeRoot(d);
     }
   }
@@ -255,6 +267,7 @@ export class Session implements DropHost {
     // them: the stream ends with the session event, and their changes must come before it.
     const was = this.#status;
     this.#status = CANCELLED;
+    this.finishedAt ??= Date.now();
     this.#scheduler.stop();
     for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
     if (was !== CANCELLED) this.bus.session(this.#sessionChange());
@@ -353,7 +366,9 @@ export class Session implements DropHost {
       if (s === DropStates.ERROR && this.#errors++ === 0) {
         this.#error = `Drop ${drop.oid} failed: ${drop.error ?? "no reason given"}`;
       }
-      if (drop.leaf && --this.#pendingLeaves === 0 && this.#status === RUNNING) this.#finish();
+      if (drop.leaf && --this.#pendingLeaves === 0 && this.#status === RUNNING && !this.#ending) {
+        this.#finish();
+      }
       if (drop instanceof DataDrop && drop.isEnd && s === DropStates.COMPLETED) this.#end();
     }
   }
@@ -363,7 +378,7 @@ export class Session implements DropHost {
   }
 
   ready(app: AppDrop): void {
-    if (this.#status === RUNNING) this.#scheduler.push(app);
+    if (this.#status === RUNNING && !this.#ending) this.#scheduler.push(app);
   }
 
   #finish(): void {
@@ -373,7 +388,7 @@ export class Session implements DropHost {
   /** An EndDROP completed: skip everything not yet started, and finish. */
   #end(): void {
     if (this.#status !== RUNNING) return;
-    this.#setStatus(this.#errors > 0 ? FAILED : FINISHED);
+    this.#ending = true; // skipped Drops are published before the session's end
     for (const d of this.#drops?.values() ?? []) {
       if (d.status === DropStates.INITIALIZED || d.status === DropStates.WRITING) {
         if (d instanceof AppDrop) {
@@ -381,7 +396,15 @@ export class Session implements DropHost {
         } else (d as DataDrop).skip();
       }
     }
+    this.#setStatus(this.#errors > 0 ? FAILED : FINISHED);
   }
+}
+
+/** A Drop nothing produces or feeds: data without producers, an app without inputs. */
+function isRoot(d: Drop): boolean {
+  if (d instanceof DataDrop) return d.nProducers === 0;
+  if (d instanceof AppDrop) return d.inputs.length === 0 && d.streamingInputs.length === 0;
+  return false;
 }
 
 function isOver(status: unknown): boolean {

@@ -1,0 +1,174 @@
+/**
+ * Browser code: one session's page. The graph from GET .../graph laid out once, coloured live
+ * from the event stream; counts, a progress bar, cancel and delete; a click on a Drop shows its
+ * spec, state, error, log and data size. Above GROUP_AT Drops (or `?group=N`), Drops are grouped
+ * by node (several nodes) or by the translator's construct, and a click expands a group.
+ */
+export const SESSION_JS = String.raw`
+const GROUP_AT = 20000;
+/** Graph reloads per session in this tab, so a graph that never matches its events stops. */
+const reloads = new Map();
+
+async function sessionPage(sid, params, signal) {
+  const t0 = performance.now();
+  const title = h("span", { class: "state", id: "session-state" }, "…");
+  const err = h("div", { class: "error", id: "session-error", hidden: true });
+  const countsEl = h("div", { class: "counts", id: "counts" });
+  const barEl = h("div", { class: "progress", id: "progress" });
+  const cancel = h("button", { id: "cancel", onclick: () => act("cancel") }, "Cancel");
+  const del = h("button", { id: "delete", class: "danger", onclick: () => act("delete") }, "Delete");
+  const canvas = h("canvas", { id: "graph" });
+  const side = h("aside", { id: "drop" }, h("p", { class: "muted" }, "Click a Drop to see its details."));
+  main().append(
+    h("div", { class: "head" }, h("a", { href: "#/" }, "← Sessions"), h("h2", {}, "Session " + sid), title, cancel, del),
+    err, h("div", { class: "summary" }, barEl, countsEl), h("div", { class: "split" }, canvas, side));
+  const fail = (e) => { err.hidden = false; err.textContent = e.message; };
+  async function act(what) {
+    if (what === "delete" && !confirm("Delete session " + sid + " and its Drops?")) return;
+    try {
+      if (what === "cancel") await api(sessionUrl(sid, "/cancel"), { method: "POST" });
+      else { await api(sessionUrl(sid), { method: "DELETE" }); location.hash = "#/"; }
+    } catch (e) { fail(e); }
+  }
+  let specs;
+  try { specs = await api(sessionUrl(sid, "/graph")); } catch (e) { fail(e); return; }
+  if (signal.aborted) return;
+  const model = graphModel(specs);
+  const n = model.oids.length;
+  const status = new Uint8Array(n), exec = new Uint8Array(n);
+  const isApp = new Uint8Array(n);
+  model.oids.forEach((o, i) => { isApp[i] = specs[o]?.categoryType === "Application" ? 1 : 0; });
+  // Group by node when the Drops span several, else by construct (the translator's name).
+  const nodes = new Set(model.oids.map((o) => specs[o]?.node));
+  const byNode = nodes.size > 1;
+  const keyOf = (i) => {
+    const s = specs[model.oids[i]] || {};
+    return String((byNode ? s.node : s.name ?? s.lg_key ?? s.dropclass) ?? "?");
+  };
+  const threshold = Number(params.get("group") || GROUP_AT);
+  const collapsed = new Set();
+  if (n > threshold) {
+    for (let i = 0; i < n; i++) collapsed.add(keyOf(i));
+    side.firstChild.textContent = "Click a group to show its Drops, or a Drop to see its details.";
+  }
+  let g;
+  const view = new GraphView(canvas, {
+    shown: (i) => shownState(status[i], exec[i]),
+    isApp: (i) => isApp[i] === 1,
+    label: (u) => {
+      const unit = g.units[u];
+      if (unit.group !== undefined) return unit.group;
+      const s = specs[model.oids[unit.drop]] || {};
+      return s.name || model.oids[unit.drop];
+    },
+    onPick: (u) => {
+      const unit = g.units[u];
+      if (unit.group !== undefined) { collapsed.delete(unit.group); relayout(); }
+      else showDrop(unit.drop);
+    },
+  });
+  function relayout() {
+    const l0 = performance.now();
+    g = groupUnits(model, keyOf, collapsed);
+    const lay = layeredLayout(g.units.length, g.from, g.to);
+    window.dlgUi.metrics.layoutMs = performance.now() - l0;
+    window.dlgUi.metrics.units = g.units.length;
+    view.setGraph(g.units, lay, g.from, g.to);
+  }
+  relayout();
+  // Where a Drop (or its group) is on screen, for tests driving the page.
+  window.dlgUi.locate = (oid) => {
+    const u = g.unitOf[model.index.get(oid)];
+    const r = canvas.getBoundingClientRect();
+    const [bw] = view.size(u);
+    return { x: r.left + view.dx + (view.x[u] * view.cellX + bw / 2) * view.scale, y: r.top + view.dy + view.y[u] * view.cellY * view.scale };
+  };
+  let sessionStatus, selected;
+  const renderSummary = () => {
+    const counts = [0, 0, 0, 0, 0, 0];
+    for (let i = 0; i < n; i++) counts[shownState(status[i], exec[i])]++;
+    countsEl.replaceChildren(...SHOWN.map((s, i) => h("span", { class: "chip", "data-state": s },
+      h("i", { style: "background:" + COLOURS[i] }), s + " " + counts[i])),
+      h("span", { class: "chip" }, "total " + n));
+    barEl.replaceChildren(progressBar(counts));
+    const st = reduceStatus(sessionStatus);
+    title.textContent = sessionStateName(st);
+    title.className = "state s" + st;
+    cancel.disabled = sessionOver(st);
+  };
+  let pending = 0;
+  const changed = () => {
+    view.redraw();
+    if (!pending) pending = requestAnimationFrame(() => { pending = 0; renderSummary(); });
+  };
+  const setDrop = (oid, d) => {
+    const i = model.index.get(oid);
+    if (i === undefined) return graphGrew();
+    status[i] = d.status;
+    exec[i] = d.execStatus ?? 0;
+    if (i === selected) showDrop(i, true);
+  };
+  renderSummary();
+  requestAnimationFrame(() => { window.dlgUi.metrics.firstPaintMs = performance.now() - t0; window.dlgUi.metrics.drops = n; });
+  followEvents(sid, (name, data) => {
+    if (name === "snapshot") {
+      for (const [oid, d] of Object.entries(data.drops)) setDrop(oid, d);
+      sessionStatus = data.status;
+      if (data.error) fail(new Error(data.error));
+    } else if (name === "drops") for (const d of data) setDrop(d.oid, d);
+    else if (name === "session") {
+      sessionStatus = data.status;
+      if (data.error) fail(new Error(data.error));
+      // The end: read every Drop's final state once (a child lost mid-run sends no more events).
+      if (sessionOver(reduceStatus(data.status))) {
+        api(sessionUrl(sid, "/graph/status")).then((all) => {
+          for (const [oid, d] of Object.entries(all)) setDrop(oid, d);
+          changed();
+        }, () => {});
+      }
+    } else if (name === "log" && model.index.get(data.oid) === selected) showDrop(selected, true);
+    changed();
+  }, signal).catch(fail);
+
+  // Drops appended after the page loaded: load the graph again (a few times at most).
+  function graphGrew() {
+    const k = reloads.get(sid) || 0;
+    if (k >= 3 || signal.aborted) return;
+    reloads.set(sid, k + 1);
+    const hash = location.hash;
+    pageStop.abort();
+    setTimeout(() => { if (location.hash === hash) route(); }, 300);
+  }
+  let shownAt = 0, timer = 0;
+  async function showDrop(i, refresh) {
+    // Live refreshes of the open Drop at most twice a second.
+    if (refresh) {
+      if (!timer) timer = setTimeout(() => { timer = 0; showDrop(selected); }, Math.max(0, 500 - (Date.now() - shownAt)));
+      return;
+    }
+    selected = i;
+    shownAt = Date.now();
+    const oid = model.oids[i];
+    let info;
+    try { info = await api(sessionUrl(sid, "/graph/drop/" + encodeURIComponent(oid))); }
+    catch (e) { info = { error: e.message }; }
+    if (selected !== i || signal.aborted) return;
+    const state = DROP_STATES[info.dropStatus ?? status[i]] + (info.execState ? " (app " + info.execState + ")" : "");
+    const logs = Array.isArray(info.logs) ? info.logs : [];
+    side.replaceChildren(
+      h("h3", {}, specs[oid]?.name || oid),
+      h("dl", {},
+        h("dt", {}, "OID"), h("dd", {}, oid),
+        h("dt", {}, "State"), h("dd", { id: "drop-state" }, state),
+        h("dt", {}, "Class"), h("dd", {}, specs[oid]?.dropclass || "-"),
+        h("dt", {}, "Node"), h("dd", {}, specs[oid]?.node || "-"),
+        isApp[i] ? null : [h("dt", {}, "Data size"), h("dd", { id: "drop-size" }, fmtBytes(info.size))]),
+      info.error ? h("div", { class: "error", id: "drop-error" }, info.error) : null,
+      h("h4", {}, "Log"),
+      logs.length ? h("pre", { id: "drop-log", class: "log" }, logs.map((l) => (l.time || "") + " " + (l.Level || "") + " " + (l.Message || "") + "\n"))
+        : h("p", { class: "muted" }, "No log lines."),
+      h("h4", {}, "Spec"),
+      h("pre", { class: "spec" }, JSON.stringify(specs[oid], null, 2)));
+  }
+}
+`;

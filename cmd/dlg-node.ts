@@ -38,6 +38,11 @@ Options:
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
       --allow-path DIR         let file Drops use DIR besides the session directory
                                (repeatable; absolute paths)
+      --python PATH            the python3 PyFuncApp Drops run in (default python3,
+                               env DLG_PYTHON)
+      --py-workers N           python worker processes (default: number of cores)
+      --py-path DIR            put DIR on the workers' PYTHONPATH, before the
+                               environment's (repeatable)
       --event-retry S          seconds an event to another node is retried (backoff with
                                jitter) before it is given up; one the node refuses fails
                                the Drop waiting there, with why (default 60;
@@ -54,7 +59,13 @@ export async function main(args = Deno.args): Promise<void> {
     parsed = parseCommon(args, {
       name: "dlg-node",
       defaultPort: 8000,
-      extra: { "app-root": { type: "string", multiple: true }, "event-retry": { type: "string" } },
+      extra: {
+        "app-root": { type: "string", multiple: true },
+        python: { type: "string" },
+        "py-workers": { type: "string" },
+        "py-path": { type: "string", multiple: true },
+        "event-retry": { type: "string" },
+      },
     });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -75,6 +86,12 @@ export async function main(args = Deno.args): Promise<void> {
   }
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
+  const pyWorkers = Number(parsed.values["py-workers"] ?? navigator.hardwareConcurrency);
+  if (!Number.isInteger(pyWorkers) || pyWorkers < 1) {
+    console.error("dlg-node: --py-workers must be an integer >= 1");
+    printUsage();
+    Deno.exit(2);
+  }
   const bad = checkWritableDir(c.workDir, "work dir");
   if (bad) fail("dlg-node", bad);
   const metrics = new Metrics("node");
@@ -87,6 +104,11 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
+    python: {
+      python: (parsed.values.python as string | undefined) ?? Deno.env.get("DLG_PYTHON"),
+      size: pyWorkers,
+      paths: parsed.values["py-path"] as unknown as string[] | undefined,
+    },
     eventRetry: eventRetry * 1000,
     transport,
   });

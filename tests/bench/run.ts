@@ -15,6 +15,7 @@ import { remoteRead } from "./remote_read.ts";
 import { ingest, ingestCluster } from "./ingest.ts";
 import { ingestLatency } from "./ingest_latency.ts";
 import { eventLatency } from "./events.ts";
+import { pythonCalls, pythonHelloLarge, pythonNpy } from "./python.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
@@ -27,6 +28,9 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "ingest-node": () => ingest(),
   "ingest-cluster": () => ingestCluster(),
   "ingest-latency": () => ingestLatency(),
+  "python-calls": () => pythonCalls(),
+  "python-npy": () => pythonNpy(),
+  "python-hello-large": () => pythonHelloLarge(),
   // Last: for some seconds after its 1.3 GB node exits, this VM pages memory back in slowly,
   // which showed as 10-20 ms p99 spikes in the status row when it ran next.
   "one-node-1m": oneNodeMillion,

@@ -108,6 +108,13 @@ Deno.test("GET .../events at node, island and master: a cross-node run, complete
     await master.appendGraph("ev", crossGraph(n1!, n2!, island));
     // Every tier's stream opened before deploy; each must end by itself.
     const streams = [master, isl, node1, node2].map((cl) => collect(cl, "ev"));
+    // What a parent's log follows: state changes only, at the master and at a node.
+    const states = [master, node1].map(async (cl) => {
+      const out: SessionEvent[] = [];
+      const signal = AbortSignal.timeout(20_000);
+      for await (const e of cl.sessionEvents("ev", { only: "session", signal })) out.push(e);
+      return out;
+    });
     await new Promise((r) => setTimeout(r, 300));
     await master.deploySession("ev", ["A"]);
     const [m, i, a, b] = await Promise.all(streams) as SessionEvent[][];
@@ -118,6 +125,10 @@ Deno.test("GET .../events at node, island and master: a cross-node run, complete
       assert.equal(reduceSessionStatus((end.data as { status: unknown }).status), 4, name);
       assertIdsIncrease(events);
       assertOrderedPerDrop(events);
+    }
+    for (const events of await Promise.all(states)) {
+      assert.deepEqual(new Set(events.map((e) => e.event)), new Set(["snapshot", "session"]));
+      assert.equal(reduceSessionStatus((events.at(-1)!.data as { status: unknown }).status), 4);
     }
     const all = ["A", "B", "C", "D", "E"];
     for (const events of [m!, i!]) {

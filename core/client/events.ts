@@ -25,6 +25,8 @@ export interface EventsOptions {
   /** Resume after this event id (`Last-Event-ID`). */
   lastEventId?: number;
   signal?: AbortSignal;
+  /** `"session"`: the session's state changes only, no Drop changes or log lines. */
+  only?: "session";
   /** Milliseconds to wait for the stream to open (default 10 s); none once it is open. */
   connectTimeoutMs?: number;
 }
@@ -40,7 +42,7 @@ export async function* rawSessionEvents(
   sessionId: string,
   o: EventsOptions = {},
 ): AsyncGenerator<RawSessionEvent> {
-  const path = eventsPath(sessionId);
+  const path = eventsPath(sessionId) + (o.only ? `?only=${o.only}` : "");
   const connect = new AbortController();
   const wait = o.connectTimeoutMs ?? 10_000;
   const timer = setTimeout(

@@ -26,7 +26,7 @@ export class CompositeSessionLog {
     if (this.#stopped || this.#readers.has(sessionId)) return;
     let reader: EventStream;
     try {
-      reader = await this.#m.watch(sessionId);
+      reader = await this.#m.watch(sessionId, undefined, { only: "session" });
     } catch {
       return; // deleted meanwhile
     }

@@ -17,7 +17,7 @@ import { SESSIONS_PATH } from "../wire/mod.ts";
 import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { CompositeStream } from "./composite_stream.ts";
-import type { EventReader } from "../session/mod.ts";
+import type { EventReader, WatchOptions } from "../session/mod.ts";
 import { Health } from "./health.ts";
 import { failures, Faults } from "./faults.ts";
 import { checkSessionId } from "./node_manager.ts";
@@ -206,6 +206,7 @@ export class CompositeManager implements DropManager {
     const s = this.get(sessionId);
     this.#sessions.delete(sessionId);
     s.stream?.close();
+    s.states?.close();
     // A child that is down deletes its part once it is back.
     for (const c of s.children) if (c.down) c.pendingDeletes.add(sessionId);
     const live = s.children.filter((c) => !c.down);
@@ -418,15 +419,21 @@ export class CompositeManager implements DropManager {
     return (await all([c], (x) => x.client.dropData(sessionId, oid))).get(c.name)!;
   }
 
-  async watch(sessionId: string, lastId?: number): Promise<EventReader> {
+  async watch(sessionId: string, lastId?: number, o: WatchOptions = {}): Promise<EventReader> {
     const s = this.get(sessionId);
-    const stream = s.stream ??= new CompositeStream(s);
+    // A reader of state changes only (a log) does not make the children stream every Drop.
+    const stream = o.only === "session"
+      ? s.states ??= new CompositeStream(s, o)
+      : s.stream ??= new CompositeStream(s);
     await stream.ready;
     return stream.read(lastId);
   }
 
   async stop(): Promise<void> {
-    for (const s of this.#sessions.values()) s.stream?.close();
+    for (const s of this.#sessions.values()) {
+      s.stream?.close();
+      s.states?.close();
+    }
     await this.#health.stop();
     await this.#faults.stop();
   }

@@ -50,6 +50,8 @@ export class CompositeSession {
   #watchers: SessionWatcher[] = [];
   /** The session's event stream (its children's, merged), made for its first reader. */
   stream: CompositeStream | undefined = undefined;
+  /** The same with the children's state changes only (what the manager's log follows). */
+  states: CompositeStream | undefined = undefined;
 
   constructor(id: string, children: Child[]) {
     this.id = id;

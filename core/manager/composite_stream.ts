@@ -7,7 +7,7 @@
  */
 import { type RawSessionEvent, rawSessionEvents } from "../client/mod.ts";
 import { SessionStates } from "../drops/mod.ts";
-import { EventLog, type EventReader } from "../session/mod.ts";
+import { EventLog, type EventReader, type WatchOptions } from "../session/mod.ts";
 import { type Child, childError, describe } from "./children.ts";
 import { type CompositeSession, isOver } from "./composite_session.ts";
 import { jitter } from "./health.ts";
@@ -39,8 +39,11 @@ export class CompositeStream {
   #readyNow: () => void = () => {};
   readonly ready: Promise<void>;
 
-  constructor(s: CompositeSession) {
+  readonly #only: WatchOptions["only"];
+
+  constructor(s: CompositeSession, o: WatchOptions = {}) {
     this.#s = s;
+    this.#only = o.only;
     this.#unwatch = s.watch({
       failed: (name, why) => {
         this.#kids.get(name)?.abort(new Error(why));
@@ -100,7 +103,11 @@ export class CompositeStream {
     let tries = 0;
     while (!signal.aborted) {
       try {
-        const events = rawSessionEvents(c.status, this.#s.id, { lastEventId, signal });
+        const events = rawSessionEvents(c.status, this.#s.id, {
+          lastEventId,
+          signal,
+          only: this.#only,
+        });
         for await (const e of events) {
           tries = 0;
           if (e.id !== undefined) lastEventId = e.id;

@@ -19,6 +19,7 @@ import {
   normalizePath,
   Session,
   type SessionOptions,
+  type WatchOptions,
 } from "../session/mod.ts";
 import type { Transport } from "../client/mod.ts";
 import type { WireEvent } from "../wire/mod.ts";
@@ -157,8 +158,8 @@ export class NodeManager implements DropManager {
     return out;
   }
 
-  watch(sessionId: string, lastId?: number): EventReader {
-    return this.get(sessionId).watch(lastId);
+  watch(sessionId: string, lastId?: number, o?: WatchOptions): EventReader {
+    return this.get(sessionId).watch(lastId, o);
   }
 
   deleteSession(sessionId: string): void {

@@ -1,5 +1,5 @@
 /** What the REST layer needs from a manager, at any tier. */
-import type { SseEvent } from "../session/mod.ts";
+import type { SseEvent, WatchOptions } from "../session/mod.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -57,7 +57,7 @@ export interface DropManager {
    * `GET .../events`: the session's event stream from `lastId` on (DESIGN §7); 404 for an
    * unknown session before anything is streamed.
    */
-  watch(sessionId: string, lastId?: number): MaybePromise<EventStream>;
+  watch(sessionId: string, lastId?: number, o?: WatchOptions): MaybePromise<EventStream>;
   /** Stop: cancel running work, free timers. */
   stop(): MaybePromise<void>;
 }

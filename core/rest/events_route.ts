@@ -15,7 +15,8 @@ export function eventsRoute(app: Hono, manager: DropManager, keepAliveMs = KEEPA
     const last = c.req.header("last-event-id") ?? c.req.query("lastEventId");
     const lastId = last !== undefined && /^\d+$/.test(last) ? Number(last) : undefined;
     // Unknown session: 404 before anything is streamed.
-    const events = await manager.watch(c.req.param("sid"), lastId);
+    const only = c.req.query("only") === "session" ? "session" : undefined;
+    const events = await manager.watch(c.req.param("sid"), lastId, { only });
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => events.close());
       const keepAlive = setInterval(() => {

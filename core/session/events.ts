@@ -97,6 +97,8 @@ export class SessionBus {
   #fanIn: ManagerEvents | undefined;
   #watchers: DropWatcher[] = [];
   #listeners: StreamListener[] = [];
+  /** Listeners of session changes only (they do not make Drop changes batch). */
+  #sessionListeners: ((change: SessionChange) => void)[] = [];
   #pending: DropChange[] = [];
   #timer: ReturnType<typeof setImmediate> | undefined;
   #since = 0;
@@ -124,6 +126,14 @@ export class SessionBus {
     this.#listeners = [...this.#listeners, fn];
     return () => {
       this.#listeners = this.#listeners.filter((l) => l !== fn);
+    };
+  }
+
+  /** Listen to the session's state changes only; the returned function stops listening. */
+  onSession(fn: (change: SessionChange) => void): () => void {
+    this.#sessionListeners = [...this.#sessionListeners, fn];
+    return () => {
+      this.#sessionListeners = this.#sessionListeners.filter((l) => l !== fn);
     };
   }
 
@@ -158,6 +168,7 @@ export class SessionBus {
 
   session(change: SessionChange): void {
     this.#fanIn?.sessionChanged(this.sessionId, change);
+    for (const l of this.#sessionListeners) safely(() => l(change));
     if (!this.streaming) return;
     this.flush();
     this.#emit({ event: "session", data: change });
@@ -177,6 +188,7 @@ export class SessionBus {
   close(): void {
     this.flush();
     this.#listeners = [];
+    this.#sessionListeners = [];
     this.#watchers = [];
   }
 

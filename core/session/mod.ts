@@ -1,5 +1,5 @@
 /** Sessions: one physical graph's lifecycle and execution. */
-export { type RemoteLinks, Session, type SessionOptions } from "./session.ts";
+export { type RemoteLinks, Session, type SessionOptions, type WatchOptions } from "./session.ts";
 export {
   type BusEvent,
   type DropChange,

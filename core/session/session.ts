@@ -32,6 +32,11 @@ import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
 import type { WorkerPool } from "../exec/mod.ts";
 
+/** Which events a reader wants: all of them, or the session's state changes only. */
+export interface WatchOptions {
+  only?: "session";
+}
+
 export interface SessionOptions extends LifecycleOptions {
   /** The session directory (created by the manager). */
   dir: string;
@@ -89,6 +94,8 @@ export class Session implements DropHost {
   #lifecycle: Lifecycle;
   /** What `GET .../events` readers see, made on the first one. */
   #log: EventLog | undefined;
+  /** What `GET .../events?only=session` readers see. */
+  #stateLog: EventLog | undefined;
   #allowedPaths: readonly string[];
   #links: RemoteLinks | undefined;
   /** Settles once the appends in flight (big ones, checked in slices) are done. */
@@ -280,10 +287,15 @@ export class Session implements DropHost {
     this.#lifecycle.stop();
     this.bus.close();
     this.#log?.close();
+    this.#stateLog?.close();
   }
 
-  /** The session's event stream from `lastId` on (DESIGN §7). */
-  watch(lastId?: number): EventReader {
+  /**
+   * The session's event stream from `lastId` on (DESIGN §7); with `only: "session"`, its state
+   * changes alone (what a parent's log follows: no Drop change is batched for it).
+   */
+  watch(lastId?: number, o: WatchOptions = {}): EventReader {
+    if (o.only === "session") return this.#watchStates(lastId);
     if (!this.#log) {
       const log = this.#log = new EventLog();
       this.bus.subscribe((e) => {
@@ -299,6 +311,21 @@ export class Session implements DropHost {
       () => ({ ...this.#sessionChange(), drops: this.#drops ? this.graphStatus() : {} }),
       lastId,
     );
+  }
+
+  #watchStates(lastId?: number): EventReader {
+    if (!this.#stateLog) {
+      const log = this.#stateLog = new EventLog();
+      this.bus.onSession((change) => {
+        log.push("session", change);
+        if (isOver(change.status)) log.end();
+      });
+      if (isOver(this.#status)) {
+        log.push("session", this.#sessionChange());
+        log.end();
+      }
+    }
+    return this.#stateLog.read(() => ({ ...this.#sessionChange(), drops: {} }), lastId);
   }
 
   #sessionChange(): { status: number; error?: string } {

@@ -103,3 +103,34 @@ Deno.test("POST .../drops/<uid>/data: no more than the Drop's declared size (413
     assert.equal((d.body as { dropStatus: number }).dropStatus, 3, "D is in ERROR, with why");
   });
 });
+
+Deno.test("an event given up for an unreachable peer fails the running session with why, said as lost", async () => {
+  const closed = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = closed.addr.port;
+  closed.close();
+  await withNode(async (api) => {
+    // P here writes D, which lives on a peer nobody can reach; L keeps the session running.
+    await api.session("s", [
+      appSpec("P", "SleepApp", { sleep_time: 0, outputs: ["D"] }),
+      appSpec("L", "SleepApp", { sleep_time: 30 }),
+    ]);
+    await api.post("/api/sessions/s/subscriptions", {
+      [`127.0.0.1:${port}`]: [["P", PRODUCER, "D"]],
+    });
+    const states = (async () => {
+      const events: { event: string; data: Record<string, unknown> }[] = [];
+      const r = await api.nm.watch("s", undefined, { only: "session" });
+      for await (const e of r) events.push({ event: e.event, data: JSON.parse(e.data) });
+      return events;
+    })();
+    await api.post("/api/sessions/s/deploy", "completed=P,L", FORM);
+    await api.until("s", [6]);
+    const l = (await api.get("/api/sessions/s/graph/status")).body as Record<string, unknown>;
+    assert.deepEqual(l.L, { status: 6, execStatus: 4 }, "what was left is cancelled");
+    const s = (await api.get("/api/sessions/s")).body as { error?: string };
+    assert.match(s.error ?? "", new RegExp(`events to http://127.0.0.1:${port}/.* lost after`));
+    const end = (await states).at(-1)!;
+    assert.equal(end.data.status, 6);
+    assert.match(String(end.data.lost), /lost after/);
+  }, { eventRetry: 300 });
+});

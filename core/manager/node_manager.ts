@@ -92,7 +92,11 @@ export class NodeManager implements DropManager {
       allowedPaths: options.allowedPaths?.map(abs),
       appRoots: options.appRoots?.map(abs),
     };
-    this.sender = new EventSender({ transport: options.transport, retryMs: options.eventRetry });
+    this.sender = new EventSender({
+      transport: options.transport,
+      retryMs: options.eventRetry,
+      onLost: (sid, why) => this.#sessions.get(sid)?.session.breakDown(why),
+    });
     this.workers = new WorkerPool({
       size: options.maxThreads ?? navigator.hardwareConcurrency,
       workerUrl: options.workerUrl,

@@ -21,6 +21,8 @@ export interface SenderOptions {
   timeoutMs?: number;
   /** Milliseconds a batch is retried before it is given up (default 60 s). */
   retryMs?: number;
+  /** A batch for `sessionId` was given up: the Drops waiting for it on the peer never hear. */
+  onLost?: (sessionId: string, why: string) => void;
 }
 
 interface Queue {
@@ -34,6 +36,7 @@ export class EventSender {
   readonly transport: Transport | undefined;
   readonly #timeoutMs: number;
   readonly #retryMs: number;
+  readonly #onLost: SenderOptions["onLost"];
   #queues = new Map<string, Queue>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #inflight = new Set<Promise<void>>();
@@ -43,6 +46,7 @@ export class EventSender {
     this.transport = o.transport;
     this.#timeoutMs = o.timeoutMs ?? 10_000;
     this.#retryMs = o.retryMs ?? 60_000;
+    this.#onLost = o.onLost;
   }
 
   /** Queue `event` for the session `sessionId` on `peer` (a base URL). */
@@ -98,7 +102,9 @@ export class EventSender {
         why = (e as Error).message;
       }
       if (Date.now() >= deadline) {
-        console.error(`events to ${url} lost after ${t + 1} tries: ${why}`);
+        const lost = `events to ${url} lost after ${t + 1} tries: ${why}`;
+        console.error(lost);
+        this.#onLost?.(sessionId, lost);
         return;
       }
       await sleep(jitter(Math.min(100 * 2 ** t, MAX_BACKOFF_MS)), signal);

@@ -90,6 +90,8 @@ export class Session implements DropHost {
   #ending = false;
   #errors = 0;
   #error: string | undefined = undefined;
+  /** Why the session broke down (not a Drop's failure), for parents to stop it elsewhere. */
+  #lost: string | undefined = undefined;
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
   #lifecycle: Lifecycle;
   /** What `GET .../events` readers see, made on the first one. */
@@ -280,6 +282,22 @@ export class Session implements DropHost {
     if (was !== CANCELLED) this.bus.session(this.#sessionChange());
   }
 
+  /**
+   * The session cannot go on here (an event for another node could not be delivered): what is
+   * left is cancelled and the session ends FAILED with `why`, said as `lost` so that a parent
+   * also stops its parts on other nodes, where Drops would otherwise wait for ever.
+   */
+  breakDown(why: string): void {
+    if (this.#status !== RUNNING && this.#status !== DEPLOYING) return;
+    this.#error ??= why;
+    this.#lost = why;
+    this.#status = FAILED;
+    this.finishedAt ??= Date.now();
+    this.#scheduler.stop();
+    for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
+    this.bus.session(this.#sessionChange());
+  }
+
   /** Stop timers and running work; the session is being deleted or the manager stops. */
   dispose(): void {
     if (this.#status === RUNNING || this.#status === DEPLOYING) this.cancel();
@@ -328,9 +346,12 @@ export class Session implements DropHost {
     return this.#stateLog.read(() => ({ ...this.#sessionChange(), drops: {} }), lastId);
   }
 
-  #sessionChange(): { status: number; error?: string } {
+  #sessionChange(): { status: number; error?: string; lost?: string } {
     const s = this.#status;
-    return s === FAILED && this.#error ? { status: s, error: this.#error } : { status: s };
+    if (s !== FAILED || !this.#error) return { status: s };
+    return this.#lost
+      ? { status: s, error: this.#error, lost: this.#lost }
+      : { status: s, error: this.#error };
   }
 
   dropByUid(uid: string): Drop | undefined {

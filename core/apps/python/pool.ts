@@ -192,7 +192,7 @@ export class PythonPool {
       }
       const job = this.#queue.shift()!;
       w.job = job;
-      this.#send(w, job).catch((e) => this.#kill(w, `writing to python failed: ${e}`));
+      this.#send(w, job).catch((e) => this.#writeFailed(w, e));
     }
   }
 
@@ -314,6 +314,20 @@ export class PythonPool {
     w.job = null;
     job?.reject(new Error(why));
     this.#dispatch();
+  }
+
+  /**
+   * A write to the worker failed: when the process died (that is why the pipe broke), its exit
+   * reason is the call's error; otherwise it is killed with the write's error.
+   */
+  async #writeFailed(w: Worker, e: unknown): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const died = await Promise.race([
+      w.child.status.then(() => true),
+      new Promise<boolean>((r) => timer = setTimeout(() => r(false), 200)),
+    ]);
+    clearTimeout(timer);
+    if (!died) this.#kill(w, `writing to python failed: ${e}`);
   }
 
   /** SIGKILL the worker's process group; `why` fails its call. */

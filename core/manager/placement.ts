@@ -7,6 +7,7 @@
  * partition -> child and each child's load, so appends in several parts stay consistent.
  */
 import { LINK_KEYS, linkOid } from "../wire/mod.ts";
+import { invalidGraph } from "../errors/mod.ts";
 
 /** What a session remembers between appends. */
 export interface PlaceMemory {
@@ -155,7 +156,9 @@ export function assign(
     else open.push(g);
   }
   if (open.length) {
-    if (!targets.length) throw new RangeError("no live child to place Drops on");
+    if (!targets.length) {
+      throw invalidGraph(`Drop ${open[0]!.items[0]?.oid ?? ""} has no place: no live child here`);
+    }
     const bins = targets.map((t) => ({ load: mem.loads.get(t) ?? 0, capacity: capacity?.(t) }));
     balance(open.map((g) => g.weight), bins).forEach((b, i) => out.set(open[i]!.key, targets[b]!));
   }

@@ -44,6 +44,11 @@ Options:
       --dlm-cleanup-period S   seconds from EXPIRED to DELETED (default 30)
       --allow-path DIR         let file Drops use DIR besides the session directory
                                (repeatable; absolute paths)
+      --python PATH            the python3 PyFuncApp Drops run in (default python3,
+                               env DLG_PYTHON)
+      --py-workers N           python worker processes (default: number of cores)
+      --py-path DIR            put DIR on the workers' PYTHONPATH, before the
+                               environment's (repeatable)
       --event-retry S          seconds an event to another node is retried (backoff with
                                jitter) before it is given up; one the node refuses fails
                                the Drop waiting there, with why (default 60;
@@ -62,6 +67,9 @@ export async function main(args = Deno.args): Promise<void> {
       defaultPort: 8000,
       extra: {
         "app-root": { type: "string", multiple: true },
+        python: { type: "string" },
+        "py-workers": { type: "string" },
+        "py-path": { type: "string", multiple: true },
         "event-retry": { type: "string" },
         ...REGISTER_OPTIONS,
       },
@@ -85,6 +93,12 @@ export async function main(args = Deno.args): Promise<void> {
   }
   const flagRoots = parsed.values["app-root"] as unknown as string[] | undefined;
   const appRoots = flagRoots ?? (Deno.env.get("DLG_APP_ROOTS") ?? "").split(":").filter(Boolean);
+  const pyWorkers = Number(parsed.values["py-workers"] ?? navigator.hardwareConcurrency);
+  if (!Number.isInteger(pyWorkers) || pyWorkers < 1) {
+    console.error("dlg-node: --py-workers must be an integer >= 1");
+    printUsage();
+    Deno.exit(2);
+  }
   const bad = checkWritableDir(c.workDir, "work dir");
   if (bad) fail("dlg-node", bad);
   const metrics = new Metrics("node");
@@ -112,6 +126,11 @@ export async function main(args = Deno.args): Promise<void> {
     dlmCheckPeriod: c.dlmCheckPeriod,
     dlmCleanupPeriod: c.dlmCleanupPeriod,
     allowedPaths: c.allowedPaths,
+    python: {
+      python: (parsed.values.python as string | undefined) ?? Deno.env.get("DLG_PYTHON"),
+      size: pyWorkers,
+      paths: parsed.values["py-path"] as unknown as string[] | undefined,
+    },
     eventRetry: eventRetry * 1000,
     transport,
   });

@@ -1,7 +1,7 @@
 /**
- * Issue 5's offline single-file form: each tier bundled into one JS file (worker inside), copied
- * into an empty directory and run from there. With DENORT_BIN set, the compiled binaries run
- * instead.
+ * Issue 5's offline single-file form: each tier bundled into one JS file (worker and Python
+ * runner inside), copied into an empty directory and run from there. With DENORT_BIN set, the
+ * compiled binaries run instead.
  */
 import assert from "node:assert/strict";
 import { bundle, compile } from "../tools/build.ts";
@@ -47,7 +47,12 @@ Deno.test("bundled master, island and two nodes run a cross-node graph with a wo
     }
     await Deno.writeTextFile(`${run}/double.js`, MODULE);
     const nodes = await Promise.all(
-      [1, 2].map((i) => start["dlg-node"]!(["-w", `${run}/ws${i}`, "--app-root", run, "-t", "1"])),
+      [1, 2].map((i) =>
+        start["dlg-node"]!([
+          ...["-w", `${run}/ws${i}`, "--app-root", run, "-t", "1"],
+          ...["--python", "/usr/bin/python3", "--py-workers", "1"],
+        ])
+      ),
     );
     procs.push(...nodes);
     const island = await start["dlg-island"]!(["-N", nodes.map((n) => n.hostPort).join(",")]);
@@ -87,9 +92,49 @@ Deno.test("bundled master, island and two nodes run a cross-node graph with a wo
         filepath: "out.txt",
         ...n2,
       },
+      // A Python function: the runner travels inside the bundle.
+      {
+        oid: "pow",
+        categoryType: "Application",
+        dropclass: "dlg.apps.pyfunc.PyFuncApp",
+        func_name: "pow",
+        applicationArgs: {
+          base: {
+            value: 3,
+            type: "Integer",
+            usage: "NoPort",
+            encoding: "pickle",
+            positional: false,
+          },
+          exp: {
+            value: 4,
+            type: "Integer",
+            usage: "NoPort",
+            encoding: "pickle",
+            positional: false,
+          },
+          o: {
+            value: "",
+            type: "Object",
+            usage: "OutputPort",
+            encoding: "eval",
+            positional: false,
+          },
+        },
+        outputs: [{ powed: "o" }],
+        ...n1,
+      },
+      {
+        oid: "powed",
+        categoryType: "Data",
+        dropclass: "dlg.data.drops.file.FileDROP",
+        filepath: "pow.txt",
+        producers: [{ pow: "o" }],
+        ...n1,
+      },
     ]);
     assert.equal(a.status, 200, JSON.stringify(a.body));
-    const d = await post("/api/sessions/b/deploy", { completed: ["in"] });
+    const d = await post("/api/sessions/b/deploy", { completed: ["in", "pow"] });
     assert.equal(d.status, 200, JSON.stringify(d.body));
     const done = await waitFor(async () => {
       const st = await (await fetch(`${master.url}/api/sessions/b/status`)).json();
@@ -99,6 +144,7 @@ Deno.test("bundled master, island and two nodes run a cross-node graph with a wo
     });
     assert.deepEqual(done, [4, 4]);
     assert.equal(await Deno.readTextFile(`${run}/ws2/b/out.txt`), "42");
+    assert.equal(await Deno.readTextFile(`${run}/ws1/b/pow.txt`), "81");
     // The web UI comes from inside the single file.
     const page = await fetch(`${master.url}/`);
     assert.match(await page.text(), /<script src="\/ui\/app.js"/);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { MasterManagerClient } from "../core/client/mod.ts";
 import { DlgClientError } from "../core/client/mod.ts";
-import { type Cluster, placeOn, shapeOf, startCluster } from "./_util/cluster.ts";
+import { type Cluster, FAST_HEALTH, placeOn, shapeOf, startCluster } from "./_util/cluster.ts";
 import { graphRoots } from "../core/graph/mod.ts";
 import { waitFor } from "../core/testing/mod.ts";
 import { flat } from "./_util/tiers.ts";
@@ -15,7 +15,7 @@ const file = "dlg.data.drops.file.FileDROP";
 const bash = "dlg.apps.bash_shell_app.BashShellApp";
 
 async function withCluster(fn: (c: Cluster, m: MasterManagerClient) => Promise<void>) {
-  const c = await startCluster([2, 2]);
+  const c = await startCluster([2, 2], [], { health: FAST_HEALTH });
   try {
     await fn(c, new MasterManagerClient(c.master.url, { timeoutMs: 15_000 }));
   } finally {

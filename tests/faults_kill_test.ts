@@ -6,14 +6,14 @@
 import assert from "node:assert/strict";
 import { MasterManagerClient, reduceSessionStatus } from "../core/client/mod.ts";
 import { waitFor } from "../core/testing/mod.ts";
-import { startCluster } from "./_util/cluster.ts";
+import { FAST_HEALTH, startCluster } from "./_util/cluster.ts";
 import { type At, dlg, sleepGraph, stateOf, writeGraph } from "./_util/faults.ts";
 import { flat } from "./_util/tiers.ts";
 
 const FAILED = 6;
 
 Deno.test("faults: a node SIGKILLed mid-run fails the session at island and master; dlg submit --wait exits 1 naming it", async () => {
-  const c = await startCluster([2, 2]);
+  const c = await startCluster([2, 2], [], { health: FAST_HEALTH });
   const file = { path: "" };
   try {
     const m = new MasterManagerClient(c.master.url, { timeoutMs: 15_000 });
@@ -68,7 +68,7 @@ Deno.test("faults: a node SIGKILLed mid-run fails the session at island and mast
 });
 
 Deno.test("faults: a dead island fails only the sessions with Drops on it", async () => {
-  const c = await startCluster([1, 1]);
+  const c = await startCluster([1, 1], [], { health: FAST_HEALTH });
   try {
     const m = new MasterManagerClient(c.master.url, { timeoutMs: 15_000 });
     const at: At[] = [0, 1].map((i) => ({

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { MasterManagerClient, NodeManagerClient } from "../core/client/mod.ts";
 import { waitFor } from "../core/testing/mod.ts";
-import { startCluster } from "./_util/cluster.ts";
+import { FAST_HEALTH, startCluster } from "./_util/cluster.ts";
 import { type At, getJson, sleepGraph, stateOf } from "./_util/faults.ts";
 import { type Proc, restartNode } from "./_util/procs.ts";
 import { flat } from "./_util/tiers.ts";
@@ -17,7 +17,7 @@ const CANCELLED = 5;
 const FAILED = 6;
 
 Deno.test("faults: a node restarted on its port keeps the history and is used again", async () => {
-  const c = await startCluster([2]);
+  const c = await startCluster([2], [], { health: FAST_HEALTH });
   let again: Proc | undefined;
   try {
     const island = new MasterManagerClient(c.islands[0]!.url, { timeoutMs: 15_000 });
@@ -72,7 +72,7 @@ Deno.test("faults: a node restarted on its port keeps the history and is used ag
 });
 
 Deno.test("faults: a node stalled past --child-timeout fails its sessions, then is cancelled and used again", async () => {
-  const c = await startCluster([2]);
+  const c = await startCluster([2], [], { health: FAST_HEALTH });
   const victim = c.nodes[0]![1]!;
   let stopped = false;
   try {

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { MasterManagerClient, waitForSession } from "../core/client/mod.ts";
-import { startCluster } from "./_util/cluster.ts";
+import { FAST_HEALTH, startCluster } from "./_util/cluster.ts";
 import { type At, transferGraph } from "./_util/faults.ts";
 import { type Proc, restartNode } from "./_util/procs.ts";
 
@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 Deno.test({
   name: "faults: soak, 200 sessions through stalls, a kill and a restart end truthfully",
   async fn() {
-    const c = await startCluster([2, 2]);
+    const c = await startCluster([2, 2], [], { health: FAST_HEALTH });
     let again: Proc | undefined;
     const stalled = c.nodes[0]![1]!;
     const killed = c.nodes[1]![0]!;

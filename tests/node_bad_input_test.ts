@@ -118,12 +118,12 @@ Deno.test("graph/append rejects a parameter of the wrong type, naming Drop and p
   );
 });
 
-Deno.test("graph/append rejects PyFuncApp naming the module-app alternative", async () => {
+Deno.test("graph/append rejects PyMemberApp naming the alternatives", async () => {
   await rejectsAppend(
-    [appSpec("P", "dlg.apps.pyfunc.PyFuncApp", { func_name: "f" })],
+    [appSpec("P", "dlg.apps.pyfunc.PyMemberApp", { func_name: "f" })],
     400,
     "InvalidGraphException",
-    /Drop P: Python functions .* not supported.*dlg\.apps\.js\.ModuleApp/,
+    /Drop P: Python methods .* not supported.*PyFuncApp.*dlg\.apps\.js\.ModuleApp/,
   );
 });
 

@@ -90,3 +90,16 @@ Deno.test("POST .../events: a remote producer's failure reaches the Drop with wh
     assert.match(s.error ?? "", /boom/);
   });
 });
+
+Deno.test("POST .../drops/<uid>/data: no more than the Drop's declared size (413)", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [mem("D", { producers: ["P1"], expectedSize: 4 })]);
+    await api.post("/api/sessions/s/subscriptions", { [PEER]: [["P1", PRODUCER, "D"]] });
+    await api.post("/api/sessions/s/deploy", "", FORM);
+    const r = await api.post("/api/sessions/s/drops/D/data", "0123456789");
+    assert.equal(r.status, 413);
+    assert.match(JSON.stringify(r.body), /declares 4 bytes/);
+    const d = await api.get("/api/sessions/s/graph/drop/D");
+    assert.equal((d.body as { dropStatus: number }).dropStatus, 3, "D is in ERROR, with why");
+  });
+});

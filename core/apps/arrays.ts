@@ -64,13 +64,40 @@ export const GenericScatterApp: AppImpl = {
       throw new Error(`num_of_copies is ${n} but there are only ${app.outputs.length} outputs`);
     }
     const value = readValue(input);
+    const outputs = declaredOutputs(app);
+    if (Array.isArray(value) && !isNumeric(value)) {
+      // A list of other values (e.g. strings from a Python app): split as array_split would.
+      const parts = listSplit(value, n);
+      for (let i = 0; i < n; i++) outputs[i]!.write(encodeValue(parts[i]!));
+      return;
+    }
     const array = asArray(value);
     if (array.shape.length === 0) throw new Error(`cannot scatter ${describe(value)}`);
     const parts = arraySplit(array, n);
-    const outputs = declaredOutputs(app);
     for (let i = 0; i < n; i++) outputs[i]!.write(encodeValue(parts[i]!));
   },
 };
+
+function isNumeric(list: Json[]): boolean {
+  return list.every((x) =>
+    typeof x === "number" || typeof x === "boolean" ||
+    (Array.isArray(x) && x.every((y) => typeof y === "number"))
+  );
+}
+
+/** `list` in `n` parts, the first `length % n` one longer (NumPy's `array_split`). */
+export function listSplit(list: Json[], n: number): Json[][] {
+  const base = Math.floor(list.length / n);
+  const extra = list.length % n;
+  const out: Json[][] = [];
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    const len = base + (i < extra ? 1 : 0);
+    out.push(list.slice(off, off + len));
+    off += len;
+  }
+  return out;
+}
 
 /** Element `i` of an array: a number (or boolean) for 1-d, a sub-array otherwise. */
 function element(a: NdArray, i: number): Value {

@@ -268,7 +268,7 @@ Deno.test("graph/append rejects module paths outside the work dir and app roots"
   }, { appRoots: [] });
 });
 
-Deno.test("graph/append rejects PyFuncApp, naming the module-app alternative", async () => {
+Deno.test("graph/append rejects PyMemberApp, naming the alternatives", async () => {
   await withNode(async (req) => {
     await req("/api/sessions", { method: "POST", json: { sessionId: "py" } });
     const r = await req("/api/sessions/py/graph/append", {
@@ -276,14 +276,14 @@ Deno.test("graph/append rejects PyFuncApp, naming the module-app alternative", a
       json: [{
         oid: "F",
         categoryType: "Application",
-        dropclass: "dlg.apps.pyfunc.PyFuncApp",
+        dropclass: "dlg.apps.pyfunc.PyMemberApp",
         func_name: "dlg.apps.simple_functions.string2json",
       }],
     });
     assert.equal(r.status, 400);
     const body = r.body as { type: string; args: string[] };
     assert.equal(body.type, "InvalidGraphException");
-    assert.match(body.args[0]!, /Drop F: Python functions .* are not supported/);
+    assert.match(body.args[0]!, /Drop F: Python methods .* are not supported/);
     assert.match(body.args[0]!, /dlg\.apps\.js\.ModuleApp/);
   });
 });

@@ -1,4 +1,4 @@
-/** Output order as a spec declares it, whatever node each output lives on. */
+/** Input and output order as a spec declares it, whatever node each link lives on. */
 import type { AppDrop, DataDrop } from "../drops/mod.ts";
 import { linkOid } from "../wire/mod.ts";
 
@@ -7,13 +7,21 @@ import { linkOid } from "../wire/mod.ts";
  * cluster, outputs on other nodes are attached after the local ones.
  */
 export function declaredOutputs(app: AppDrop): DataDrop[] {
-  const list = app.params.outputs;
-  if (!Array.isArray(list)) return app.outputs;
+  return declared(app.outputs, app.params.outputs);
+}
+
+/** The inputs in the order the spec lists them (`params.inputs`), as `declaredOutputs`. */
+export function declaredInputs(app: AppDrop): DataDrop[] {
+  return declared(app.inputs, app.params.inputs);
+}
+
+function declared(drops: DataDrop[], list: unknown): DataDrop[] {
+  if (!Array.isArray(list)) return drops;
   const pos = new Map<string, number>();
   list.forEach((x, i) => {
     const oid = linkOid(x);
     if (oid && !pos.has(oid)) pos.set(oid, i);
   });
   const at = (d: DataDrop) => pos.get(d.oid) ?? list.length;
-  return [...app.outputs].sort((a, b) => at(a) - at(b));
+  return [...drops].sort((a, b) => at(a) - at(b));
 }

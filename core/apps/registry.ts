@@ -17,6 +17,13 @@ import { bashShellApp } from "./bash.ts";
 import { SimpleBranch } from "./branch.ts";
 import { checkModuleParams, MODULE_APP, moduleApp } from "./module_app.ts";
 import * as simple from "./simple.ts";
+import {
+  PYFUNC_APP,
+  PYFUNC_PARAMS,
+  pyFuncApp,
+  pyFuncChecker,
+  type PythonPool,
+} from "./python/mod.ts";
 
 const DATA_COMMON: ParamDecl = {
   persist: "bool",
@@ -46,8 +53,13 @@ function app(name: string, impl: AppImpl, params: ParamDecl = {}, extra: Partial
 }
 
 const S = "dlg.apps.simple.";
+/** What a manager gives its table: a node has a Python pool for PyFuncApp. */
+export interface DropClassesOptions {
+  python?: PythonPool;
+}
+
 /** The built-in classes, with fresh implementations of the apps that keep per-app state. */
-const builtins = (): DropClass[] => [
+const builtins = (o: DropClassesOptions): DropClass[] => [
   data("dlg.data.drops.memory.InMemoryDROP", "memory", { pydata: "any" }),
   data("dlg.data.drops.memory.SharedMemoryDROP", "memory", { pydata: "any" }),
   data("dlg.data.drops.file.FileDROP", "file", { filepath: "string", dirname: "string" }),
@@ -59,7 +71,7 @@ const builtins = (): DropClass[] => [
   app(`${S}CopyApp`, simple.CopyApp, { bufsize: "int" }),
   app(`${S}SleepAndCopyApp`, simple.SleepAndCopyApp, { sleep_time: "float", bufsize: "int" }),
   app(`${S}HelloWorldApp`, simple.HelloWorldApp, { greet: "string" }),
-  app(`${S}GenericGatherApp`, simple.GenericGatherApp),
+  app(`${S}GenericGatherApp`, simple.GenericGatherApp, { inputs: "any" }),
   // `outputs` (the spec's link list) gives branch and scatter their output order on any node.
   app(`${S}SimpleBranch`, SimpleBranch, { result: "bool", outputs: "any" }),
   app(`${S}PickOne`, arrays.PickOne),
@@ -83,6 +95,10 @@ const builtins = (): DropClass[] => [
     check: checkModuleParams,
     allParams: true,
   }),
+  app(PYFUNC_APP, pyFuncApp(o.python), PYFUNC_PARAMS, {
+    check: pyFuncChecker(o.python),
+    allParams: true,
+  }),
 ];
 
 const ALIASES: Readonly<Record<string, string>> = {
@@ -99,12 +115,9 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 /** Classes we recognise but cannot run, with the reason given to the user. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  "dlg.apps.pyfunc.PyFuncApp":
-    "Python functions (dlg.apps.pyfunc.PyFuncApp) are not supported by dlg-ts; " +
-    "write the function as a JS/TS module and use dropclass dlg.apps.js.ModuleApp",
   "dlg.apps.pyfunc.PyMemberApp":
-    "Python functions (dlg.apps.pyfunc.PyMemberApp) are not supported by dlg-ts; " +
-    "write the function as a JS/TS module and use dropclass dlg.apps.js.ModuleApp",
+    "Python methods of data Drops (dlg.apps.pyfunc.PyMemberApp) are not supported by dlg-ts; " +
+    "call a function with dlg.apps.pyfunc.PyFuncApp, or write a module app (dlg.apps.js.ModuleApp)",
 };
 
 /** `storage` values of old-style data specs without a `dropclass`. */
@@ -119,8 +132,8 @@ export class DropClasses implements ClassTable {
   #byName: Map<string, DropClass>;
   #aliases: Record<string, string> = { ...ALIASES };
 
-  constructor() {
-    this.#byName = new Map(builtins().map((c) => [c.name, c]));
+  constructor(options: DropClassesOptions = {}) {
+    this.#byName = new Map(builtins(options).map((c) => [c.name, c]));
   }
 
   /** A class name as registered (DALiuGE's aliases and old `dfms.` names resolved). */

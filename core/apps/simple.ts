@@ -1,6 +1,7 @@
 /** DALiuGE's simple built-in apps (`dlg.apps.simple.*`). Light ones run on the event loop. */
 import type { AppDrop, AppImpl, DataDrop } from "../drops/mod.ts";
 import { asNumber, describe, isNdArray, readValue } from "./values.ts";
+import { declaredInputs } from "./order.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -73,8 +74,18 @@ export const SleepAndCopyApp: AppImpl = {
   },
 };
 
-/** GenericGatherApp: the raw bytes of all inputs, concatenated, into each output. */
-export const GenericGatherApp: AppImpl = { run: copyAll };
+/**
+ * GenericGatherApp: the raw bytes of all inputs, concatenated in the spec's input order (on a
+ * cluster, remote inputs are attached after local ones), into each output.
+ */
+export const GenericGatherApp: AppImpl = {
+  run(app) {
+    for (const input of declaredInputs(app)) {
+      const bytes = input.store.bytes();
+      for (const out of app.outputs) out.write(bytes);
+    }
+  },
+};
 
 export const HelloWorldApp: AppImpl = {
   run(app) {
@@ -83,9 +94,7 @@ export const HelloWorldApp: AppImpl = {
     const v = readValue(first);
     const value = isNdArray(v)
       ? (v.data.length ? Number(v.data[0]) : "")
-      : Array.isArray(v)
-      ? v[0]
-      : v ?? "";
+      : (Array.isArray(v) ? v[0] : v) ?? "";
     writeAll(app, `Hello, ${String(value)}`);
   },
 };

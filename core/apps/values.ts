@@ -6,6 +6,7 @@
  */
 import type { DataDrop } from "../drops/mod.ts";
 import { decodeNpy, encodeNpy, isNpy, type NdArray, ndarray, toNumbers } from "./npy.ts";
+import { decodePickle, isPickle, type PickleValue } from "./pickle.ts";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type Value = NdArray | Json;
@@ -24,10 +25,33 @@ export function encodeValue(v: Value): Uint8Array {
   return encoder.encode(JSON.stringify(v));
 }
 
-/** The value in some bytes: `.npy`, else JSON, else the text itself; empty is null. */
+/** A pickled value as apps see values: bytes become their UTF-8 text. */
+function fromPickle(v: PickleValue): Value {
+  if (v instanceof Uint8Array) return decoder.decode(v);
+  if (Array.isArray(v)) return v.map(fromPickle) as Json[];
+  if (v && typeof v === "object" && !isNdArray(v)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fromPickle(x)])) as Json;
+  }
+  return v as Value;
+}
+
+/**
+ * The value in some bytes: `.npy`, a pickle of plain values (Python apps' default encoding),
+ * else JSON, else the text itself; empty is null.
+ */
 export function decodeValue(bytes: Uint8Array): Value {
   if (bytes.length === 0) return null;
   if (isNpy(bytes)) return decodeNpy(bytes);
+  if (isPickle(bytes)) {
+    try {
+      return fromPickle(decodePickle(bytes));
+    } catch (e) {
+      throw new Error(
+        `${(e as Error).message}; dlg-ts apps read pickles of plain values and numpy arrays ` +
+          `only: give the Python output port encoding npy (arrays), eval or utf-8 instead`,
+      );
+    }
+  }
   const text = decoder.decode(bytes);
   try {
     return JSON.parse(text) as Json;

@@ -60,8 +60,7 @@ export function observe(
         }
         return by;
       },
-      // A Python pool adds itself here beside the worker pool: `python: () => PoolStats`.
-      pools: { worker: () => pick(nm.workers) },
+      pools: { worker: () => pick(nm.workers), python: () => pick(nm.python) },
     });
     stops.push(metrics.watch(nm.events));
     stops.push(logManagerEvents(nm.events, {

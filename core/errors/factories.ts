@@ -56,6 +56,15 @@ export function tooLarge(limit: number): HttpError {
   );
 }
 
+/** 413: more bytes sent for a Drop than its declared `expectedSize`. */
+export function dataTooLarge(uid: string, expected: number): HttpError {
+  return new HttpError(
+    413,
+    "DaliugeException",
+    `Drop ${uid} declares ${expected} bytes (expectedSize): more were sent`,
+  );
+}
+
 /** 401: no token, or not the manager's (the message never carries what was sent). */
 export function unauthorized(message: string): HttpError {
   return new HttpError(401, "Unauthorized", message);

@@ -3,6 +3,7 @@ export { type ErrorBody, HttpError, type HttpErrorOptions, type HttpStatus } fro
 export {
   badRequest,
   daliugeError,
+  dataTooLarge,
   forbiddenOrigin,
   inflatedTooLarge,
   invalidGraph,

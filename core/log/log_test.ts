@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { NodeManager } from "../manager/mod.ts";
 import { errorResponse } from "../rest/mod.ts";
 import { ManagerEvents } from "../session/mod.ts";
+import type { Drop } from "../drops/mod.ts";
 import { waitFor } from "../testing/mod.ts";
 import {
   levelOf,
@@ -48,10 +49,12 @@ Deno.test("session log files: failed Drops, state changes and Drop lines, JSON l
       files,
       dropError: (_sid, oid) => `${oid} ran out of disk`,
     });
-    events.emit("s", { event: "session", data: { status: 3 } });
-    events.emit("s", { event: "drops", data: [{ oid: "a", status: 2 }, { oid: "b", status: 3 }] });
-    events.emit("s", { event: "log", data: { oid: "a", level: "WARNING", message: "slow\ndisk" } });
-    events.emit("s", { event: "session", data: { status: 6, error: "Drop b failed" } });
+    const drop = (oid: string, status: number) => ({ oid, status }) as Drop;
+    events.sessionChanged("s", { status: 3 });
+    events.dropChanged("s", drop("a", 2), 1);
+    events.dropChanged("s", drop("b", 3), 0);
+    events.logged("s", drop("a", 2), { time: 0, level: "WARNING", message: "slow\ndisk" });
+    events.sessionChanged("s", { status: 6, error: "Drop b failed" });
     stop();
     const text = await files.read("s");
     assert.ok(files.path("s").endsWith("/logs/dlg_127.0.0.1_8001_s.log"));

@@ -1,13 +1,13 @@
 /**
- * What a manager tells its log about the sessions it runs, read from its event fan-in (one
- * callback per batch, so the Drops' hot path pays nothing more): each session's state changes,
+ * What a manager tells its log about the sessions it runs, watched on its event fan-in (a call
+ * per change, returning at once for all but failures): each session's state changes,
  * each failed Drop with its reason, and Drop log lines (debug on stderr, always in the session's
  * file with `-l`).
  */
 import { getLogger } from "@logtape/logtape";
 import { reduceSessionStatus, sessionStatusName } from "../client/mod.ts";
 import { DropStates } from "../drops/mod.ts";
-import type { BusEvent, ManagerEvents } from "../session/mod.ts";
+import type { ManagerEvents } from "../session/mod.ts";
 import { type FileLevel, logLine, type SessionLogFiles } from "./session_files.ts";
 
 export interface ManagerLogOptions {
@@ -33,42 +33,62 @@ const FILE_LEVEL: Record<string, FileLevel> = {
   CRITICAL: "ERROR",
 };
 
-/** Log `events`; the returned function stops. */
+/** Log `events`; the returned function stops (writing what is still buffered). */
 export function logManagerEvents(events: ManagerEvents, o: ManagerLogOptions): () => void {
   const log = getLogger(["dlg", o.name]);
-  return events.subscribe((sid: string, e: BusEvent) => {
-    const lines: string[] = [];
-    if (e.event === "session") {
-      const state = stateText(e.data.status);
-      const why = e.data.error ? `: ${e.data.error}` : "";
+  // Session file lines are written in batches, once per turn of the event loop.
+  const pending = new Map<string, string[]>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    for (const [sid, lines] of pending) o.files?.append(sid, lines);
+    pending.clear();
+  };
+  const file = (sid: string, line: string) => {
+    if (!o.files) return;
+    const list = pending.get(sid);
+    if (list) list.push(line);
+    else pending.set(sid, [line]);
+    timer ??= setTimeout(flush, 0);
+  };
+  const stop = events.watch({
+    session(sid, change) {
+      const state = stateText(change.status);
+      const why = change.error ? `: ${change.error}` : "";
       const failed = state.includes("FAILED");
       log[failed ? "warn" : "info"]("session {sessionId} {state}{why}", {
         sessionId: sid,
         state,
         why,
       });
-      lines.push(logLine(failed ? "WARNING" : "INFO", `session ${sid} ${state}${why}`));
-    } else if (e.event === "drops") {
-      for (const d of e.data) {
-        if (d.status !== DropStates.ERROR) continue;
-        const reason = o.dropError?.(sid, d.oid) ?? "no reason given";
-        log.warn("session {sessionId}: Drop {oid} failed: {reason}", {
-          sessionId: sid,
-          oid: d.oid,
-          reason,
-        });
-        lines.push(logLine("ERROR", `Drop ${d.oid} failed: ${reason}`));
-      }
-    } else {
-      const { oid, level, message } = e.data;
+      file(sid, logLine(failed ? "WARNING" : "INFO", `session ${sid} ${state}${why}`));
+    },
+    drop(sid, d, prev) {
+      if (d.status !== DropStates.ERROR || prev === DropStates.ERROR) return;
+      const reason = d.error ?? o.dropError?.(sid, d.oid) ?? "no reason given";
+      log.warn("session {sessionId}: Drop {oid} failed: {reason}", {
+        sessionId: sid,
+        oid: d.oid,
+        reason,
+      });
+      file(sid, logLine("ERROR", `Drop ${d.oid} failed: ${reason}`));
+    },
+    log(sid, d, line) {
       log.debug("session {sessionId}: [{oid}] {text}", {
         sessionId: sid,
-        oid,
-        text: message,
-        dropLevel: level,
+        oid: d.oid,
+        text: line.message,
+        dropLevel: line.level,
       });
-      lines.push(logLine(FILE_LEVEL[level.toUpperCase()] ?? "INFO", `[${oid}] ${message}`));
-    }
-    o.files?.append(sid, lines);
+      file(
+        sid,
+        logLine(FILE_LEVEL[line.level.toUpperCase()] ?? "INFO", `[${d.oid}] ${line.message}`),
+      );
+    },
   });
+  return () => {
+    stop();
+    clearTimeout(timer);
+    flush();
+  };
 }

@@ -187,7 +187,15 @@ export class CompositeSession {
       const spec = graph[holder] as Record<string, unknown> | undefined;
       if (!spec) continue;
       const list = Array.isArray(spec[key]) ? spec[key] as unknown[] : [];
-      spec[key] = [...list, entry];
+      // Where the node got `{oid: ""}` in place of a plain OID, the OID goes back there.
+      const at = typeof entry === "string" ? list.findIndex((x) => isPlaceholder(x, entry)) : -1;
+      spec[key] = at >= 0 ? list.with(at, entry) : [...list, entry];
     }
   }
+}
+
+function isPlaceholder(x: unknown, oid: string): boolean {
+  if (!x || typeof x !== "object") return false;
+  const keys = Object.keys(x);
+  return keys.length === 1 && keys[0] === oid && (x as Record<string, unknown>)[oid] === "";
 }

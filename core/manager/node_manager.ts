@@ -1,5 +1,5 @@
 /** The Node Drop Manager: a collection of sessions that are created, fed, deployed and run. */
-import { DropClasses, moduleAppChecker } from "../apps/mod.ts";
+import { DropClasses, moduleAppChecker, PythonPool, type PythonPoolOptions } from "../apps/mod.ts";
 import {
   AppDrop,
   appStateName,
@@ -46,6 +46,8 @@ export interface NodeManagerOptions
   allowedPaths?: string[];
   /** How this node reaches other nodes (events, Drop bytes); shared by all its clients. */
   transport?: Transport;
+  /** The python3 workers PyFuncApp Drops run in (`--python`, `--py-workers`, `--py-path`). */
+  python?: PythonPoolOptions;
   /** Milliseconds an event batch to another node is retried before it is given up. */
   eventRetry?: number;
 }
@@ -74,8 +76,10 @@ export class NodeManager implements DropManager {
   readonly events = new ManagerEvents();
   /** Events to other nodes, batched. */
   readonly sender: EventSender;
+  /** The node's python3 workers, started on first use. */
+  readonly python: PythonPool;
   /** The Drop classes this node runs (its apps' per-app state lives there). */
-  readonly classes = new DropClasses();
+  readonly classes: DropClasses;
   #checkSpec: (spec: DropSpec) => void;
 
   constructor(options: NodeManagerOptions) {
@@ -92,6 +96,8 @@ export class NodeManager implements DropManager {
       size: options.maxThreads ?? navigator.hardwareConcurrency,
       workerUrl: options.workerUrl,
     });
+    this.python = new PythonPool(options.python);
+    this.classes = new DropClasses({ python: this.python });
     this.#checkSpec = moduleAppChecker([this.options.workDir, ...(this.options.appRoots ?? [])]);
   }
 
@@ -295,5 +301,6 @@ export class NodeManager implements DropManager {
       session.dispose();
     }
     this.workers.stop();
+    await this.python.stop();
   }
 }

@@ -127,8 +127,11 @@ export function splitBatch(
           return;
         }
         rel(owner, t!, key, me, oid);
+        // A plain OID becomes `{oid: ""}`: the node learns its place in the list (apps such as
+        // gather read inputs in list order) but no port name; the graph view gets it back.
         if (typeof entry === "string") {
           kept ??= list.slice(0, j);
+          kept.push({ [entry]: "" });
           out.removed.push([oid, key, entry]);
         } else kept?.push(entry);
       });

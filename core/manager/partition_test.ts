@@ -5,7 +5,7 @@ import { type Owned, splitBatch, type Waiting } from "./partition.ts";
 const parts = { attr: "node" as const, nParts: 2, partOf: (v: string) => ({ n0: 0, n1: 1 })[v] };
 const empty = { owners: new Map<string, Owned>(), pending: new Map<string, Waiting[]>() };
 
-Deno.test("splitBatch takes cross-partition string links out and records relations", () => {
+Deno.test("splitBatch marks cross-partition string links {oid: ''} and records relations", () => {
   const s = splitBatch(
     [
       { oid: "A", node: "n0", consumers: ["B", "C"] },
@@ -15,8 +15,9 @@ Deno.test("splitBatch takes cross-partition string links out and records relatio
     parts,
     empty,
   );
+  // The plain OID stays in its place (list order matters to gather apps), without a port.
   assert.deepEqual(s.parts[0], [
-    { oid: "A", node: "n0", consumers: ["B"] },
+    { oid: "A", node: "n0", consumers: ["B", { C: "" }] },
     { oid: "B", node: "n0", inputs: ["A"] },
   ]);
   // {oid: port} links stay (the node keeps the port name); the relation is recorded anyway.
@@ -71,7 +72,12 @@ Deno.test("splitBatch with `apart` cuts links between nodes inside one part (a m
     },
     empty,
   );
-  assert.deepEqual(s.parts[0]![0], { oid: "A", island: "i0", node: "h:1", consumers: ["C"] });
+  assert.deepEqual(s.parts[0]![0], {
+    oid: "A",
+    island: "i0",
+    node: "h:1",
+    consumers: [{ B: "" }, "C"],
+  });
   assert.deepEqual(s.rels.map((r) => [r.lhs, r.rel, r.rhs, r.lhsNode, r.rhsNode]), [
     ["B", 0, "A", "h:2", "h:1"],
   ]);

@@ -7,7 +7,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { dropStateName } from "../drops/mod.ts";
 import type { CallInfo, Transport } from "../client/mod.ts";
-import type { BusEvent, ManagerEvents } from "../session/mod.ts";
+import type { ManagerEvents } from "../session/mod.ts";
 
 /** A pool's use (the worker pool; a Python pool registers the same shape). */
 export interface PoolStats {
@@ -47,6 +47,8 @@ export class Metrics {
   readonly #retries: Counter<"kind">;
   readonly #events: Counter<"event">;
   readonly #dropChanges: Counter<"state">;
+  /** Changes counted since the last scrape: Drops by the state entered, session states, logs. */
+  #seen = { drops: [] as number[], session: 0, log: 0 };
 
   constructor(tier: string) {
     const registers = [this.registry];
@@ -82,17 +84,20 @@ export class Metrics {
       labelNames: ["kind"],
       registers,
     });
+    const flush = () => this.#flushSeen();
     this.#events = new Counter({
       name: "dlg_session_events_total",
-      help: "Session stream events published (drops: batches of Drop changes)",
+      help: "Session changes published: Drop state changes, session states, Drop log lines",
       labelNames: ["event"],
       registers,
+      collect: flush,
     });
     this.#dropChanges = new Counter({
       name: "dlg_drop_changes_total",
       help: "Drop state changes, by the state entered",
       labelNames: ["state"],
       registers,
+      collect: flush,
     });
     this.#gauges();
   }
@@ -138,15 +143,33 @@ export class Metrics {
     this.#retries.inc({ kind });
   }
 
-  /** Count a manager's events, one callback per batch; the returned function stops. */
+  /**
+   * Count a manager's changes as they happen (a counter bump each, no batch made for it); the
+   * counters take them at the next scrape. The returned function stops.
+   */
   watch(events: ManagerEvents): () => void {
-    return events.subscribe((_sid: string, e: BusEvent) => {
-      this.#events.inc({ event: e.event });
-      if (e.event !== "drops") return;
-      const counts: number[] = [];
-      for (const d of e.data) counts[d.status] = (counts[d.status] ?? 0) + 1;
-      counts.forEach((n, i) => n && this.#dropChanges.inc({ state: dropStateName(i) }, n));
+    const seen = this.#seen;
+    return events.watch({
+      drop: (_sid, d, prev) => {
+        if (d.status !== prev) seen.drops[d.status] = (seen.drops[d.status] ?? 0) + 1;
+      },
+      session: () => void seen.session++,
+      log: () => void seen.log++,
     });
+  }
+
+  /** Changes seen since the last scrape, into the counters. */
+  #flushSeen(): void {
+    const seen = this.#seen;
+    seen.drops.forEach((n, i) => {
+      if (n) this.#dropChanges.inc({ state: dropStateName(i) }, n);
+      if (n) this.#events.inc({ event: "drop" }, n);
+    });
+    seen.drops = [];
+    if (seen.session) this.#events.inc({ event: "session" }, seen.session);
+    if (seen.log) this.#events.inc({ event: "log" }, seen.log);
+    seen.session = 0;
+    seen.log = 0;
   }
 
   /** The exposition text. */

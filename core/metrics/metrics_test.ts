@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { Hono } from "hono";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { RestClient } from "../client/mod.ts";
+import type { Drop } from "../drops/mod.ts";
 import { ManagerEvents } from "../session/mod.ts";
 import { httpMetrics, Metrics, metricsRoute, trafficKind } from "./mod.ts";
 
@@ -32,17 +33,18 @@ Deno.test("Metrics counts requests by route pattern and status, with latency his
   assert.equal(f.get("dlg_http_request_duration_seconds")!.type, "HISTOGRAM");
 });
 
-Deno.test("Metrics counts Drop changes once per batch and reads gauges at scrape time", async () => {
+Deno.test("Metrics counts Drop changes as they happen and reads gauges at scrape time", async () => {
   const m = new Metrics("node");
   const events = new ManagerEvents();
   const stop = m.watch(events);
-  events.emit("s", {
-    event: "drops",
-    data: [{ oid: "a", status: 2 }, { oid: "b", status: 2 }, { oid: "c", status: 3 }],
-  });
-  events.emit("s", { event: "session", data: { status: 3 } });
+  const drop = (status: number) => ({ status }) as Drop;
+  events.dropChanged("s", drop(2), 1);
+  events.dropChanged("s", drop(2), 0);
+  events.dropChanged("s", drop(3), 1);
+  events.sessionChanged("s", { status: 3 });
   stop();
-  events.emit("s", { event: "session", data: { status: 4 } });
+  events.sessionChanged("s", { status: 4 });
+  events.dropChanged("s", drop(2), 1);
   let busy = 1;
   m.attach({
     sessions: () => ({ RUNNING: 2 }),
@@ -60,7 +62,7 @@ Deno.test("Metrics counts Drop changes once per batch and reads gauges at scrape
     ['{"state":"ERROR","tier":"node"}', 1],
   ]);
   assert.deepEqual(values("dlg_session_events_total"), [
-    ['{"event":"drops","tier":"node"}', 1],
+    ['{"event":"drop","tier":"node"}', 3],
     ['{"event":"session","tier":"node"}', 1],
   ]);
   assert.deepEqual(values("dlg_sessions"), [['{"state":"RUNNING","tier":"node"}', 2]]);

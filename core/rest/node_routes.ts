@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { DropStates } from "../drops/mod.ts";
-import { badRequest, invalidState } from "../errors/mod.ts";
+import { badRequest, dataTooLarge, invalidState } from "../errors/mod.ts";
 import { describeIssues } from "../graph/mod.ts";
 import type { NodeManager } from "../manager/mod.ts";
 import { storeStream } from "../rpc/mod.ts";
@@ -45,8 +45,21 @@ export function nodeRoutes(nm: NodeManager, o: RouteOptions = {}): Hono {
   });
   app.post("/api/sessions/:sid/drops/:uid/data", async (c) => {
     const d = nm.pushTarget(c.req.param("sid"), c.req.param("uid"));
+    // Up to the Drop's declared size, when it has one: a peer cannot fill a node's memory.
+    const room = d.expectedSize > 0 ? d.expectedSize - d.store.size : Infinity;
+    let got = 0;
     const body = c.req.raw.body;
-    if (body) { for await (const chunk of body) d.write(chunk); }
+    if (body) {
+      for await (const chunk of body) {
+        got += chunk.length;
+        if (got > room) {
+          const e = dataTooLarge(d.uid, d.expectedSize);
+          d.setError(e.message);
+          throw e;
+        }
+        d.write(chunk);
+      }
+    }
     return c.json(SUCCESS);
   });
   app.post("/api/sessions/:sid/graph/link", async (c) => {

@@ -38,9 +38,23 @@ const MAX_WAIT_MS = 5;
 export type DropWatcher = (drop: Drop, prev: number) => void;
 export type StreamListener = (e: BusEvent) => void;
 
-/** A manager's fan-in: every session's stream events, with the session id. */
+/**
+ * What watches a whole manager synchronously (metrics, logs): called on every change, with no
+ * batch or object made for it, so the hot path stays one call.
+ */
+export interface ManagerWatcher {
+  drop?(sessionId: string, drop: Drop, prev: number): void;
+  session?(sessionId: string, change: SessionChange): void;
+  log?(sessionId: string, drop: Drop, line: LogLine): void;
+}
+
+/**
+ * A manager's fan-in: every session's changes, with the session id; watchers get them as they
+ * happen, stream listeners in batches (which makes every session batch its changes).
+ */
 export class ManagerEvents {
   #listeners: ((sessionId: string, e: BusEvent) => void)[] = [];
+  #watchers: ManagerWatcher[] = [];
 
   get active(): boolean {
     return this.#listeners.length > 0;
@@ -53,8 +67,28 @@ export class ManagerEvents {
     };
   }
 
+  /** Watch every session's changes synchronously; the returned function stops it. */
+  watch(w: ManagerWatcher): () => void {
+    this.#watchers = [...this.#watchers, w];
+    return () => {
+      this.#watchers = this.#watchers.filter((x) => x !== w);
+    };
+  }
+
   emit(sessionId: string, e: BusEvent): void {
     for (const l of this.#listeners) safely(() => l(sessionId, e));
+  }
+
+  dropChanged(sessionId: string, drop: Drop, prev: number): void {
+    for (const w of this.#watchers) w.drop?.(sessionId, drop, prev);
+  }
+
+  sessionChanged(sessionId: string, change: SessionChange): void {
+    for (const w of this.#watchers) safely(() => w.session?.(sessionId, change));
+  }
+
+  logged(sessionId: string, drop: Drop, line: LogLine): void {
+    for (const w of this.#watchers) safely(() => w.log?.(sessionId, drop, line));
   }
 }
 
@@ -96,6 +130,7 @@ export class SessionBus {
   /** A Drop's status or execStatus changed (`prev`: its status before). */
   drop(drop: Drop, prev: number, execStatus?: number): void {
     for (const w of this.#watchers) w(drop, prev);
+    this.#fanIn?.dropChanged(this.sessionId, drop, prev);
     if (!this.streaming) return;
     const n = this.#pending.push(
       execStatus === undefined
@@ -115,12 +150,14 @@ export class SessionBus {
   }
 
   log(drop: Drop, line: LogLine): void {
+    this.#fanIn?.logged(this.sessionId, drop, line);
     if (!this.streaming) return;
     this.flush();
     this.#emit({ event: "log", data: { oid: drop.oid, level: line.level, message: line.message } });
   }
 
   session(change: SessionChange): void {
+    this.#fanIn?.sessionChanged(this.sessionId, change);
     if (!this.streaming) return;
     this.flush();
     this.#emit({ event: "session", data: change });

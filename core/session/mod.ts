@@ -6,6 +6,7 @@ export {
   type DropWatcher,
   type LogEvent,
   ManagerEvents,
+  type ManagerWatcher,
   SessionBus,
   type SessionChange,
   type StreamListener,

@@ -9,8 +9,14 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-/** Health-check timings for tests: checks every second, a child down after 3 s of silence. */
+/** Health-check timings for fault tests: checks every second, a child down after 3 s of silence. */
 export const FAST_HEALTH = ["--check-period", "1", "--child-timeout", "3"];
+
+/**
+ * The default for other tests: checks every second, a child down after the product's 10 s, so a
+ * child slowed by a loaded machine (a 10k-Drop ingest on 2 busy cores) is not taken for dead.
+ */
+export const TEST_HEALTH = ["--check-period", "1", "--child-timeout", "10"];
 
 /** Start `shape[i]` nodes under island i, and a master over the islands. */
 export async function startCluster(
@@ -18,7 +24,7 @@ export async function startCluster(
   nodeArgs: string[] = [],
   o: { health?: string[] } = {},
 ): Promise<Cluster> {
-  const health = o.health ?? FAST_HEALTH;
+  const health = o.health ?? TEST_HEALTH;
   const started: Proc[] = [];
   try {
     const nodes: (Proc & { workDir: string })[][] = [];

@@ -51,3 +51,17 @@ export function procMemory(pid: number): { rss: number; hwm: number } {
     Number(text.match(new RegExp(`${key}:\\s+(\\d+) kB`))?.[1] ?? 0) * 1024;
   return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
 }
+
+/**
+ * The cluster token when the bench runs with `--token` (managers started by a scenario inherit
+ * it as DLG_TOKEN and require it; clients send it).
+ */
+export function benchToken(): string | undefined {
+  return Deno.env.get("DLG_TOKEN") || undefined;
+}
+
+/** `Authorization` header for raw requests when the bench runs with a token. */
+export function authHeaders(): Record<string, string> {
+  const t = benchToken();
+  return t ? { authorization: `Bearer ${t}` } : {};
+}

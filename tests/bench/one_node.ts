@@ -4,7 +4,7 @@
  */
 import { NodeManagerClient } from "../../core/client/mod.ts";
 import { startNode } from "../_util/procs.ts";
-import { atLeast, atMost, procMemory, type Row } from "./_report.ts";
+import { atLeast, atMost, benchToken, procMemory, type Row } from "./_report.ts";
 
 /** `chains` chains of `length` Drops each (data, app, data, ..., data). */
 export function chainGraph(chains: number, length: number, prefix = "") {
@@ -56,7 +56,7 @@ export function toParts(specs: unknown[], maxBytes: number): string[] {
 
 /** Submit a graph to a node in parts and time it until the session ends. */
 export async function runOnNode(url: string, sid: string, parts: string[], roots: string[]) {
-  const c = new NodeManagerClient(url, { timeoutMs: 120_000 });
+  const c = new NodeManagerClient(url, { timeoutMs: 120_000, token: benchToken() });
   const t0 = performance.now();
   await c.createSession(sid);
   for (const p of parts) {
@@ -91,7 +91,7 @@ export async function oneNode(drops: number, label: string): Promise<Row[]> {
     // Warm the code paths with a small graph first.
     const warm = chainGraph(100, length, "w");
     await runOnNode(node.url, "warm", toParts(warm.specs, 1e7), warm.roots);
-    await new NodeManagerClient(node.url).destroySession("warm");
+    await new NodeManagerClient(node.url, { token: benchToken() }).destroySession("warm");
     const base = procMemory(node.child.pid).rss;
     const t = await runOnNode(node.url, "bench", parts, roots);
     const mem = procMemory(node.child.pid);

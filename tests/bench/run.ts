@@ -1,6 +1,7 @@
 /**
  * `deno task bench`: DESIGN §4's scenarios. Prints a table (scenario, figure, target, result)
- * and writes JSON to tests/bench/results/latest.json. `--only NAME` runs matching scenarios.
+ * and writes JSON to tests/bench/results/latest.json. `--only NAME` runs matching scenarios;
+ * `--token` runs them with a cluster token on (the one-node and status rows send it).
  * Each scenario runs in a fresh process, so one scenario's heap and JIT state (the in-process
  * node of one row, the client side of another) never weigh on the next.
  */
@@ -14,6 +15,7 @@ import { remoteRead } from "./remote_read.ts";
 import { ingest, ingestCluster } from "./ingest.ts";
 import { ingestLatency } from "./ingest_latency.ts";
 import { eventLatency } from "./events.ts";
+import { pythonCalls, pythonHelloLarge, pythonNpy } from "./python.ts";
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
@@ -26,17 +28,23 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "ingest-node": () => ingest(),
   "ingest-cluster": () => ingestCluster(),
   "ingest-latency": () => ingestLatency(),
+  "python-calls": () => pythonCalls(),
+  "python-npy": () => pythonNpy(),
+  "python-hello-large": () => pythonHelloLarge(),
   // Last: for some seconds after its 1.3 GB node exits, this VM pages memory back in slowly,
   // which showed as 10-20 ms p99 spikes in the status row when it ran next.
   "one-node-1m": oneNodeMillion,
 };
 
 /** One scenario in a child process; its rows come back as the last line of its stdout. */
-async function runIsolated(name: string): Promise<Row[]> {
+async function runIsolated(name: string, token: boolean): Promise<Row[]> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL(import.meta.url).pathname, "--scenario", name],
     stdout: "piped",
     stderr: "inherit",
+    // With --token every manager the scenario starts requires one (inherited as DLG_TOKEN), and
+    // its clients send it.
+    env: token ? { DLG_TOKEN: crypto.randomUUID() } : {},
   }).spawn();
   const out = await child.output();
   const last = new TextDecoder().decode(out.stdout).trim().split("\n").pop() ?? "";
@@ -46,7 +54,11 @@ async function runIsolated(name: string): Promise<Row[]> {
 
 async function main() {
   const { values } = parseArgs({
-    options: { only: { type: "string" }, scenario: { type: "string" } },
+    options: {
+      only: { type: "string" },
+      scenario: { type: "string" },
+      token: { type: "boolean" },
+    },
   });
   if (values.scenario) {
     const run = SCENARIOS[values.scenario];
@@ -65,7 +77,7 @@ async function main() {
     // some seconds (the hierarchy row measured 37k Drops/s right after the worker rows, 45k alone).
     if (rows.length) await new Promise((r) => setTimeout(r, 8000));
     try {
-      rows.push(...await runIsolated(name));
+      rows.push(...await runIsolated(name, values.token === true));
     } catch (e) {
       console.error(`${name} failed:`, e);
       rows.push({ scenario: name, figure: NaN, unit: "", target: "runs", pass: false });

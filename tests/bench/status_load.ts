@@ -4,7 +4,7 @@
  */
 import { NodeManagerClient } from "../../core/client/mod.ts";
 import { startNode } from "../_util/procs.ts";
-import { atLeast, atMost, type Row } from "./_report.ts";
+import { atLeast, atMost, authHeaders, benchToken, type Row } from "./_report.ts";
 import { chainGraph, toParts } from "./one_node.ts";
 
 /** Hammer `url` with `conns` concurrent loops for `ms`; latencies in ms. */
@@ -15,7 +15,7 @@ export async function hammer(url: string, conns: number, ms: number) {
   const loop = async () => {
     while (performance.now() < end) {
       const t = performance.now();
-      const r = await fetch(url, { client });
+      const r = await fetch(url, { client, headers: authHeaders() });
       await r.arrayBuffer();
       if (!r.ok) throw new Error(`HTTP ${r.status}`);
       lat.push(performance.now() - t);
@@ -37,7 +37,14 @@ export async function hammer(url: string, conns: number, ms: number) {
 /** The same with wrk (a C load generator, when installed): it leaves the server the CPU. */
 export async function wrk(url: string, conns: number, seconds: number) {
   const out = await new Deno.Command("wrk", {
-    args: ["-t1", `-c${conns}`, `-d${seconds}s`, "--latency", url],
+    args: [
+      "-t1",
+      `-c${conns}`,
+      `-d${seconds}s`,
+      "--latency",
+      ...Object.entries(authHeaders()).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
+      url,
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -94,7 +101,7 @@ export async function ensureWrk(log: (line: string) => void): Promise<boolean> {
 export async function statusUnderLoad(): Promise<Row[]> {
   const node = await startNode(["--dlm-check-period", "0"]);
   try {
-    const c = new NodeManagerClient(node.url, { timeoutMs: 120_000 });
+    const c = new NodeManagerClient(node.url, { timeoutMs: 120_000, token: benchToken() });
     // 100k Drops kept RUNNING: every chain starts behind one SleepApp root.
     const { specs } = chainGraph(1000, 100);
     specs.push({

@@ -16,7 +16,14 @@ export interface TranslatorCluster {
 
 /** Start the cluster (memory Drops expiring every second), run `fn`, stop every process. */
 export async function withCluster(fn: (c: TranslatorCluster) => Promise<void>): Promise<void> {
-  const c = await startCluster([2, 2], ["--dlm-check-period", "1"]);
+  const c = await startCluster([2, 2], [
+    "--dlm-check-period",
+    "1",
+    "--python",
+    "/usr/bin/python3",
+    "--py-workers",
+    "1",
+  ]);
   try {
     await fn({
       call: fetchCall(c.master.url),

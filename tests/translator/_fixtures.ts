@@ -145,7 +145,13 @@ export const EXPECTED: Record<
   parallel_random_sleep: { skipped: () => new Set(), seconds: 240 },
   array_loop: { skipped: () => new Set(), seconds: 60 },
   grpby_gather: { skipped: () => new Set(), seconds: 90 },
+  hello_universe: { skipped: () => new Set(), seconds: 60 },
+  hello_universe_large: { skipped: () => new Set(), seconds: 240 },
 };
+
+/** What hello_universe's one FileDROP holds at the end (DALiuGE 6.7's output). */
+export const HELLO_UNIVERSE =
+  "Hello, ICRAR\nHello, Perth\nHello, World\nHello, Solar System\nHello, Galaxy\nHello, Universe\n";
 
 /**
  * Split a graph into JSON parts of at most `maxBytes` each (DALiuGE's request limit), in order.

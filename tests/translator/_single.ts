@@ -6,21 +6,25 @@ import { tierApp } from "../_util/tier_app.ts";
 import { assertDropStates, EXPECTED, loadFixture, skippedIn } from "./_fixtures.ts";
 import { appCall, type Call, runGraph } from "./_run.ts";
 
+/** PyFuncApp runs in this python, never whatever `python3` is first on PATH. */
+export const PYTHON = "/usr/bin/python3";
+
 /** `dlmCheckPeriod` 0 (default here) keeps data for inspection; 1 lets memory Drops expire. */
 export async function withNode(
   fn: (call: Call, nm: NodeManager) => Promise<void>,
-  opts: { dlmCheckPeriod?: number } = {},
+  opts: { dlmCheckPeriod?: number; python?: string } = {},
 ) {
   const workDir = await Deno.makeTempDir({ prefix: "dlg-translator-" });
   const nm = new NodeManager({
     workDir,
     dlmCheckPeriod: opts.dlmCheckPeriod ?? 0,
     dlmCleanupPeriod: 1,
+    python: { python: opts.python ?? PYTHON, size: 1 },
   });
   try {
     await fn(appCall(tierApp(nm)), nm);
   } finally {
-    nm.stop();
+    await nm.stop();
     await Deno.remove(workDir, { recursive: true }).catch(() => {});
   }
 }

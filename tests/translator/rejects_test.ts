@@ -1,7 +1,7 @@
 /**
  * What the translator fixtures cannot run gets a clear answer, never a stuck session:
- * gather_simple (BashShellApp without `command`, a root FileDROP on a missing path) and the
- * hello_universe graphs (PyFuncApp). Plus EAGLE's parameter forms on real specs.
+ * gather_simple (BashShellApp without `command`, a root FileDROP on a missing path) and
+ * hello_universe on a node without python (PyFuncApp). Plus EAGLE's parameter forms.
  */
 import assert from "node:assert/strict";
 import { DropStates, SessionStates } from "../../core/drops/states.ts";
@@ -86,21 +86,24 @@ Deno.test("gather_simple with commands fails (not stuck) naming the missing root
   });
 });
 
-for (const kind of ["single", "cluster"] as const) {
-  Deno.test(`hello_universe.${kind}.json is rejected at append naming its PyFuncApp Drop`, async () => {
-    const graph = await loadFixture("hello_universe", kind);
-    const [pyfunc] = byClass(graph, "PyFuncApp");
-    await withNode(async (call) => {
-      const fixed = graph.map((d) => ({ ...d, node: "127.0.0.1", island: "127.0.0.1" }));
-      const msg = await rejected(call, "h", fixed);
-      assert.match(
-        msg,
-        new RegExp(`^Drop ${pyfunc}: Python functions \\(dlg.apps.pyfunc.PyFuncApp\\)`),
-      );
-      assert.match(msg, /dlg\.apps\.js\.ModuleApp/);
-    });
-  });
-}
+Deno.test("a node whose python cannot start rejects PyFuncApp at append, and runs the rest", async () => {
+  const graph = await loadFixture("hello_universe", "single");
+  const [pyfunc] = byClass(graph, "PyFuncApp");
+  await withNode(async (call) => {
+    const msg = await rejected(call, "h", graph);
+    assert.match(
+      msg,
+      new RegExp(`^Drop ${pyfunc}: dlg.apps.pyfunc.PyFuncApp needs Python on this node`),
+    );
+    assert.match(msg, /\/nonexistent\/python3 cannot be started/);
+    assert.match(msg, /--python PATH/);
+    const branch = await loadFixture("branch", "single");
+    await createSession(call, "b");
+    assert.equal((await append(call, "b", branch)).status, 200);
+    assert.equal((await deploy(call, "b", roots(branch))).status, 200);
+    assert.deepEqual(await waitEnded(call, "b", 30_000), [SessionStates.FINISHED]);
+  }, { python: "/nonexistent/python3" });
+});
 
 Deno.test("EAGLE parameter forms: '5' is 5, '' is unset, every form is read", async () => {
   const graph = await loadFixture("grpby_gather", "single");

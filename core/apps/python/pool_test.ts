@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { waitFor } from "../../testing/mod.ts";
+import { PythonError, PythonPool } from "./pool.ts";
+import type { CallMsg } from "./protocol.ts";
+
+const PYTHON = "/usr/bin/python3";
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function call(name: string, extra: Partial<CallMsg> = {}): CallMsg {
+  return { func_name: name, inputs: [], outputs: [{ port: "o", encoding: "eval" }], ...extra };
+}
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function withPool(fn: (pool: PythonPool) => Promise<void>, size = 2) {
+  const pool = new PythonPool({ python: PYTHON, size });
+  try {
+    await fn(pool);
+  } finally {
+    await pool.stop();
+  }
+}
+
+Deno.test("PythonPool runs calls on persistent workers, at most `size` of them", async () => {
+  await withPool(async (pool) => {
+    const msg = call("builtins.pow", { args: { base: { value: 3 }, exp: { value: 4 } } });
+    const results = await Promise.all([1, 2, 3, 4, 5].map(() => pool.call(msg, [])));
+    for (const r of results) assert.equal(dec.decode(r.outputs[0]![0]), "81");
+    assert.equal(pool.workers, 2);
+    const pids = pool.pids();
+    await pool.call(msg, []);
+    assert.deepEqual(pool.pids().sort(), pids.sort());
+  });
+});
+
+Deno.test("PythonPool passes payloads through and reports what the function printed", async () => {
+  await withPool(async (pool) => {
+    const code = "def shout(text):\n    print('got', len(text))\n    return text.upper()\n";
+    const r = await pool.call(
+      call("shout", {
+        func_code: code,
+        inputs: [{ port: "text", encoding: "utf-8", payload: 0 }],
+        outputs: [{ port: "o", encoding: "utf-8" }, { port: "p", encoding: "pickle" }],
+      }),
+      [enc.encode("hello")],
+    );
+    assert.equal(dec.decode(r.outputs[0]![0]), "HELLO");
+    assert.deepEqual([...r.outputs[1]![0]!.subarray(0, 2)], [0x80, 4]);
+    assert.equal(r.log, "got 5\n");
+  });
+});
+
+Deno.test("PythonPool rejects with the exception text and traceback; the worker stays", async () => {
+  await withPool(async (pool) => {
+    const code = "def boom():\n    raise ValueError('no good')\n";
+    const err = await pool.call(call("boom", { func_code: code }), []).catch((e) => e);
+    assert.ok(err instanceof PythonError);
+    assert.equal(err.message, "ValueError: no good");
+    assert.match(err.traceback, /line 2, in boom/);
+    const unknown = await pool.call(call("no_such_module.f"), []).catch((e) => e);
+    assert.match(unknown.message, /No module named 'no_such_module'/);
+    assert.equal(pool.workers, 1);
+  }, 1);
+});
+
+Deno.test("PythonPool cancel kills the worker running the call; the next call gets a new one", async () => {
+  await withPool(async (pool) => {
+    const ac = new AbortController();
+    const sleeping = pool.call(call("time.sleep", { args: { s: { value: 60 } } }), [], ac.signal);
+    await waitFor(() => pool.busy, { until: (n) => n === 1, timeout: 5000, what: "busy" });
+    const [pid] = pool.pids();
+    ac.abort(new Error("cancelled"));
+    await assert.rejects(sleeping, /cancelled/);
+    await waitFor(() => alive(pid!), { until: (a) => !a, timeout: 5000, what: "worker gone" });
+    const r = await pool.call(call("builtins.abs", { args: { x: { value: -2 } } }), []);
+    assert.equal(dec.decode(r.outputs[0]![0]), "2");
+    assert.notEqual(pool.pids()[0], pid);
+  }, 1);
+});
+
+Deno.test("PythonPool fails the call of a worker killed mid-call with the exit reason", async () => {
+  await withPool(async (pool) => {
+    const sleeping = pool.call(call("time.sleep", { args: { s: { value: 60 } } }), []);
+    await waitFor(() => pool.busy, { until: (n) => n === 1, timeout: 5000, what: "busy" });
+    Deno.kill(pool.pids()[0]!, "SIGKILL");
+    await assert.rejects(sleeping, /python worker \(pid \d+\) was killed by SIGKILL/);
+    const r = await pool.call(call("builtins.abs", { args: { x: { value: -3 } } }), []);
+    assert.equal(dec.decode(r.outputs[0]![0]), "3");
+  }, 1);
+});
+
+Deno.test("PythonPool says once why a python cannot be used", async () => {
+  const pool = new PythonPool({ python: "/nonexistent/python3" });
+  assert.match(pool.unavailable()!, /\/nonexistent\/python3 cannot be started/);
+  assert.equal(new PythonPool({ python: PYTHON }).unavailable(), null);
+  await pool.stop();
+});
+
+Deno.test("PythonPool passes big payloads through files both ways and leaves none behind", async () => {
+  await withPool(async (pool) => {
+    const n = 3 * 1024 * 1024;
+    const input = new Uint8Array(new SharedArrayBuffer(n));
+    for (let i = 0; i < n; i++) input[i] = i % 251;
+    const code = "def rev(data):\n    return bytes(data)[::-1]\n";
+    const r = await pool.call(
+      call("rev", {
+        func_code: code,
+        inputs: [{ port: "data", encoding: "path", payload: 0 }],
+        outputs: [{ port: "o", encoding: "raw" }],
+      }),
+      [input],
+    );
+    const out = r.outputs[0]![0]!;
+    assert.equal(out.length, n);
+    assert.ok(out.buffer instanceof SharedArrayBuffer);
+    assert.equal(out[0], (n - 1) % 251);
+    assert.equal(out[n - 1], 0);
+    const left = [...Deno.readDirSync(pool.dir!)].map((e) => e.name);
+    assert.deepEqual(left, ["runner.py"]);
+  }, 1);
+});

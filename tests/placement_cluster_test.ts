@@ -148,8 +148,8 @@ Deno.test("placement keeps pinned Drops, keeps partitions across appends, skips 
     assert.equal((await call(master.url, "POST", "/api/sessions", { sessionId: sid })).status, 200);
     // Part 1: partition #0 and #1, a Drop pinned to a node (its island found by the master).
     const a1 = await call(master.url, "POST", `/api/sessions/${sid}/graph/append`, [
-      mem("A", { node: "#0", island: "#0" }),
-      mem("B", { node: "#1", island: "#0" }),
+      mem("A", { node: "#0", island: "#0", weight: 10 }),
+      mem("B", { node: "#1", island: "#0", weight: 10 }),
       mem("P", { node: pinned }),
       mem("Q", { node: nodes[0]![0]!.hostPort, island: islands[0]!.hostPort }),
     ]);
@@ -172,6 +172,7 @@ Deno.test("placement keeps pinned Drops, keeps partitions across appends, skips 
     assert.equal(g.L!.node, pinned, "a Drop linked to a placed one follows it");
     assert.equal(g.A2!.node, g.A!.node, "partition #0 stays on its node");
     assert.equal(g.A!.island, g.B!.island, "island partition #0 on one island");
+    // Heavier than Q pinned beside them: the two partitions balance onto both nodes.
     assert.notEqual(g.A!.node, g.B!.node);
 
     // A node that leaves is not placed on.

@@ -12,6 +12,12 @@ import { DALIUGE_USAGE, runAction } from "../core/cli/daliuge_flags.ts";
 import { TRUST_USAGE } from "../core/cli/trust.ts";
 import { createTransport } from "../core/client/mod.ts";
 import { nodeRoutes } from "../core/rest/mod.ts";
+import {
+  type Announcer,
+  announcerFromFlags,
+  REGISTER_OPTIONS,
+  registerUsage,
+} from "../core/cli/register.ts";
 
 export function printUsage(): void {
   console.log(`Usage: dlg-node [options]
@@ -46,7 +52,7 @@ Options:
       --event-retry S          seconds an event to another node is retried (backoff with
                                jitter) before it is given up; one the node refuses fails
                                the Drop waiting there, with why (default 60;
-                               env DLG_EVENT_RETRY)${TRUST_USAGE}
+                               env DLG_EVENT_RETRY)${registerUsage("island")}${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
@@ -65,6 +71,7 @@ export async function main(args = Deno.args): Promise<void> {
         "py-workers": { type: "string" },
         "py-path": { type: "string", multiple: true },
         "event-retry": { type: "string" },
+        ...REGISTER_OPTIONS,
       },
     });
   } catch (e) {
@@ -96,6 +103,21 @@ export async function main(args = Deno.args): Promise<void> {
   if (bad) fail("dlg-node", bad);
   const metrics = new Metrics("node");
   const transport = metrics.observing(createTransport(parsed.trust));
+  let announce: Announcer | undefined;
+  try {
+    announce = announcerFromFlags(parsed.values, {
+      kind: "node",
+      host: c.host,
+      tls: parsed.trust.tls !== undefined,
+      transport,
+      name: "dlg-node",
+    });
+  } catch (e) {
+    transport.close();
+    console.error(`dlg-node: ${(e as Error).message}`);
+    printUsage();
+    Deno.exit(2);
+  }
   const manager = new NodeManager({
     workDir: c.workDir,
     root: c.root,
@@ -119,6 +141,7 @@ export async function main(args = Deno.args): Promise<void> {
       trust: parsed.trust,
       transport,
       metrics,
+      announce,
     }),
   );
 }

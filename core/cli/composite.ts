@@ -5,6 +5,7 @@ import { parseCommon, serveManager, UsageError } from "./serve.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
 import { Metrics } from "../metrics/mod.ts";
 import { TRUST_USAGE } from "./trust.ts";
+import { type Announcer, announcerFromFlags, REGISTER_OPTIONS, registerUsage } from "./register.ts";
 import { createTransport } from "../client/mod.ts";
 
 export interface CompositeEntry {
@@ -23,7 +24,8 @@ The ${e.attr === "node" ? "Data Island" : "Master"} manager: serves DALiuGE's RE
 
 Options:
   -N, --nodes LIST             ${kids}, comma-separated host[:port[:events[:rpc]]]
-                               or https://host:port (default port ${e.childPort}; env DLG_NODES)
+                               or https://host:port (default port ${e.childPort}; env DLG_NODES;
+                               none: they join with --register)
   -H, --host HOST              interface to listen on (default 127.0.0.1, env DLG_HOST)
   -P, --port PORT              port (default ${e.port}; 0 picks a free one, env DLG_PORT)
   -m, --max-request-size MB    largest request body (default 10)
@@ -37,7 +39,9 @@ Options:
                                often, up to every 10 s)
       --child-timeout S        seconds a child may not answer before it is down: the
                                sessions with Drops on it FAIL, naming it (default 10;
-                               env DLG_CHILD_TIMEOUT)${TRUST_USAGE}
+                               env DLG_CHILD_TIMEOUT)${
+    e.attr === "node" ? registerUsage("master") : ""
+  }${TRUST_USAGE}
   -h, --help                   this help
 ${DALIUGE_USAGE}
 
@@ -54,6 +58,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
         nodes: { type: "string", short: "N" },
         "check-period": { type: "string" },
         "child-timeout": { type: "string" },
+        ...(e.attr === "node" ? REGISTER_OPTIONS : {}),
       },
     });
   } catch (err) {
@@ -75,6 +80,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
     return n;
   };
   let manager: CompositeManager;
+  let announce: Announcer | undefined;
   const metrics = new Metrics(e.attr === "node" ? "island" : "master");
   const transport = metrics.observing(createTransport(parsed.trust));
   try {
@@ -86,6 +92,13 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
       checkPeriod,
       childTimeout,
       transport,
+    });
+    announce = announcerFromFlags(parsed.values, {
+      kind: "island",
+      host: parsed.config.host,
+      tls: parsed.trust.tls !== undefined,
+      transport,
+      name: e.name,
     });
   } catch (err) {
     transport.close();
@@ -102,6 +115,7 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
       trust: parsed.trust,
       transport,
       metrics,
+      announce,
     }),
   );
 }

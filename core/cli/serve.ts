@@ -11,6 +11,7 @@ import { getLogger, type LogFormat, setupLogging } from "../log/mod.ts";
 import { Metrics } from "../metrics/mod.ts";
 import { type Action, DALIUGE_OPTIONS, daliugeFlags } from "./daliuge_flags.ts";
 import { observe, type Observed } from "./observe.ts";
+import type { Announcer } from "./register.ts";
 import { exposureRefusal, isLoopback, readTrust, type Trust, TRUST_OPTIONS } from "./trust.ts";
 
 export const COMMON_OPTIONS = {
@@ -190,6 +191,8 @@ export async function serveManager(
     transport?: { close(): void };
     /** The metrics the manager's transport already counts with (default: new ones). */
     metrics?: Metrics;
+    /** `--register`: join the parent once listening, leave it first when stopping. */
+    announce?: Announcer;
   },
 ): Promise<number> {
   const { name, trust } = o;
@@ -197,6 +200,7 @@ export async function serveManager(
   const log = getLogger(["dlg", manager.kind]);
   let seen: Observed | undefined;
   const end = async (code: number) => {
+    await o.announce?.stop();
     seen?.stop();
     await manager.stop();
     o.transport?.close();
@@ -240,6 +244,7 @@ export async function serveManager(
         const host = hostname.includes(":") ? `[${hostname}]` : hostname;
         observed.listening(hostname, port);
         console.log(`${name} listening on ${scheme}://${host}:${port}`);
+        o.announce?.start(port);
         if (trust.token === undefined && !isLoopback(config.host)) {
           console.error(
             `${name}: no token (--insecure): anyone reaching port ${port} can run commands`,

@@ -31,6 +31,8 @@ import {
   placeDrops,
 } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
+import { needsPlacing } from "./placement.ts";
+import { placeAtIsland, placeAtMaster, sessionNodes } from "./place_append.ts";
 import { type ClassTable, graphItems, normalizeSpec, parseJson, readGraph } from "../graph/mod.ts";
 import { DropClasses } from "../apps/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
@@ -272,6 +274,7 @@ export class CompositeManager implements DropManager {
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
     items.forEach((item, i) => normalizeSpec(item, i, this.#classes));
+    await this.#place(s, items);
     if (this.attr === "island") return await appendDirect(this.childSet, s, items);
     const split = this.childSet.split(s.children, items, { state: s });
     // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
@@ -289,6 +292,16 @@ export class CompositeManager implements DropManager {
       undo();
       throw subManagerError(r.errors);
     }
+  }
+
+  /** Fill `node` (and `island` at a master) where the graph leaves them to us. */
+  async #place(s: CompositeSession, items: Record<string, unknown>[]): Promise<void> {
+    const attrs = this.attr === "node" ? ["node"] : ["island", "node"];
+    if (!needsPlacing(items, attrs)) return;
+    // Live: up, and (an island's node) still registered.
+    const live = s.children.filter((c) => !c.down && this.children.includes(c));
+    if (this.attr === "node") return placeAtIsland(s, live, items);
+    await placeAtMaster(s, live, items, (c) => sessionNodes(c, s.id));
   }
 
   /**

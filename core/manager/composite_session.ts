@@ -4,6 +4,7 @@ import type { Owned, Rel, Split, Waiting } from "./partition.ts";
 import type { LinkKey } from "../wire/mod.ts";
 import { SessionStates } from "../drops/mod.ts";
 import type { CompositeStream } from "./composite_stream.ts";
+import { newMemory, type PlaceMemory } from "./placement.ts";
 
 export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
 
@@ -47,6 +48,8 @@ export class CompositeSession {
   seen = new Map<string, unknown>();
   /** Why the session broke: the first loss of a child holding its Drops, or below one. */
   lost: string | undefined = undefined;
+  /** Where automatic placement put partitions, and each child's load. */
+  readonly placement: PlaceMemory = newMemory();
   #watchers: SessionWatcher[] = [];
   /** The session's event stream (its children's, merged), made for its first reader. */
   stream: CompositeStream | undefined = undefined;

@@ -49,6 +49,7 @@ export {
   sessionStatusName,
 } from "./status.ts";
 export { type SessionProgress, waitForSession, type WaitOptions } from "./wait.ts";
+export { jitter, pause } from "./retry.ts";
 export {
   type EventsOptions,
   eventsPath,

@@ -5,6 +5,7 @@
  */
 import { SessionStates } from "../drops/mod.ts";
 import { noEventStream, sessionEvents } from "./events.ts";
+import { pause } from "./retry.ts";
 import type { BaseManagerClient } from "./managers.ts";
 import { countDrops, type DropCounts, isSessionOver, reduceSessionStatus } from "./status.ts";
 import type { DropStatus } from "./types.ts";
@@ -82,7 +83,7 @@ async function followSession(
       if (lastEventId === undefined && noEventStream(e)) return undefined;
       if (++errors >= (o.maxErrors ?? 5)) throw e;
     }
-    await sleep(Math.min(200 * 2 ** errors, 5000), o.signal);
+    await pauseOrThrow(Math.min(200 * 2 ** errors, 5000), o.signal);
   }
   report(true);
   if (o.drops ?? true) p.drops = drops.size ? countDrops(drops) : undefined;
@@ -113,25 +114,12 @@ async function pollSession(
       if (o.signal?.aborted || ++errors >= (o.maxErrors ?? 5)) throw e;
     }
     const took = Date.now() - t0;
-    await sleep(Math.min(Math.max(every - took, took), 5000), o.signal);
+    await pauseOrThrow(Math.min(Math.max(every - took, took), 5000), o.signal);
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener("abort", abort);
-    };
-    const abort = () => {
-      done();
-      reject(signal!.reason);
-    };
-    const t = setTimeout(() => {
-      done();
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", abort, { once: true });
-  });
+/** A pause that throws the abort reason when `signal` aborts. */
+async function pauseOrThrow(ms: number, signal?: AbortSignal): Promise<void> {
+  await pause(ms, signal);
+  if (signal?.aborted) throw signal.reason;
 }

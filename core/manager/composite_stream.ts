@@ -5,12 +5,11 @@
  * checks call down, or that lost the session, shows as FAILED with the reason, never as a
  * silent gap. One upstream connection per child, however many clients read.
  */
-import { type RawSessionEvent, rawSessionEvents } from "../client/mod.ts";
+import { jitter, pause, type RawSessionEvent, rawSessionEvents } from "../client/mod.ts";
 import { SessionStates } from "../drops/mod.ts";
 import { EventLog, type EventReader, type WatchOptions } from "../session/mod.ts";
 import { type Child, childError, describe } from "./children.ts";
 import { type CompositeSession, isOver } from "./composite_session.ts";
-import { jitter } from "./health.ts";
 
 const { FAILED } = SessionStates;
 /** Longest pause between tries to follow a child's stream again (with `Last-Event-ID`). */
@@ -121,7 +120,7 @@ export class CompositeStream {
         if (c.down) return this.#gone(c, opened);
         tries++;
       }
-      await sleep(jitter(Math.min(250 * 2 ** tries, MAX_RETRY_MS)), signal);
+      await pause(jitter(Math.min(250 * 2 ** tries, MAX_RETRY_MS)), signal);
     }
   }
 
@@ -187,16 +186,4 @@ function once(fn: () => void): () => void {
     done = true;
     fn();
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

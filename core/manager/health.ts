@@ -4,6 +4,7 @@
  * answered for `childTimeoutMs` is down; a down child is asked less often (backoff with jitter)
  * until it answers again and is back.
  */
+import { jitter } from "../client/mod.ts";
 import { SESSIONS_PATH } from "../wire/mod.ts";
 import type { SessionSummary } from "./types.ts";
 import { type Child, type ChildError, childError, describe, STATUS_MS } from "./children.ts";
@@ -25,11 +26,6 @@ export interface HealthOptions {
 /** Longest wait between checks of a child that is down. */
 const MAX_BACKOFF_MS = 10_000;
 
-/** `ms` give or take 10%: checks of many managers do not fall into step. */
-export function jitter(ms: number): number {
-  return ms * (0.9 + Math.random() * 0.2);
-}
-
 export class Health {
   #o: HealthOptions;
   #timers = new Map<Child, ReturnType<typeof setTimeout>>();
@@ -50,7 +46,9 @@ export class Health {
   #tick(): void {
     if (this.#stopped) return;
     const children = this.#o.children();
-    for (const c of children) if (!this.#timers.has(c)) this.#schedule(c, jitter(this.#o.periodMs));
+    for (const c of children) {
+      if (!this.#timers.has(c)) this.#schedule(c, jitter(this.#o.periodMs, 0.1));
+    }
     for (const c of this.#timers.keys()) {
       if (!children.includes(c)) {
         clearTimeout(this.#timers.get(c));
@@ -70,7 +68,7 @@ export class Health {
         const wait = c.down
           ? Math.min(this.#o.periodMs * 2 ** Math.min(n, 8), MAX_BACKOFF_MS)
           : this.#o.periodMs;
-        this.#schedule(c, jitter(wait));
+        this.#schedule(c, jitter(wait, 0.1));
       });
       this.#running.add(p);
     }, ms);

@@ -5,7 +5,7 @@
  * harmless. A peer that refuses a batch (4xx) gets, instead, each event as a small ERROR with
  * why, so the Drop waiting there fails with the reason instead of waiting for ever.
  */
-import { RestClient, type Transport } from "../client/mod.ts";
+import { jitter, pause, RestClient, type Transport } from "../client/mod.ts";
 import { DropStates } from "../drops/mod.ts";
 import { packBySize } from "../graph/mod.ts";
 import { sessionPath, type WireEvent } from "../wire/mod.ts";
@@ -107,7 +107,7 @@ export class EventSender {
         this.#onLost?.(sessionId, lost);
         return;
       }
-      await sleep(jitter(Math.min(100 * 2 ** t, MAX_BACKOFF_MS)), signal);
+      await pause(jitter(Math.min(100 * 2 ** t, MAX_BACKOFF_MS)), signal);
     }
   }
 
@@ -150,23 +150,6 @@ export class EventSender {
     this.#queues.clear();
     await Promise.allSettled(this.#inflight);
   }
-}
-
-/** `ms` give or take 25%. */
-function jitter(ms: number): number {
-  return ms * (0.75 + Math.random() * 0.5);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Batches of at most ~2 MB, well under any peer's request limit. */

@@ -148,6 +148,7 @@ export class NodeManager implements DropManager {
       size: s.size,
       ...(s.startedAt === undefined ? {} : { started: s.startedAt }),
       ...(s.finishedAt === undefined ? {} : { finished: s.finishedAt }),
+      ...(s.lost === undefined ? {} : { lost: s.lost }),
     }));
   }
 

@@ -11,7 +11,10 @@ export interface SessionSummary {
   /** When its deploy began and when it ended (ms since the epoch), once known. */
   started?: number;
   finished?: number;
-  /** Composite tiers: why the session broke (a child holding its Drops was lost). */
+  /**
+   * Why the session broke: a child holding its Drops was lost (composite tiers), or an event for
+   * another node was given up (a node).
+   */
   lost?: string;
 }
 

@@ -128,6 +128,11 @@ export class Session implements DropHost {
     return this.#specs.size;
   }
 
+  /** Why the session broke down (an event for another node never got there), if it did. */
+  get lost(): string | undefined {
+    return this.#lost;
+  }
+
   /** The first failure reason (a Drop's error), once the session has one. */
   get error(): string | undefined {
     return this.#error;
@@ -288,6 +293,12 @@ export class Session implements DropHost {
    * also stops its parts on other nodes, where Drops would otherwise wait for ever.
    */
   breakDown(why: string): void {
+    if (this.#status === FINISHED) {
+      // Over here already, but a Drop elsewhere waits for what never came: said in the
+      // session's summary, where the parent's health checks read it and stop the rest.
+      this.#lost ??= why;
+      return;
+    }
     if (this.#status !== RUNNING && this.#status !== DEPLOYING) return;
     this.#error ??= why;
     this.#lost = why;

@@ -85,7 +85,7 @@ async function followSession(
     }
     await pauseOrThrow(Math.min(200 * 2 ** errors, 5000), o.signal);
   }
-  report(true);
+  // The terminal `session` event was reported already.
   if (o.drops ?? true) p.drops = drops.size ? countDrops(drops) : undefined;
   return p;
 }

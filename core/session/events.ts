@@ -39,6 +39,29 @@ export type DropWatcher = (drop: Drop, prev: number) => void;
 export type StreamListener = (e: BusEvent) => void;
 
 /**
+ * A list of listeners, copied on change so that one removed while the list is being called
+ * does not disturb the call; `add` returns the function that removes it.
+ */
+class Listeners<T> {
+  #items: readonly T[] = [];
+
+  get items(): readonly T[] {
+    return this.#items;
+  }
+
+  add(x: T): () => void {
+    this.#items = [...this.#items, x];
+    return () => {
+      this.#items = this.#items.filter((y) => y !== x);
+    };
+  }
+
+  clear(): void {
+    this.#items = [];
+  }
+}
+
+/**
  * What watches a whole manager synchronously (metrics, logs): called on every change, with no
  * batch or object made for it, so the hot path stays one call.
  */
@@ -53,52 +76,46 @@ export interface ManagerWatcher {
  * happen, stream listeners in batches (which makes every session batch its changes).
  */
 export class ManagerEvents {
-  #listeners: ((sessionId: string, e: BusEvent) => void)[] = [];
-  #watchers: ManagerWatcher[] = [];
+  #listeners = new Listeners<(sessionId: string, e: BusEvent) => void>();
+  #watchers = new Listeners<ManagerWatcher>();
 
   get active(): boolean {
-    return this.#listeners.length > 0;
+    return this.#listeners.items.length > 0;
   }
 
   subscribe(fn: (sessionId: string, e: BusEvent) => void): () => void {
-    this.#listeners = [...this.#listeners, fn];
-    return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== fn);
-    };
+    return this.#listeners.add(fn);
   }
 
   /** Watch every session's changes synchronously; the returned function stops it. */
   watch(w: ManagerWatcher): () => void {
-    this.#watchers = [...this.#watchers, w];
-    return () => {
-      this.#watchers = this.#watchers.filter((x) => x !== w);
-    };
+    return this.#watchers.add(w);
   }
 
   emit(sessionId: string, e: BusEvent): void {
-    for (const l of this.#listeners) safely(() => l(sessionId, e));
+    for (const l of this.#listeners.items) safely(() => l(sessionId, e));
   }
 
   dropChanged(sessionId: string, drop: Drop, prev: number): void {
-    for (const w of this.#watchers) w.drop?.(sessionId, drop, prev);
+    for (const w of this.#watchers.items) w.drop?.(sessionId, drop, prev);
   }
 
   sessionChanged(sessionId: string, change: SessionChange): void {
-    for (const w of this.#watchers) safely(() => w.session?.(sessionId, change));
+    for (const w of this.#watchers.items) safely(() => w.session?.(sessionId, change));
   }
 
   logged(sessionId: string, drop: Drop, line: LogLine): void {
-    for (const w of this.#watchers) safely(() => w.log?.(sessionId, drop, line));
+    for (const w of this.#watchers.items) safely(() => w.log?.(sessionId, drop, line));
   }
 }
 
 export class SessionBus {
   readonly sessionId: string;
   #fanIn: ManagerEvents | undefined;
-  #watchers: DropWatcher[] = [];
-  #listeners: StreamListener[] = [];
+  #watchers = new Listeners<DropWatcher>();
+  #listeners = new Listeners<StreamListener>();
   /** Listeners of session changes only (they do not make Drop changes batch). */
-  #sessionListeners: ((change: SessionChange) => void)[] = [];
+  #sessionListeners = new Listeners<(change: SessionChange) => void>();
   #pending: DropChange[] = [];
   #timer: ReturnType<typeof setImmediate> | undefined;
   #since = 0;
@@ -110,36 +127,27 @@ export class SessionBus {
 
   /** Is anyone listening to the stream (not counting Drop watchers)? */
   get streaming(): boolean {
-    return this.#listeners.length > 0 || this.#fanIn?.active === true;
+    return this.#listeners.items.length > 0 || this.#fanIn?.active === true;
   }
 
   /** Watch every Drop change synchronously; the returned function stops it. */
   watchDrops(fn: DropWatcher): () => void {
-    this.#watchers = [...this.#watchers, fn];
-    return () => {
-      this.#watchers = this.#watchers.filter((w) => w !== fn);
-    };
+    return this.#watchers.add(fn);
   }
 
   /** Listen to the batched stream; the returned function stops listening. */
   subscribe(fn: StreamListener): () => void {
-    this.#listeners = [...this.#listeners, fn];
-    return () => {
-      this.#listeners = this.#listeners.filter((l) => l !== fn);
-    };
+    return this.#listeners.add(fn);
   }
 
   /** Listen to the session's state changes only; the returned function stops listening. */
   onSession(fn: (change: SessionChange) => void): () => void {
-    this.#sessionListeners = [...this.#sessionListeners, fn];
-    return () => {
-      this.#sessionListeners = this.#sessionListeners.filter((l) => l !== fn);
-    };
+    return this.#sessionListeners.add(fn);
   }
 
   /** A Drop's status or execStatus changed (`prev`: its status before). */
   drop(drop: Drop, prev: number, execStatus?: number): void {
-    for (const w of this.#watchers) w(drop, prev);
+    for (const w of this.#watchers.items) w(drop, prev);
     this.#fanIn?.dropChanged(this.sessionId, drop, prev);
     if (!this.streaming) return;
     const n = this.#pending.push(
@@ -168,7 +176,7 @@ export class SessionBus {
 
   session(change: SessionChange): void {
     this.#fanIn?.sessionChanged(this.sessionId, change);
-    for (const l of this.#sessionListeners) safely(() => l(change));
+    for (const l of this.#sessionListeners.items) safely(() => l(change));
     if (!this.streaming) return;
     this.flush();
     this.#emit({ event: "session", data: change });
@@ -187,13 +195,13 @@ export class SessionBus {
   /** Stop: pending changes are sent, timers freed. */
   close(): void {
     this.flush();
-    this.#listeners = [];
-    this.#sessionListeners = [];
-    this.#watchers = [];
+    this.#listeners.clear();
+    this.#sessionListeners.clear();
+    this.#watchers.clear();
   }
 
   #emit(e: BusEvent): void {
-    for (const l of this.#listeners) safely(() => l(e));
+    for (const l of this.#listeners.items) safely(() => l(e));
     if (this.#fanIn?.active) this.#fanIn.emit(this.sessionId, e);
   }
 }

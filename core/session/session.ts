@@ -26,7 +26,7 @@ import {
 import type { LinkKey } from "../wire/mod.ts";
 import { buildGraph } from "./build.ts";
 import { checkPaths } from "./paths.ts";
-import { type ManagerEvents, SessionBus } from "./events.ts";
+import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
 import { EventLog, type EventReader } from "./event_log.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
@@ -324,45 +324,34 @@ export class Session implements DropHost {
    * changes alone (what a parent's log follows: no Drop change is batched for it).
    */
   watch(lastId?: number, o: WatchOptions = {}): EventReader {
-    if (o.only === "session") return this.#watchStates(lastId);
-    if (!this.#log) {
-      const log = this.#log = new EventLog();
-      this.bus.subscribe((e) => {
-        log.push(e.event, e.data);
-        if (e.event === "session" && isOver(e.data.status)) log.end();
-      });
-      if (isOver(this.#status)) {
-        log.push("session", this.#sessionChange());
-        log.end();
-      }
-    }
-    return this.#log.read(
-      () => ({ ...this.#sessionChange(), drops: this.#drops ? this.graphStatus() : {} }),
-      lastId,
-    );
+    const states = o.only === "session";
+    const log = states
+      ? this.#stateLog ??= this.#openLog(false)
+      : this.#log ??= this.#openLog(true);
+    const drops = () => states || !this.#drops ? {} : this.graphStatus();
+    return log.read(() => ({ ...this.#sessionChange(), drops: drops() }), lastId);
   }
 
-  #watchStates(lastId?: number): EventReader {
-    if (!this.#stateLog) {
-      const log = this.#stateLog = new EventLog();
-      this.bus.onSession((change) => {
-        log.push("session", change);
-        if (isOver(change.status)) log.end();
-      });
-      if (isOver(this.#status)) {
-        log.push("session", this.#sessionChange());
-        log.end();
-      }
-    }
-    return this.#stateLog.read(() => ({ ...this.#sessionChange(), drops: {} }), lastId);
+  /** A log fed by the bus (`all` events, or state changes only), ended by the terminal state. */
+  #openLog(all: boolean): EventLog {
+    const log = new EventLog();
+    const session = (change: SessionChange) => {
+      log.push("session", change);
+      if (isOver(change.status)) log.end();
+    };
+    if (all) {
+      this.bus.subscribe((e) =>
+        e.event === "session" ? session(e.data) : log.push(e.event, e.data)
+      );
+    } else this.bus.onSession(session);
+    if (isOver(this.#status)) session(this.#sessionChange());
+    return log;
   }
 
   #sessionChange(): { status: number; error?: string; lost?: string } {
     const s = this.#status;
     if (s !== FAILED || !this.#error) return { status: s };
-    return this.#lost
-      ? { status: s, error: this.#error, lost: this.#lost }
-      : { status: s, error: this.#error };
+    return { status: s, error: this.#error, ...(this.#lost ? { lost: this.#lost } : {}) };
   }
 
   dropByUid(uid: string): Drop | undefined {

@@ -1,13 +1,16 @@
 /** Session and Drop status as a client sees them: one state per session, Drops by state. */
-import { AppStates, DropStates, sessionStateName, SessionStates } from "../drops/mod.ts";
+import {
+  AppStates,
+  DropStates,
+  isSessionOver,
+  sessionStateName,
+  SessionStates,
+} from "../drops/mod.ts";
 import type { DropStatus, GraphStatus } from "./types.ts";
 
 const { FINISHED, CANCELLED, FAILED } = SessionStates;
 
-/** FINISHED, CANCELLED and FAILED: the session will not change any more. */
-export function isSessionOver(status: number | undefined): boolean {
-  return status === FINISHED || status === CANCELLED || status === FAILED;
-}
+export { isSessionOver };
 
 function leaves(status: unknown, out: number[]): number[] {
   if (typeof status === "number") out.push(status);

@@ -7,6 +7,7 @@ export {
   AppStates,
   dropStateName,
   DropStates,
+  isSessionOver,
   isTerminal,
   sessionStateName,
   SessionStates,

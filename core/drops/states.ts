@@ -47,6 +47,12 @@ export function appStateName(s: number): string {
   return appNames[s] ?? String(s);
 }
 
+/** FINISHED, CANCELLED and FAILED: the session will not change any more. */
+export function isSessionOver(status: unknown): boolean {
+  return status === SessionStates.FINISHED || status === SessionStates.CANCELLED ||
+    status === SessionStates.FAILED;
+}
+
 /** A Drop state from which nothing further happens (EXPIRED/DELETED count as completed). */
 export function isTerminal(status: number): boolean {
   return status >= DropStates.COMPLETED;

@@ -2,19 +2,17 @@
 import { type Child, type ChildError, describe } from "./children.ts";
 import type { Owned, Rel, Split, Waiting } from "./partition.ts";
 import type { LinkKey } from "../wire/mod.ts";
-import { SessionStates } from "../drops/mod.ts";
+import { isSessionOver, SessionStates } from "../drops/mod.ts";
 import type { CompositeStream } from "./composite_stream.ts";
 import { newMemory, type PlaceMemory } from "./placement.ts";
 
 export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
 
-const { FINISHED, CANCELLED, FAILED } = SessionStates;
+const { FINISHED, FAILED } = SessionStates;
 
 /** FINISHED, CANCELLED or FAILED, at any depth of a status map (an empty map is not over). */
 export function isOver(status: unknown): boolean {
-  if (typeof status === "number") {
-    return status === FINISHED || status === CANCELLED || status === FAILED;
-  }
+  if (typeof status === "number") return isSessionOver(status);
   if (status && typeof status === "object") {
     const all = Object.values(status);
     return all.length > 0 && all.every(isOver);

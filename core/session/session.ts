@@ -9,6 +9,7 @@ import {
   type DropHost,
   DropStates,
   FileStore,
+  isSessionOver,
   type LogLine,
   type PathCache,
   pathCache,
@@ -337,14 +338,14 @@ export class Session implements DropHost {
     const log = new EventLog();
     const session = (change: SessionChange) => {
       log.push("session", change);
-      if (isOver(change.status)) log.end();
+      if (isSessionOver(change.status)) log.end();
     };
     if (all) {
       this.bus.subscribe((e) =>
         e.event === "session" ? session(e.data) : log.push(e.event, e.data)
       );
     } else this.bus.onSession(session);
-    if (isOver(this.#status)) session(this.#sessionChange());
+    if (isSessionOver(this.#status)) session(this.#sessionChange());
     return log;
   }
 
@@ -453,10 +454,6 @@ function isRoot(d: Drop): boolean {
   if (d instanceof DataDrop) return d.nProducers === 0;
   if (d instanceof AppDrop) return d.inputs.length === 0 && d.streamingInputs.length === 0;
   return false;
-}
-
-function isOver(status: unknown): boolean {
-  return status === FINISHED || status === CANCELLED || status === FAILED;
 }
 
 /** Complete a data Drop named in `completed`; a file nobody produces must already exist. */

@@ -20,6 +20,8 @@ export interface CpuProfile {
 export interface Profiler {
   start(intervalUs?: number): Promise<void>;
   stop(): Promise<CpuProfile>;
+  /** A heap snapshot (after a full GC), as V8's JSON text. */
+  heapSnapshot(): Promise<string>;
   close(): void;
 }
 
@@ -33,9 +35,11 @@ export async function attachProfiler(port: number): Promise<Profiler> {
   });
   let id = 0;
   const waiting = new Map<number, (r: unknown) => void>();
+  let chunks: string[] = [];
   ws.onmessage = (e) => {
     const m = JSON.parse(e.data);
     if (m.id !== undefined) waiting.get(m.id)?.(m.result);
+    else if (m.method === "HeapProfiler.addHeapSnapshotChunk") chunks.push(m.params.chunk);
   };
   const call = (method: string, params: unknown = {}) =>
     new Promise<unknown>((r) => {
@@ -51,8 +55,38 @@ export async function attachProfiler(port: number): Promise<Profiler> {
     async stop() {
       return ((await call("Profiler.stop")) as { profile: CpuProfile }).profile;
     },
+    async heapSnapshot() {
+      chunks = [];
+      await call("HeapProfiler.enable");
+      await call("HeapProfiler.collectGarbage");
+      await call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+      return chunks.join("");
+    },
     close: () => ws.close(),
   };
+}
+
+/** Retained-by-self bytes and counts per object kind (constructor or V8 type), the top `n`. */
+export function heapSummary(snapshotJson: string, n = 30) {
+  const s = JSON.parse(snapshotJson);
+  const fields: string[] = s.snapshot.meta.node_fields;
+  const types: string[] = s.snapshot.meta.node_types[0];
+  const [T, N, S] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
+  const by = new Map<string, { bytes: number; count: number }>();
+  let total = 0;
+  for (let i = 0; i < s.nodes.length; i += fields.length) {
+    const type = types[s.nodes[i + T!]]!;
+    const key = type === "object" || type === "closure"
+      ? `${type} ${s.strings[s.nodes[i + N!]]}`
+      : type;
+    const e = by.get(key) ?? { bytes: 0, count: 0 };
+    e.bytes += s.nodes[i + S!];
+    e.count++;
+    total += s.nodes[i + S!];
+    by.set(key, e);
+  }
+  const top = [...by].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, n);
+  return { total, top: top.map(([kind, e]) => ({ kind, ...e })) };
 }
 
 const IDLE = new Set(["(idle)", "(program)", "(root)"]);
@@ -75,7 +109,10 @@ export function selfTimes(p: CpuProfile, n = 25, from = 0, to = p.samples.length
     const k = name(p.samples[i]!);
     t.set(k, (t.get(k) ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000);
   }
-  return [...t].sort((a, b) => b[1] - a[1]).slice(0, n).map(([f, ms]) => ({ f, ms: +ms.toFixed(1) }));
+  return [...t].sort((a, b) => b[1] - a[1]).slice(0, n).map(([f, ms]) => ({
+    f,
+    ms: +ms.toFixed(1),
+  }));
 }
 
 /** Stretches of at least `minMs` with no idle sample: what held the event loop, and where. */

@@ -36,6 +36,19 @@ Deno.test({
       const names = c.nodes.flat().map((p) => p.hostPort);
       const dirs = new Map(c.nodes.flat().map((p) => [p.hostPort, p.workDir]));
       let next = 0;
+      // What every tier says of a session that does not end (for the failure message).
+      const where = async (sid: string) => {
+        const tiers = [c.master, ...c.islands, ...c.nodes.flat(), ...(again ? [again] : [])];
+        const said = await Promise.all(tiers.map(async (p) => {
+          const r = await fetch(`${p.url}/api/sessions`, { signal: AbortSignal.timeout(5_000) })
+            .then(async (r) => {
+              const list = await r.json() as { sessionId: string }[];
+              return JSON.stringify(list.find((x) => x.sessionId === sid) ?? "none");
+            }, (e) => String(e));
+          return `${p.hostPort}: ${r}`;
+        }));
+        return said.join("\n");
+      };
 
       const chaos = (async () => {
         for (const [at, ms] of [[2_000, 2_000], [6_000, 5_000]] as const) {
@@ -70,9 +83,11 @@ Deno.test({
         }
         const ac = new AbortController();
         const timer = setTimeout(() => ac.abort(new Error(`${sid} still running`)), 60_000);
-        const end = await waitForSession(m, sid, { drops: false, signal: ac.signal }).finally(() =>
-          clearTimeout(timer)
-        );
+        const end = await waitForSession(m, sid, { drops: false, signal: ac.signal }).catch(
+          async (e) => {
+            throw new Error(`${(e as Error).message}: ${await where(sid)}`);
+          },
+        ).finally(() => clearTimeout(timer));
         if (end.status === 4) {
           tally.FINISHED++;
           // Read from disk: the node holding it may be down by now.

@@ -364,8 +364,10 @@ export class CompositeManager implements DropManager {
     }
     s.phase = Phase.DEPLOYING;
     let errors: Record<string, ChildError>;
+    const steps = deploySteps(this.childSet, s, { completed, byUid });
+    s.deploying = steps.then(() => {}, () => {});
     try {
-      errors = await deploySteps(this.childSet, s, { completed, byUid });
+      errors = await steps;
     } finally {
       s.phase = Phase.DEPLOYED;
     }
@@ -384,8 +386,10 @@ export class CompositeManager implements DropManager {
     if (s.phase < Phase.DEPLOYING) {
       throw invalidState(`Session ${sessionId} is not running; cancel needs RUNNING`);
     }
-    // Every child that answers, failed or not (a returning child's part is cancelled by the
-    // health checks).
+    // After a deploy in progress (parts still BUILDING would refuse it, then start), to every
+    // child that answers, failed or not (a returning child's part is cancelled by the health
+    // checks).
+    await s.deploying;
     const live = s.children.filter((c) => !c.down);
     const r = await fanOut(live, (c) => c.client.cancelSession(sessionId));
     const errors = Object.entries(r.errors).filter(([name]) => !s.failed.has(name));

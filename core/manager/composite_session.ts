@@ -34,6 +34,11 @@ export class CompositeSession {
   readonly children: Child[];
   readonly createdAt = Date.now();
   phase: number = Phase.PRISTINE;
+  /**
+   * Settles once the deploy in progress is over. Cancels wait for it: one sent while the parts
+   * are still BUILDING is refused, and the deploy would then start them with nobody to stop them.
+   */
+  deploying: Promise<void> | undefined = undefined;
   owners = new Map<string, Owned>();
   pending = new Map<string, Waiting[]>();
   rels: Rel[] = [];

@@ -71,10 +71,18 @@ export class Faults {
     for (const s of this.#sessions()) if (s.children.includes(c)) s.fail(c, err);
   }
 
-  /** `c` is back: its part of failed sessions is cancelled, deletes it missed are done. */
+  /**
+   * `c` is back: its part of failed sessions is cancelled (once a deploy in progress is over),
+   * deletes it missed are done.
+   */
   back(c: Child): void {
     for (const s of this.#sessions()) {
-      if (s.failed.has(c.name)) this.#track(c.client.cancelSession(s.id)).catch(() => {});
+      if (!s.failed.has(c.name)) continue;
+      const cancel = async () => {
+        await s.deploying;
+        await c.client.cancelSession(s.id);
+      };
+      this.#track(cancel()).catch(() => {});
     }
     for (const sid of c.pendingDeletes) {
       c.pendingDeletes.delete(sid);
@@ -83,19 +91,20 @@ export class Faults {
   }
 
   /**
-   * The session broke: the events a node gave up are delivered, as ERRORs saying why, to the
-   * nodes waiting for them (their Drops fail with the reason); then what runs on its other
-   * children stops (no zombie work).
+   * The session broke: once a deploy in progress is over, the events a node gave up are
+   * delivered, as ERRORs saying why, to the nodes waiting for them (their Drops fail with the
+   * reason); then what runs on its other children stops (no zombie work).
    */
   cancelRest(s: CompositeSession): Promise<void> {
     let p = this.#cancelling.get(s);
     if (!p) {
-      p = this.#track(
-        this.#deliverLost(s).then(async () => {
-          const live = s.children.filter((c) => !c.down && !s.failed.has(c.name));
-          await fanOut(live, (c) => c.client.cancelSession(s.id));
-        }),
-      );
+      const cancel = async () => {
+        await s.deploying;
+        await this.#deliverLost(s);
+        const live = s.children.filter((c) => !c.down && !s.failed.has(c.name));
+        await fanOut(live, (c) => c.client.cancelSession(s.id));
+      };
+      p = this.#track(cancel());
       this.#cancelling.set(s, p);
     }
     return p;

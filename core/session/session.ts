@@ -302,7 +302,9 @@ export class Session implements DropHost {
    * the events given up, which the parent delivers as ERRORs to the node that waits for them.
    */
   breakDown(why: string, lost?: LostEvents): void {
-    if (lost && this.#lostEvents.length < 8) this.#lostEvents.push(lost);
+    // At most 100 events in all: the rest of what waits there is cancelled, never left waiting.
+    const room = 100 - this.#lostEvents.reduce((n, l) => n + l.events.length, 0);
+    if (lost && room > 0) this.#lostEvents.push({ ...lost, events: lost.events.slice(0, room) });
     if (this.#status === FINISHED) {
       // Over here already, but a Drop elsewhere waits for what never came: said in the
       // session's summary, where the parent's health checks read it and stop the rest.

@@ -24,7 +24,7 @@ import {
   normalizeBatchSliced,
   timeSlices,
 } from "../graph/mod.ts";
-import type { LinkKey } from "../wire/mod.ts";
+import type { LinkKey, LostEvents } from "../wire/mod.ts";
 import { buildGraph, buildGraphSliced, type Built } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
@@ -96,6 +96,8 @@ export class Session implements DropHost {
   #error: string | undefined = undefined;
   /** Why the session broke down (not a Drop's failure), for parents to stop it elsewhere. */
   #lost: string | undefined = undefined;
+  /** The events given up, for a parent to deliver in this node's place (bounded by the sender). */
+  #lostEvents: LostEvents[] = [];
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
   #lifecycle: Lifecycle;
   /** What `GET .../events` readers see, made on the first one. */
@@ -135,6 +137,11 @@ export class Session implements DropHost {
   /** Why the session broke down (an event for another node never got there), if it did. */
   get lost(): string | undefined {
     return this.#lost;
+  }
+
+  /** Events for other nodes given up (with `lost`): the ERRORs their waiting Drops must hear. */
+  get lostEvents(): readonly LostEvents[] {
+    return this.#lostEvents;
   }
 
   /** The first failure reason (a Drop's error), once the session has one. */
@@ -315,9 +322,13 @@ export class Session implements DropHost {
   /**
    * The session cannot go on here (an event for another node could not be delivered): what is
    * left is cancelled and the session ends FAILED with `why`, said as `lost` so that a parent
-   * also stops its parts on other nodes, where Drops would otherwise wait for ever.
+   * also stops its parts on other nodes, where Drops would otherwise wait for ever. `lost`:
+   * the events given up, which the parent delivers as ERRORs to the node that waits for them.
    */
-  breakDown(why: string): void {
+  breakDown(why: string, lost?: LostEvents): void {
+    // At most 100 events in all: the rest of what waits there is cancelled, never left waiting.
+    const room = 100 - this.#lostEvents.reduce((n, l) => n + l.events.length, 0);
+    if (lost && room > 0) this.#lostEvents.push({ ...lost, events: lost.events.slice(0, room) });
     if (this.#status === FINISHED) {
       // Over here already, but a Drop elsewhere waits for what never came: said in the
       // session's summary, where the parent's health checks read it and stop the rest.
@@ -373,10 +384,11 @@ export class Session implements DropHost {
     return log;
   }
 
-  #sessionChange(): { status: number; error?: string; lost?: string } {
+  #sessionChange(): { status: number; error?: string; lost?: string; lostEvents?: LostEvents[] } {
     const s = this.#status;
     if (s !== FAILED || !this.#error) return { status: s };
-    return { status: s, error: this.#error, ...(this.#lost ? { lost: this.#lost } : {}) };
+    const lost = this.#lost ? { lost: this.#lost, lostEvents: this.#lostEvents } : {};
+    return { status: s, error: this.#error, ...lost };
   }
 
   dropByUid(uid: string): Drop | undefined {

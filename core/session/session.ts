@@ -87,6 +87,8 @@ export class Session implements DropHost {
   startedAt: number | undefined;
   finishedAt: number | undefined;
   #specs = new Map<string, DropSpec>();
+  /** `hasUid`'s index, made on first use after the specs change. */
+  #otherUids: Set<string> | undefined;
   #drops: Map<string, Drop> | null = null;
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
@@ -181,6 +183,7 @@ export class Session implements DropHost {
       // Checked: now it all goes in, in slices too (deploy is refused until #ingesting settles).
       this.#checkAppendable();
       const slices = timeSlices();
+      this.#otherUids = undefined;
       for (let i = 0; i < specs.length; i++) {
         this.#specs.set(specs[i]!.oid, specs[i]!);
         if ((i & 1023) === 1023 && slices.due()) await slices.next();
@@ -211,6 +214,7 @@ export class Session implements DropHost {
 
   #commit(specs: DropSpec[]): void {
     this.#checkSpecs(specs);
+    this.#otherUids = undefined;
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
   }
@@ -221,6 +225,7 @@ export class Session implements DropHost {
       throw this.#stateError("graph/remove", "PRISTINE or BUILDING");
     }
     let n = 0;
+    this.#otherUids = undefined;
     for (const oid of oids) if (this.#specs.delete(oid)) n++;
     if (this.#specs.size === 0) this.#setStatus(PRISTINE);
     return n;
@@ -409,6 +414,17 @@ export class Session implements DropHost {
 
   specs(): ReadonlyMap<string, DropSpec> {
     return this.#specs;
+  }
+
+  /** Is a Drop with this UID in the session (specs, deployed or not)? */
+  hasUid(uid: string): boolean {
+    if (this.#specs.get(uid)?.uid === uid) return true;
+    // UIDs that differ from their OID, indexed once per change of the specs (rarely any).
+    if (!this.#otherUids) {
+      this.#otherUids = new Set<string>();
+      for (const s of this.#specs.values()) if (s.uid !== s.oid) this.#otherUids.add(s.uid);
+    }
+    return this.#otherUids.has(uid);
   }
 
   /** `{oid: {status, execStatus?}}`, once deployed. */

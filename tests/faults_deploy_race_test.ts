@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { CompositeManager, type DropManager, NodeManager } from "../core/manager/mod.ts";
 import { waitFor } from "../core/testing/mod.ts";
+import { reduceSessionStatus } from "../core/client/mod.ts";
 import { tierApp } from "./_util/tier_app.ts";
 import { MEM } from "./_util/faults.ts";
 
@@ -99,6 +100,63 @@ Deno.test("faults: a node called down during a deploy's first step: no part is l
     px.resume();
     await island.stop();
     await px.stop();
+    await sx.stop();
+    await sy.stop();
+    await x.stop();
+    await y.stop();
+    for (const d of dirs) await Deno.remove(d, { recursive: true });
+  }
+});
+
+Deno.test("faults: a node down during a deploy that holds none of the session's Drops does not keep it running", async () => {
+  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const x = new NodeManager({ workDir: dirs[0]!, dlmCheckPeriod: 0 });
+  const y = new NodeManager({ workDir: dirs[1]!, dlmCheckPeriod: 0 });
+  const sx = serveManager(x);
+  const sy = serveManager(y);
+  const py = stallable(sy.hostPort);
+  const island = new CompositeManager({
+    attr: "node",
+    children: [sx.hostPort, py.hostPort],
+    checkPeriod: 0.2,
+    childTimeout: 1,
+  });
+  try {
+    await island.createSession("s");
+    // Every Drop on x: y's part of the session is empty.
+    await island.append("s", [
+      { oid: "A", categoryType: "Data", dropclass: MEM, consumers: ["C"], node: sx.hostPort },
+      {
+        oid: "C",
+        categoryType: "Application",
+        dropclass: "dlg.apps.simple.CopyApp",
+        outputs: ["F"],
+        node: sx.hostPort,
+      },
+      { oid: "F", categoryType: "Data", dropclass: MEM, node: sx.hostPort },
+    ]);
+    const events = await island.watch("s");
+    py.stall();
+    const yChild = island.children.find((c) => c.name.startsWith(py.hostPort))!;
+    await waitFor(() => yChild.down !== undefined, { timeout: 10_000, what: "y called down" });
+    // The deploy skips y (down, nothing there); y comes back with its part still PRISTINE.
+    await island.deploy("s", ["A"]);
+    py.resume();
+    await waitFor(() => yChild.down === undefined, { timeout: 10_000, what: "y back" });
+    assert.equal(y.sessionStatus("s"), 0, "y never heard the deploy");
+    const overall = async () => reduceSessionStatus((await island.session("s")).status);
+    await waitFor(async () => await overall() === 4, {
+      timeout: 10_000,
+      what: "the session FINISHED at the island",
+    });
+    // The event stream ends too, with the session FINISHED.
+    let last: { status?: unknown } = {};
+    for await (const e of events) if (e.event === "session") last = JSON.parse(e.data);
+    assert.equal(reduceSessionStatus(last.status), 4);
+  } finally {
+    py.resume();
+    await island.stop();
+    await py.stop();
     await sx.stop();
     await sy.stop();
     await x.stop();

@@ -369,7 +369,7 @@ export class CompositeManager implements DropManager {
     try {
       errors = await steps;
     } finally {
-      s.phase = Phase.DEPLOYED;
+      s.deployed();
     }
     if (Object.keys(errors).length === 0) return;
     // The session is FAILED here with the children's errors; what started elsewhere stops.

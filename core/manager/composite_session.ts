@@ -26,6 +26,8 @@ export interface SessionWatcher {
   failed?(name: string, why: string): void;
   /** The session broke (first loss of a child holding Drops): `why` names it. */
   lost?(why: string): void;
+  /** The deploy is over (whatever came of it): empty parts now count as FINISHED. */
+  deployed?(): void;
 }
 
 export class CompositeSession {
@@ -142,6 +144,8 @@ export class CompositeSession {
   statusOf(c: Child, answer?: { status: unknown }): unknown {
     if (answer) {
       this.seen.set(c.name, answer.status);
+      // An empty part the deploy skipped (its child was down then) stays PRISTINE there.
+      if (this.phase === Phase.DEPLOYED && !this.uses(c) && !isOver(answer.status)) return FINISHED;
       return answer.status;
     }
     if (this.failed.has(c.name)) return FAILED;
@@ -150,6 +154,12 @@ export class CompositeSession {
     // An empty part is FINISHED once deployed; a working one is as it last said.
     if (!this.uses(c)) return this.phase === Phase.DEPLOYED ? FINISHED : seen ?? this.phase;
     return seen ?? this.phase;
+  }
+
+  /** The deploy is over, whatever came of it. */
+  deployed(): void {
+    this.phase = Phase.DEPLOYED;
+    for (const w of this.#watchers) w.deployed?.();
   }
 
   /** Does `c` hold Drops of this session? Losing a child that holds none fails nothing. */

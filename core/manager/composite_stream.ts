@@ -13,7 +13,7 @@ import { type CompositeSession, isOver } from "./composite_session.ts";
 import { lostEventsOf } from "./faults.ts";
 import type { LostEvents } from "../wire/mod.ts";
 
-const { FAILED } = SessionStates;
+const { FAILED, FINISHED } = SessionStates;
 /** Longest pause between tries to follow a child's stream again (with `Last-Event-ID`). */
 const MAX_RETRY_MS = 2_000;
 /** New readers wait this long at most for a child's first events. */
@@ -61,6 +61,13 @@ export class CompositeStream {
         this.#changed();
       },
       lost: () => this.#changed(),
+      // Parts with no Drops here are done once deployed, even one that never heard the deploy.
+      deployed: () => {
+        for (const c of s.children) {
+          if (!s.uses(c) && !isOver(this.#status.get(c.name))) this.#status.set(c.name, FINISHED);
+        }
+        this.#changed();
+      },
     });
     const follow = s.children.filter((c) => !c.down && !s.failed.has(c.name));
     for (const c of s.children) {

@@ -118,11 +118,11 @@ export class ChildSet {
   }
 
   /** The node manager a `node` attribute names: a child at an island, reached directly above. */
-  nodeClient(node: string): { name: string; client: Child["client"] } {
+  nodeClient(node: string): { name: string; client: Child["client"]; bulk: Child["bulk"] } {
     if (this.attr === "node") {
       const key = parseNode(node, 8000).key;
       const c = this.#list.find((x) => x.ref.key === key);
-      if (c) return { name: c.name, client: c.client };
+      if (c) return { name: c.name, client: c.client, bulk: c.bulk };
     }
     return nodeClient(node, this.transport);
   }

@@ -103,12 +103,16 @@ export async function all<C extends { name: string }, T>(
   return r.ok;
 }
 
-/** A client for a node named in a graph's `node` attribute (the master reaches nodes directly). */
+/**
+ * Clients for a node named in a graph's `node` attribute (the master reaches nodes directly):
+ * `client` for control calls, `bulk` for calls whose work grows with the graph.
+ */
 export function nodeClient(
   node: string,
   transport?: Transport,
-): { name: string; client: NodeManagerClient } {
+): { name: string; client: NodeManagerClient; bulk: NodeManagerClient } {
   const ref = parseNode(node, 8000);
   const client = new NodeManagerClient(ref.url, { timeoutMs: CONTROL_MS, transport });
-  return { name: ref.name, client };
+  const bulk = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS, transport });
+  return { name: ref.name, client, bulk };
 }

@@ -70,7 +70,7 @@ export async function deploySteps(
   const nodes = [...subs.keys()].map((n) => ({ ...kids.nodeClient(n), node: n }));
   const r1 = await fanOut(nodes, async (n) => {
     for (const part of subscriptionParts(subs.get(n.node)!)) {
-      await n.client.addNodeSubscriptions(id, part);
+      await n.bulk.addNodeSubscriptions(id, part);
     }
   });
   if (r1.failed) return byChild(s, nodes, r1.errors);
@@ -83,7 +83,7 @@ export async function deploySteps(
   const r3 = await fanOut(targets, async (n) => {
     const uids = roots.get(n.node)!;
     for (let i = 0; i < uids.length; i += TRIGGER_PART) {
-      await n.client.triggerDrops(id, uids.slice(i, i + TRIGGER_PART));
+      await n.bulk.triggerDrops(id, uids.slice(i, i + TRIGGER_PART));
     }
   });
   return byChild(s, targets, r3.errors);

@@ -20,13 +20,15 @@ import { scale } from "./scale.ts";
 const USAGE = `deno task bench [options]
 
 DESIGN §4's benchmark rows, each scenario in a fresh process; prints a table and writes
-tests/bench/results/latest.json; exits 1 when a row fails.
+tests/bench/results/latest.json (scale.json for --scale); exits 1 when a row fails.
 
   --only NAME     run only the scenarios whose name contains NAME
   --token         run with a cluster token on (managers require it, clients send it)
   --scale [N]     only the scale run: N Drops (default 10000000) over master -> 2 islands ->
                   4 nodes, target FINISHED within 3 min and 24 GB (sum of the tiers' peak RSS)
   --part N        with --scale: Drops per append sent to the master (default 200000)
+  --heap MB       with --scale: V8 old-space limit of every tier (default 16384; Deno's own
+                  default on this 24 GB machine is about 4 GB)
   -h, --help      this text
 
 scenarios: `;
@@ -74,6 +76,7 @@ function parse() {
       token: { type: "boolean" },
       scale: { type: "boolean" },
       part: { type: "string" },
+      heap: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -88,7 +91,12 @@ function parse() {
     throw new Error(`unexpected argument ${positionals.at(-1)} (see --help)`);
   }
   const drops = count(positionals[0], "--scale") ?? 10_000_000;
-  return { ...values, drops, part: count(values.part, "--part") };
+  return {
+    ...values,
+    drops,
+    part: count(values.part, "--part"),
+    heap: count(values.heap, "--heap"),
+  };
 }
 
 async function main() {
@@ -105,14 +113,18 @@ async function main() {
   }
   if (values.scenario) {
     const run = values.scenario === "scale"
-      ? () => scale(values.drops, { part: values.part })
+      ? () => scale(values.drops, { part: values.part, heapMb: values.heap })
       : SCENARIOS[values.scenario];
     if (!run) throw new Error(`no scenario ${values.scenario}`);
     console.log(JSON.stringify(await run()));
     return;
   }
   const rows: Row[] = [];
-  const scaleArgs = [String(values.drops), ...(values.part ? ["--part", String(values.part)] : [])];
+  const scaleArgs = [
+    String(values.drops),
+    ...(values.part ? ["--part", String(values.part)] : []),
+    ...(values.heap ? ["--heap", String(values.heap)] : []),
+  ];
   const names = values.scale ? ["scale"] : Object.keys(SCENARIOS);
   if (!values.scale && (!values.only || "status-load".includes(values.only))) {
     await ensureWrk((line) => console.error(line));
@@ -140,8 +152,10 @@ async function main() {
     cores: navigator.hardwareConcurrency,
     rows: rows.map((r) => ({ ...r, tool: r.tool ?? DEFAULT_TOOL, from: r.from ?? DESIGN_TABLE })),
   };
-  await Deno.writeTextFile(new URL("latest.json", dir), JSON.stringify(out, null, 2) + "\n");
-  console.error(`wrote ${new URL("latest.json", dir).pathname}`);
+  // The scale run keeps its own file: latest.json stays the default run's.
+  const file = new URL(values.scale ? "scale.json" : "latest.json", dir);
+  await Deno.writeTextFile(file, JSON.stringify(out, null, 2) + "\n");
+  console.error(`wrote ${file.pathname}`);
   const failed = rows.filter((r) => !r.pass).length;
   if (failed) {
     console.error(`${failed} row(s) failed`);

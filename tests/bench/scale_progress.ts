@@ -5,6 +5,12 @@
  */
 import { mbList, type PeakTracker } from "./_tiers.ts";
 
+/** MemAvailable from /proc/meminfo, in bytes. */
+function memAvailable(): number {
+  const m = Deno.readTextFileSync("/proc/meminfo").match(/MemAvailable:\s+(\d+) kB/);
+  return m ? Number(m[1]) * 1024 : Infinity;
+}
+
 export class Progress {
   phase: "append" | "deploy" | "run" = "append";
   appended = 0;
@@ -19,9 +25,17 @@ export class Progress {
   #stopping = false;
   #dead = Promise.withResolvers<never>();
 
-  constructor(peaks: PeakTracker, total: number) {
+  #maxBytes: number;
+
+  /**
+   * Stops the run (as a failure) once the tiers hold more than `maxBytes` of RSS together, or
+   * the machine has less than 1.5 GB available: past the target it has failed anyway, and an OOM
+   * kill would hit whatever else runs on the machine.
+   */
+  constructor(peaks: PeakTracker, total: number, maxBytes: number) {
     this.#peaks = peaks;
     this.#total = total;
+    this.#maxBytes = maxBytes;
     this.#dead.promise.catch(() => {});
     let ticks = 0;
     this.#timer = setInterval(() => {
@@ -61,7 +75,15 @@ export class Progress {
   }
 
   #sample(): void {
-    this.lastRss = mbList(this.#peaks.sample());
+    const now = this.#peaks.sample();
+    this.lastRss = mbList(now);
+    if (this.#stopping || this.failure) return;
+    const sum = [...now.values()].reduce((a, b) => a + b, 0);
+    const avail = memAvailable();
+    if (sum <= this.#maxBytes && avail >= 1.5e9) return;
+    this.failure = `stopped by the bench ${this.#where()}: tiers' RSS ${(sum / 1e9).toFixed(1)} ` +
+      `GB, machine has ${(avail / 1e9).toFixed(1)} GB available; RSS MB ${this.lastRss}`;
+    this.#dead.reject(new Error(this.failure));
   }
 
   #where(): string {

@@ -109,6 +109,7 @@ export async function oneNode(drops: number, label: string): Promise<Row[]> {
       runMs: Math.round(t.run),
       totalMs: Math.round(t.total),
     };
+    rows[1]!.tool = "VmRSS/VmHWM from /proc/<pid>/status";
     rows[1]!.detail = { baseRss: base, rss: mem.rss, hwm: mem.hwm, perDrop: Math.round(perDrop) };
     return rows;
   } finally {

@@ -93,7 +93,11 @@ export async function oneNode(drops: number, label: string): Promise<Row[]> {
     await runOnNode(node.url, "warm", toParts(warm.specs, 1e7), warm.roots);
     await new NodeManagerClient(node.url, { token: benchToken() }).destroySession("warm");
     const base = procMemory(node.child.pid).rss;
-    const t = await runOnNode(node.url, "bench", parts, roots);
+    const t = await runOnNode(node.url, "bench", parts, roots).catch((e) => {
+      // Say why: a node that died (e.g. V8's heap limit) shows it in its last words.
+      console.error(`node's output ends:\n${node.output().slice(-2000)}`);
+      throw e;
+    });
     const mem = procMemory(node.child.pid);
     const n = specs.length;
     const perDrop = (Math.max(mem.rss, mem.hwm) - base) / n;
@@ -132,4 +136,13 @@ export async function oneNodeMillion(): Promise<Row[]> {
   rows[0]!.detail = { ...rate!.detail, dropsPerS: rate!.figure };
   rows[1]!.detail = perDrop!.detail;
   return rows;
+}
+
+/** `deno run -A tests/bench/one_node.ts N`: the one-node rows for N Drops (BENCH_V8_FLAGS apply). */
+if (import.meta.main) {
+  const n = Number(Deno.args[0] ?? 100_000);
+  const { printTable } = await import("./_report.ts");
+  const rows = await oneNode(n, String(n));
+  printTable(rows);
+  for (const r of rows) console.log(JSON.stringify(r.detail));
 }

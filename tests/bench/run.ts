@@ -29,6 +29,7 @@ tests/bench/results/latest.json (scale.json for --scale); exits 1 when a row fai
   --part N        with --scale: Drops per append sent to the master (default 200000)
   --heap MB       with --scale: V8 old-space limit of every tier (default 16384; Deno's own
                   default on this 24 GB machine is about 4 GB)
+  --give-up S     with --scale: stop and report how far it got after S seconds (default 1200)
   -h, --help      this text
 
 scenarios: `;
@@ -77,6 +78,7 @@ function parse() {
       scale: { type: "boolean" },
       part: { type: "string" },
       heap: { type: "string" },
+      "give-up": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -96,6 +98,7 @@ function parse() {
     drops,
     part: count(values.part, "--part"),
     heap: count(values.heap, "--heap"),
+    giveUp: count(values["give-up"], "--give-up"),
   };
 }
 
@@ -113,7 +116,12 @@ async function main() {
   }
   if (values.scenario) {
     const run = values.scenario === "scale"
-      ? () => scale(values.drops, { part: values.part, heapMb: values.heap })
+      ? () =>
+        scale(values.drops, {
+          part: values.part,
+          heapMb: values.heap,
+          giveUpMs: values.giveUp && values.giveUp * 1000,
+        })
       : SCENARIOS[values.scenario];
     if (!run) throw new Error(`no scenario ${values.scenario}`);
     console.log(JSON.stringify(await run()));
@@ -124,6 +132,7 @@ async function main() {
     String(values.drops),
     ...(values.part ? ["--part", String(values.part)] : []),
     ...(values.heap ? ["--heap", String(values.heap)] : []),
+    ...(values.giveUp ? ["--give-up", String(values.giveUp)] : []),
   ];
   const names = values.scale ? ["scale"] : Object.keys(SCENARIOS);
   if (!values.scale && (!values.only || "status-load".includes(values.only))) {

@@ -11,6 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { EMBEDDED_WORKER } from "../core/exec/pool.ts";
+import { TIER_V8_FLAGS } from "../core/cli/spawn.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const DIST = `${ROOT}dist`;
@@ -136,6 +137,7 @@ export async function compile(target?: string, out = DIST): Promise<string[]> {
       "compile",
       "--no-check",
       ...TIERS[name]!.perms,
+      ...(name === "dlg" ? [] : [`--v8-flags=${TIER_V8_FLAGS.join(",")}`]),
       ...(triple ? ["--target", triple] : []),
       "--output",
       exe,

@@ -7,7 +7,7 @@ import { invalidGraph } from "../errors/mod.ts";
 import type { ClassTable, DropClass } from "./classes.ts";
 import { type Params, resolveParams } from "./params.ts";
 import { LINK_KEYS, type LinkKey, linkOid } from "../wire/mod.ts";
-import { describeIssues, DropSpecSchema } from "./schema.ts";
+import { describeIssues, DropSpecSchema, fitsDropSpec } from "./schema.ts";
 
 export type Links = Partial<Record<LinkKey, string[]>>;
 
@@ -74,8 +74,10 @@ export function normalizeSpec(
   index: number,
   classes: ClassTable,
 ): DropSpec {
-  const parsed = v.safeParse(DropSpecSchema, raw);
   const name = typeof raw.oid === "string" && raw.oid ? `Drop ${raw.oid}` : `Drop #${index}`;
+  const parsed = fitsDropSpec(raw)
+    ? { success: true as const, output: raw }
+    : v.safeParse(DropSpecSchema, raw);
   if (!parsed.success) {
     const what = describeIssues(parsed.issues);
     const missing = !("oid" in raw)

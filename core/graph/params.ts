@@ -66,14 +66,31 @@ function fromFields(fields: unknown, name: string): unknown {
 
 /** The raw value of one parameter, by DALiuGE's precedence; `undefined` when unset everywhere. */
 export function rawParam(spec: Record<string, unknown>, name: string): unknown {
-  const candidates = [
-    fromArgDict(spec.applicationArgs, name),
-    spec[name],
-    fromArgDict(spec.componentParams, name),
-    fromFields(spec.fields, name),
-  ];
-  for (const c of candidates) if (!unset(c)) return c;
-  return undefined;
+  // Looked up in order and only as far as needed: this runs per declared parameter per Drop.
+  let c = fromArgDict(spec.applicationArgs, name);
+  if (!unset(c)) return c;
+  c = spec[name];
+  if (!unset(c)) return c;
+  c = fromArgDict(spec.componentParams, name);
+  if (!unset(c)) return c;
+  c = fromFields(spec.fields, name);
+  return unset(c) ? undefined : c;
+}
+
+/** The value as its kind when that needs no coercion (the common case), else `undefined`. */
+function plain(kind: ParamKind, x: unknown): unknown {
+  switch (kind) {
+    case "any":
+      return x;
+    case "string":
+      return typeof x === "string" ? x : undefined;
+    case "bool":
+      return typeof x === "boolean" ? x : undefined;
+    case "float":
+      return typeof x === "number" && Number.isFinite(x) ? x : undefined;
+    case "int":
+      return Number.isInteger(x) ? x : undefined;
+  }
 }
 
 /**
@@ -87,6 +104,11 @@ export function resolveParams(spec: Record<string, unknown>, decl: ParamDecl): P
     if (raw === undefined) continue;
     if (out === NO_PARAMS) out = {};
     const kind = decl[name] as ParamKind;
+    const same = plain(kind, raw);
+    if (same !== undefined) {
+      out[name] = same;
+      continue;
+    }
     const r = v.safeParse(SCHEMAS[kind], raw);
     if (!r.success) {
       throw new TypeError(

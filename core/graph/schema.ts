@@ -50,6 +50,47 @@ export const DropSpecSchema = v.object({
 });
 export type RawDropSpec = v.InferOutput<typeof DropSpecSchema>;
 
+const TEXT_KEYS = ["dropclass", "appclass", "Application", "storage"] as const;
+const SPEC_LINK_KEYS = [
+  "consumers",
+  "streamingConsumers",
+  "producers",
+  "inputs",
+  "streamingInputs",
+  "outputs",
+] as const;
+
+function linksFit(x: unknown): boolean {
+  if (x === undefined || x === null) return true;
+  if (!Array.isArray(x)) return false;
+  for (const item of x) if (linkProblem(item) !== undefined) return false;
+  return true;
+}
+
+function placeFits(x: unknown): boolean {
+  return x === undefined || x === null || typeof x === "string" ||
+    (typeof x === "number" && !Number.isNaN(x));
+}
+
+/**
+ * True when `raw` passes `DropSpecSchema` (the same rules, checked in place): the common case
+ * then costs no valibot run and no output copy; `DropSpecSchema` says what is wrong otherwise.
+ */
+export function fitsDropSpec(
+  raw: Record<string, unknown>,
+): raw is Record<string, unknown> & RawDropSpec {
+  if (typeof raw.oid !== "string" || raw.oid === "") return false;
+  if (raw.uid !== undefined && (typeof raw.uid !== "string" || raw.uid === "")) return false;
+  if (typeof raw.categoryType !== "string") return false;
+  for (const k of TEXT_KEYS) {
+    const x = raw[k];
+    if (x !== undefined && x !== null && typeof x !== "string") return false;
+  }
+  if (!placeFits(raw.node) || !placeFits(raw.island)) return false;
+  for (const k of SPEC_LINK_KEYS) if (!linksFit(raw[k])) return false;
+  return true;
+}
+
 /**
  * The `graph/append` body: a JSON array of objects. Each element is only checked to be an
  * object (JSON keys are always strings): a record schema would visit every key of every spec,

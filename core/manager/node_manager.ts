@@ -191,8 +191,8 @@ export class NodeManager implements DropManager {
     await this.append(sessionId, await readGraph(bytes));
   }
 
-  deploy(sessionId: string, completed: string[]): void {
-    this.get(sessionId).deploy(completed);
+  deploy(sessionId: string, completed: string[]): void | Promise<void> {
+    return this.get(sessionId).deploy(completed);
   }
 
   cancel(sessionId: string): void {

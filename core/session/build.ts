@@ -14,7 +14,13 @@ import {
   NullStore,
 } from "../drops/mod.ts";
 import { invalidGraph } from "../errors/mod.ts";
-import { allParams, type AppClass, type DataClass, type DropSpec } from "../graph/mod.ts";
+import {
+  allParams,
+  type AppClass,
+  type DataClass,
+  type DropSpec,
+  timeSlices,
+} from "../graph/mod.ts";
 import { filePath } from "./paths.ts";
 
 export interface Built {
@@ -84,14 +90,47 @@ function linkOutput(a: AppDrop, d: DataDrop): void {
   d.nProducers++;
 }
 
+/** Loop iterations between the points where a sliced build may let the event loop in. */
+const STEP = 1024;
+
 /** Build the runtime graph, or throw InvalidGraphException naming the first problems. */
 export function buildGraph(
   specs: Map<string, DropSpec>,
   host: DropHost,
   isRemote: (oid: string) => boolean = () => false,
 ): Built {
+  const steps = buildSteps(specs, host, isRemote);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** `buildGraph` in time slices with the event loop let in between (a big deploy). */
+export async function buildGraphSliced(
+  specs: Map<string, DropSpec>,
+  host: DropHost,
+  isRemote: (oid: string) => boolean = () => false,
+): Promise<Built> {
+  const steps = buildSteps(specs, host, isRemote);
+  const slices = timeSlices();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (slices.due()) await slices.next();
+  }
+}
+
+/** The build, pausing (`yield`) every STEP Drops of each pass. */
+function* buildSteps(
+  specs: Map<string, DropSpec>,
+  host: DropHost,
+  isRemote: (oid: string) => boolean,
+): Generator<void, Built> {
   const drops = new Map<string, Drop>();
+  let i = 0;
   for (const spec of specs.values()) {
+    if (++i % STEP === 0) yield;
     const cls = spec.cls;
     const d = cls.kind === "data" ? makeData(spec, cls, host) : makeApp(spec, cls, host);
     if (typeof spec.raw.name === "string") d.name = spec.raw.name;
@@ -117,6 +156,7 @@ export function buildGraph(
     return d;
   };
   for (const spec of specs.values()) {
+    if (++i % STEP === 0) yield;
     const self = drops.get(spec.oid)!;
     const l = spec.links;
     if (self instanceof DataDrop) {
@@ -164,10 +204,11 @@ export function buildGraph(
       if (a instanceof AppDrop && !a.ports?.[spec.oid]) a.ports = { ...a.ports, [spec.oid]: port };
     }
   }
-  const cycle = findCycle(drops);
+  const cycle = yield* cycleSteps(drops);
   if (cycle) throw invalidGraph(`the graph has a cycle through Drop ${cycle}`);
   let leaves = 0;
   for (const d of drops.values()) {
+    if (++i % STEP === 0) yield;
     const leaf = d instanceof DataDrop
       ? d.consumers.length === 0 && d.streamingConsumers.length === 0
       : (d as AppDrop).outputs.length === 0;
@@ -181,8 +222,18 @@ export function buildGraph(
 
 /** Kahn's algorithm over the local graph; the OID of a Drop on a cycle, if there is one. */
 export function findCycle(drops: Map<string, Drop>): string | undefined {
+  const steps = cycleSteps(drops);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+function* cycleSteps(drops: Map<string, Drop>): Generator<void, string | undefined> {
   const ready: Drop[] = [];
+  let i = 0;
   for (const d of drops.values()) {
+    if (++i % STEP === 0) yield;
     d.mark = d instanceof DataDrop
       ? d.nProducers
       : (d as AppDrop).inputs.length + (d as AppDrop).streamingInputs.length;
@@ -193,6 +244,7 @@ export function findCycle(drops: Map<string, Drop>): string | undefined {
     if (--x.mark === 0) ready.push(x);
   };
   while (ready.length) {
+    if (++i % STEP === 0) yield;
     const d = ready.pop()!;
     seen++;
     if (d instanceof DataDrop) {

@@ -25,7 +25,7 @@ import {
   timeSlices,
 } from "../graph/mod.ts";
 import type { LinkKey } from "../wire/mod.ts";
-import { buildGraph } from "./build.ts";
+import { buildGraph, buildGraphSliced, type Built } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
 import { EventLog, type EventReader } from "./event_log.ts";
@@ -67,6 +67,9 @@ export interface RemoteLinks {
 
 /** Batches up to this many specs are checked in one go; larger ones in time slices. */
 const SYNC_APPEND = 2000;
+
+/** Graphs up to this many Drops are built in one go (about 60 ms on the benchmark VM). */
+const SYNC_DEPLOY = 20_000;
 
 const { PRISTINE, BUILDING, DEPLOYING, RUNNING, FINISHED, CANCELLED, FAILED } = SessionStates;
 
@@ -184,7 +187,8 @@ export class Session implements DropHost {
       if (this.#ingesting === done) this.#ingesting = undefined;
     });
     this.#ingesting = done;
-    return mine;
+    // Settled once the session takes the next append or a deploy again.
+    return done.then(() => mine);
   }
 
   #checkAppendable(): void {
@@ -226,8 +230,11 @@ export class Session implements DropHost {
     spec.raw[key] = Array.isArray(raw) ? [...raw, rhs] : [rhs];
   }
 
-  /** Create the Drops, then complete (data) or start (apps) the `completed` roots. */
-  deploy(completed: string[]): void {
+  /**
+   * Create the Drops, then complete (data) or start (apps) the `completed` roots. A graph of
+   * more than SYNC_DEPLOY Drops is built in time slices (the event loop let in between).
+   */
+  deploy(completed: string[]): void | Promise<void> {
     if (this.#ingesting) {
       throw invalidState(`Session ${this.sessionId} is still checking an append; deploy after it`);
     }
@@ -241,14 +248,31 @@ export class Session implements DropHost {
     }
     if (this.#status !== BUILDING) throw this.#stateError("deploy", "BUILDING");
     this.#setStatus(DEPLOYING);
-    let built;
-    try {
-      const links = this.#links;
-      built = buildGraph(this.#specs, this, (oid) => links?.has(oid) ?? false);
-    } catch (e) {
-      this.#setStatus(BUILDING);
+    const links = this.#links;
+    const isRemote = (oid: string) => links?.has(oid) ?? false;
+    const failed = (e: unknown): never => {
+      if (this.#status === DEPLOYING) this.#setStatus(BUILDING);
       throw e;
+    };
+    if (this.#specs.size <= SYNC_DEPLOY) {
+      let built;
+      try {
+        built = buildGraph(this.#specs, this, isRemote);
+      } catch (e) {
+        return failed(e);
+      }
+      return this.#start(built, completed);
     }
+    return buildGraphSliced(this.#specs, this, isRemote).then(
+      (built) => this.#start(built, completed),
+      failed,
+    );
+  }
+
+  /** The built graph runs: proxies wired, roots triggered. */
+  #start(built: Built, completed: string[]): void {
+    // Cancelled or broken down while a sliced build ran: the graph was never deployed.
+    if (this.#status !== DEPLOYING) return;
     this.#drops = built.drops;
     this.#pendingLeaves = built.leaves;
     this.#links?.attach(built.drops);

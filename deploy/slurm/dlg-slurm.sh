@@ -19,7 +19,7 @@ tier() { # tier NAME ARGS...: run (exec) one tier
   local name=$1
   shift
   if [[ -n "${DLG_BIN:-}" ]]; then exec "$DLG_BIN/$name" "$@"; fi
-  exec "${DENO:-deno}" run -A "$REPO/cmd/$name.ts" "$@"
+  exec "${DENO:-deno}" run -A --v8-flags=--max-semi-space-size=4 "$REPO/cmd/$name.ts" "$@"
 }
 
 # Inside an srun task: one node manager, its port from the task's local id, registering with

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { NodeManager } from "../manager/mod.ts";
+import { waitFor } from "../testing/mod.ts";
+import { SessionStates } from "../drops/mod.ts";
+
+/** Chains of data -> app -> data, `n` Drops in all. */
+function chains(n: number) {
+  const specs: Record<string, unknown>[] = [];
+  const roots: string[] = [];
+  for (let c = 0; specs.length < n; c++) {
+    roots.push(`c${c}_0`);
+    for (let i = 0; i < 10; i++) {
+      const oid = `c${c}_${i}`;
+      const next = i < 9 ? [`c${c}_${i + 1}`] : undefined;
+      specs.push(
+        i % 2 === 0
+          ? {
+            oid,
+            categoryType: "Data",
+            dropclass: "dlg.data.drops.memory.InMemoryDROP",
+            consumers: next,
+          }
+          : {
+            oid,
+            categoryType: "Application",
+            dropclass: "dlg.apps.simple.NullBarrierApp",
+            outputs: next,
+          },
+      );
+    }
+  }
+  return { specs, roots };
+}
+
+async function withNode(fn: (nm: NodeManager) => Promise<void>) {
+  const workDir = await Deno.makeTempDir({ prefix: "dlg-deploy-" });
+  const nm = new NodeManager({ workDir, maxThreads: 1, dlmCheckPeriod: 0 });
+  try {
+    await fn(nm);
+  } finally {
+    await nm.stop();
+    await Deno.remove(workDir, { recursive: true });
+  }
+}
+
+Deno.test("a big deploy is built in slices: timers run meanwhile, and the graph runs to FINISHED", async () => {
+  await withNode(async (nm) => {
+    const { specs, roots } = chains(60_000);
+    nm.createSession("big");
+    await nm.append("big", specs);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      const deploying = nm.deploy("big", roots);
+      assert.ok(deploying instanceof Promise, "a 60k-Drop deploy returns a promise");
+      assert.equal(nm.get("big").status, SessionStates.DEPLOYING);
+      await deploying;
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(ticks > 0, "the event loop ran during the deploy");
+    await waitFor(() => nm.get("big").status === SessionStates.FINISHED, { timeout: 30_000 });
+  });
+});
+
+Deno.test("a session cancelled while its big deploy is being built never starts", async () => {
+  await withNode(async (nm) => {
+    const { specs, roots } = chains(60_000);
+    nm.createSession("big");
+    await nm.append("big", specs);
+    const deploying = nm.deploy("big", roots);
+    nm.cancel("big");
+    await deploying;
+    const s = nm.get("big");
+    assert.equal(s.status, SessionStates.CANCELLED);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(s.status, SessionStates.CANCELLED);
+  });
+});
+
+Deno.test("a small deploy stays synchronous", async () => {
+  await withNode(async (nm) => {
+    const { specs, roots } = chains(100);
+    nm.createSession("small");
+    nm.append("small", specs);
+    assert.equal(nm.deploy("small", roots), undefined);
+    await waitFor(() => nm.get("small").status === SessionStates.FINISHED, { timeout: 5_000 });
+  });
+});

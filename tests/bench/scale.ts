@@ -52,10 +52,11 @@ export async function scale(total = 10_000_000, o: ScaleOptions = {}): Promise<R
   const heapMb = o.heapMb ?? 16_384;
   const label = dropsLabel(total);
   const childTimeout = o.childTimeoutS ?? 300;
-  // The master takes the deploy's `completed` list (one root per 10 Drops: ~12 MB at 10M).
+  // Request bodies past the 10 MB default: the deploy's `completed` list at the master (one root
+  // per 10 Drops: ~12 MB at 10M) and the master's one `subscriptions` call per node (413 at 10M).
   // Health: a node deploying 250k Drops answered nothing for ~10 s on 2 busy cores, which the
   // product's 10 s child timeout took for dead (1M run, FAILED); the run sets it longer.
-  const c = await startCluster([2, 2], ["--dlm-check-period", "0"], {
+  const c = await startCluster([2, 2], ["--dlm-check-period", "0", "-m", "64"], {
     health: ["--check-period", "2", "--child-timeout", String(childTimeout)],
     tierArgs: ["-m", "64"],
     denoArgs: [`--v8-flags=--max-old-space-size=${heapMb}`],

@@ -31,7 +31,7 @@ export function dropsLabel(n: number): string {
 }
 
 /** Parts of `part` specs from `drops`, as gzip JSON bodies (level 1: the bench shares 2 cores). */
-function* gzipParts(drops: Iterator<Record<string, unknown>>, part: number) {
+export function* gzipParts(drops: Iterator<Record<string, unknown>>, part: number) {
   for (;;) {
     const specs: Record<string, unknown>[] = [];
     for (let r = drops.next(); !r.done; r = drops.next()) {

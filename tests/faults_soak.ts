@@ -2,10 +2,13 @@
  * The soak of issue 13: 200 sessions through master -> 2 islands -> 4 nodes while one node is
  * stalled and resumed twice and another is killed and restarted once. Every session ends
  * FINISHED, FAILED with a reason naming a node, or CANCELLED; none is left running; every
- * finished transfer holds its bytes exactly (checked by content). About 30 s alone;
- * DLG_SOAK_SESSIONS changes the number of sessions. Not in `deno task test`: run it with
- * `deno task test:soak` (once, in a full loaded suite run, one session was still running after
- * 60 s; alone it passes: that is still to be understood).
+ * finished transfer holds its bytes exactly (checked by content). About 30 s alone (27-39 s on
+ * a busy 2-core machine), 42 s beside two busy loops; DLG_SOAK_SESSIONS changes the number of
+ * sessions. Not in `deno task test` (long soaks stay out of the default suite): run it with
+ * `deno task test:soak`. A session that does not end fails it with what every tier says of it.
+ * Once, in a loaded full-suite run, a session was left running. Not seen again under load; the
+ * cause found (a node called down while a deploy was on its first step: the other parts, still
+ * BUILDING, refused their cancels, then ran) is fixed and tested in faults_deploy_race_test.ts.
  */
 import assert from "node:assert/strict";
 import { MasterManagerClient, waitForSession } from "../core/client/mod.ts";
@@ -36,6 +39,19 @@ Deno.test({
       const names = c.nodes.flat().map((p) => p.hostPort);
       const dirs = new Map(c.nodes.flat().map((p) => [p.hostPort, p.workDir]));
       let next = 0;
+      // What every tier says of a session that does not end (for the failure message).
+      const where = async (sid: string) => {
+        const tiers = [c.master, ...c.islands, ...c.nodes.flat(), ...(again ? [again] : [])];
+        const said = await Promise.all(tiers.map(async (p) => {
+          const r = await fetch(`${p.url}/api/sessions`, { signal: AbortSignal.timeout(5_000) })
+            .then(async (r) => {
+              const list = await r.json() as { sessionId: string }[];
+              return JSON.stringify(list.find((x) => x.sessionId === sid) ?? "none");
+            }, (e) => String(e));
+          return `${p.hostPort}: ${r}`;
+        }));
+        return said.join("\n");
+      };
 
       const chaos = (async () => {
         for (const [at, ms] of [[2_000, 2_000], [6_000, 5_000]] as const) {
@@ -70,9 +86,11 @@ Deno.test({
         }
         const ac = new AbortController();
         const timer = setTimeout(() => ac.abort(new Error(`${sid} still running`)), 60_000);
-        const end = await waitForSession(m, sid, { drops: false, signal: ac.signal }).finally(() =>
-          clearTimeout(timer)
-        );
+        const end = await waitForSession(m, sid, { drops: false, signal: ac.signal }).catch(
+          async (e) => {
+            throw new Error(`${(e as Error).message}: ${await where(sid)}`);
+          },
+        ).finally(() => clearTimeout(timer));
         if (end.status === 4) {
           tally.FINISHED++;
           // Read from disk: the node holding it may be down by now.

@@ -124,8 +124,8 @@ export function normalizeSpec(
     }
     links[key] = unique(oids);
   }
-  delete raw.input_parser;
-  delete raw.output_parser;
+  if ("input_parser" in raw) delete raw.input_parser;
+  if ("output_parser" in raw) delete raw.output_parser;
   // JSON.parse gives every spec its own copy of these strings; share one instead.
   if (raw.dropclass === found.cls.name) raw.dropclass = found.cls.name;
   const category = CATEGORIES[spec.categoryType];

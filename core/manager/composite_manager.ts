@@ -3,7 +3,7 @@
  * (`node` for an island, `island` for a master) and its children. It keeps no Drops, only
  * where each went and the links between partitions; everything else is asked of the children.
  */
-import type { Transport } from "../client/mod.ts";
+import type { NodeManagerClient, Transport } from "../client/mod.ts";
 import {
   invalidGraph,
   invalidState,
@@ -13,7 +13,7 @@ import {
   subManagerError,
 } from "../errors/mod.ts";
 import { all, Child, type ChildError, fanOut, STATUS_MS } from "./children.ts";
-import { SESSIONS_PATH } from "../wire/mod.ts";
+import { parseNode, SESSIONS_PATH } from "../wire/mod.ts";
 import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { CompositeStream } from "./composite_stream.ts";
@@ -60,7 +60,7 @@ export class CompositeManager implements DropManager {
   #health: Health;
   #classes: ClassTable;
   #childTimeoutMs: number;
-  #faults = new Faults(() => this.#sessions.values());
+  #faults: Faults;
 
   constructor(o: CompositeOptions) {
     this.attr = o.attr;
@@ -69,6 +69,7 @@ export class CompositeManager implements DropManager {
     this.childSet = new ChildSet(o.attr, o.transport);
     for (const c of o.children) this.childSet.add(c);
     this.#childTimeoutMs = (o.childTimeout ?? 10) * 1000;
+    this.#faults = new Faults(() => this.#sessions.values(), (node) => this.#reachNode(node));
     this.#health = new Health({
       children: () => this.childSet.list,
       periodMs: (o.checkPeriod ?? 2) * 1000,
@@ -77,6 +78,21 @@ export class CompositeManager implements DropManager {
       onDown: (c, err) => this.#faults.down(c, err),
       onBack: (c) => this.#faults.back(c),
     });
+  }
+
+  /**
+   * Where this tier delivers events a node gave up: a master to any node (it appends to nodes
+   * directly), an island to its own nodes that answer (others are its master's to reach).
+   */
+  #reachNode(node: string): NodeManagerClient | undefined {
+    try {
+      if (this.attr === "island") return this.childSet.nodeClient(node).client;
+      const key = parseNode(node).key;
+      const c = this.children.find((x) => x.ref.key === key);
+      return c && !c.down ? c.client : undefined;
+    } catch {
+      return undefined; // not a node string: nothing to deliver to
+    }
   }
 
   /** The children (as a list; `childSet` manages them). */
@@ -150,6 +166,7 @@ export class CompositeManager implements DropManager {
         ...(started === undefined ? {} : { started }),
         ...(finished && started !== undefined ? { finished } : {}),
         ...(s.lost ? { lost: s.lost } : {}),
+        ...(s.lost && s.lostEvents.length ? { lostEvents: s.lostEvents } : {}),
       };
     });
   }
@@ -347,10 +364,12 @@ export class CompositeManager implements DropManager {
     }
     s.phase = Phase.DEPLOYING;
     let errors: Record<string, ChildError>;
+    const steps = deploySteps(this.childSet, s, { completed, byUid });
+    s.deploying = steps.then(() => {}, () => {});
     try {
-      errors = await deploySteps(this.childSet, s, { completed, byUid });
+      errors = await steps;
     } finally {
-      s.phase = Phase.DEPLOYED;
+      s.deployed();
     }
     if (Object.keys(errors).length === 0) return;
     // The session is FAILED here with the children's errors; what started elsewhere stops.
@@ -367,8 +386,10 @@ export class CompositeManager implements DropManager {
     if (s.phase < Phase.DEPLOYING) {
       throw invalidState(`Session ${sessionId} is not running; cancel needs RUNNING`);
     }
-    // Every child that answers, failed or not (a returning child's part is cancelled by the
-    // health checks).
+    // After a deploy in progress (parts still BUILDING would refuse it, then start), to every
+    // child that answers, failed or not (a returning child's part is cancelled by the health
+    // checks).
+    await s.deploying;
     const live = s.children.filter((c) => !c.down);
     const r = await fanOut(live, (c) => c.client.cancelSession(sessionId));
     const errors = Object.entries(r.errors).filter(([name]) => !s.failed.has(name));

@@ -1,7 +1,7 @@
 /** What a composite manager keeps per session: where each Drop went and the links between. */
 import { type Child, type ChildError, describe } from "./children.ts";
 import type { Owned, Rel, Split, Waiting } from "./partition.ts";
-import type { LinkKey } from "../wire/mod.ts";
+import type { LinkKey, LostEvents } from "../wire/mod.ts";
 import { isSessionOver, SessionStates } from "../drops/mod.ts";
 import type { CompositeStream } from "./composite_stream.ts";
 import { newMemory, type PlaceMemory } from "./placement.ts";
@@ -26,6 +26,8 @@ export interface SessionWatcher {
   failed?(name: string, why: string): void;
   /** The session broke (first loss of a child holding Drops): `why` names it. */
   lost?(why: string): void;
+  /** The deploy is over (whatever came of it): empty parts now count as FINISHED. */
+  deployed?(): void;
 }
 
 export class CompositeSession {
@@ -34,6 +36,11 @@ export class CompositeSession {
   readonly children: Child[];
   readonly createdAt = Date.now();
   phase: number = Phase.PRISTINE;
+  /**
+   * Settles once the deploy in progress is over. Cancels wait for it: one sent while the parts
+   * are still BUILDING is refused, and the deploy would then start them with nobody to stop them.
+   */
+  deploying: Promise<void> | undefined = undefined;
   owners = new Map<string, Owned>();
   pending = new Map<string, Waiting[]>();
   rels: Rel[] = [];
@@ -46,6 +53,8 @@ export class CompositeSession {
   seen = new Map<string, unknown>();
   /** Why the session broke: the first loss of a child holding its Drops, or below one. */
   lost: string | undefined = undefined;
+  /** With `lost`: events a node gave up, delivered by the parent that reaches their nodes. */
+  lostEvents: LostEvents[] = [];
   /** Where automatic placement put partitions, and each child's load. */
   readonly placement: PlaceMemory = newMemory();
   #watchers: SessionWatcher[] = [];
@@ -117,10 +126,14 @@ export class CompositeSession {
     return true;
   }
 
-  /** The session broke (here or below): said once, to every watcher. */
-  breakDown(why: string): void {
+  /**
+   * The session broke (here or below): said once, to every watcher. `lostEvents`: events a node
+   * below gave up, for the watchers to deliver before they stop the rest.
+   */
+  breakDown(why: string, lostEvents: LostEvents[] = []): void {
     if (this.lost !== undefined) return;
     this.lost = why;
+    this.lostEvents = lostEvents;
     for (const w of this.#watchers) w.lost?.(why);
   }
 
@@ -131,6 +144,8 @@ export class CompositeSession {
   statusOf(c: Child, answer?: { status: unknown }): unknown {
     if (answer) {
       this.seen.set(c.name, answer.status);
+      // An empty part the deploy skipped (its child was down then) stays PRISTINE there.
+      if (this.phase === Phase.DEPLOYED && !this.uses(c) && !isOver(answer.status)) return FINISHED;
       return answer.status;
     }
     if (this.failed.has(c.name)) return FAILED;
@@ -139,6 +154,12 @@ export class CompositeSession {
     // An empty part is FINISHED once deployed; a working one is as it last said.
     if (!this.uses(c)) return this.phase === Phase.DEPLOYED ? FINISHED : seen ?? this.phase;
     return seen ?? this.phase;
+  }
+
+  /** The deploy is over, whatever came of it. */
+  deployed(): void {
+    this.phase = Phase.DEPLOYED;
+    for (const w of this.#watchers) w.deployed?.();
   }
 
   /** Does `c` hold Drops of this session? Losing a child that holds none fails nothing. */

@@ -10,12 +10,22 @@ import { SessionStates } from "../drops/mod.ts";
 import { EventLog, type EventReader, type WatchOptions } from "../session/mod.ts";
 import { type Child, childError, describe } from "./children.ts";
 import { type CompositeSession, isOver } from "./composite_session.ts";
+import { lostEventsOf } from "./faults.ts";
+import type { LostEvents } from "../wire/mod.ts";
 
-const { FAILED } = SessionStates;
+const { FAILED, FINISHED } = SessionStates;
 /** Longest pause between tries to follow a child's stream again (with `Last-Event-ID`). */
 const MAX_RETRY_MS = 2_000;
 /** New readers wait this long at most for a child's first events. */
 const READY_MS = 2_000;
+
+/** The `session` events of a composite tier: its status map, and why it broke. */
+interface SessionEvent {
+  status: Record<string, unknown>;
+  error?: string;
+  lost?: string;
+  lostEvents?: LostEvents[];
+}
 
 interface DropState {
   status: number;
@@ -51,6 +61,13 @@ export class CompositeStream {
         this.#changed();
       },
       lost: () => this.#changed(),
+      // Parts with no Drops here are done once deployed, even one that never heard the deploy.
+      deployed: () => {
+        for (const c of s.children) {
+          if (!s.uses(c) && !isOver(this.#status.get(c.name))) this.#status.set(c.name, FINISHED);
+        }
+        this.#changed();
+      },
     });
     const follow = s.children.filter((c) => !c.down && !s.failed.has(c.name));
     for (const c of s.children) {
@@ -145,8 +162,10 @@ export class CompositeStream {
         for (const [oid, d] of drops) this.#drops.set(oid, d);
         if (drops.length) this.#log.push("drops", drops.map(([oid, d]) => ({ oid, ...d })));
       }
-      const data2 = data as { lost?: unknown };
-      if (typeof data2.lost === "string") this.#s.breakDown(`${c.name}: ${data2.lost}`);
+      const data2 = data as { lost?: unknown; lostEvents?: unknown };
+      if (typeof data2.lost === "string") {
+        this.#s.breakDown(`${c.name}: ${data2.lost}`, lostEventsOf(data2.lostEvents));
+      }
       if (this.#s.failed.has(c.name)) return;
       this.#status.set(c.name, this.#s.statusOf(c, data as { status: unknown }));
       if (data.error) this.#errors.set(c.name, `${c.name}: ${data.error}`);
@@ -154,15 +173,16 @@ export class CompositeStream {
     }
   }
 
-  #session(): { status: Record<string, unknown>; error?: string; lost?: string } {
+  #session(): SessionEvent {
     const status: Record<string, unknown> = {};
     for (const [name, st] of this.#status) status[name] = st ?? SessionStates.PRISTINE;
     const errors = [...this.#errors.values()];
     const lost = this.#s.lost;
     if (lost && !errors.includes(lost)) errors.unshift(lost);
-    const out: { status: Record<string, unknown>; error?: string; lost?: string } = { status };
+    const out: SessionEvent = { status };
     if (errors.length) out.error = errors.join("; ");
     if (lost) out.lost = lost;
+    if (lost && this.#s.lostEvents.length) out.lostEvents = this.#s.lostEvents;
     return out;
   }
 

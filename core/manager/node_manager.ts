@@ -95,7 +95,7 @@ export class NodeManager implements DropManager {
     this.sender = new EventSender({
       transport: options.transport,
       retryMs: options.eventRetry,
-      onLost: (sid, why) => this.#sessions.get(sid)?.session.breakDown(why),
+      onLost: (sid, why, lost) => this.#sessions.get(sid)?.session.breakDown(why, lost),
     });
     this.workers = new WorkerPool({
       size: options.maxThreads ?? navigator.hardwareConcurrency,
@@ -149,6 +149,7 @@ export class NodeManager implements DropManager {
       ...(s.startedAt === undefined ? {} : { started: s.startedAt }),
       ...(s.finishedAt === undefined ? {} : { finished: s.finishedAt }),
       ...(s.lost === undefined ? {} : { lost: s.lost }),
+      ...(s.lostEvents.length ? { lostEvents: [...s.lostEvents] } : {}),
     }));
   }
 

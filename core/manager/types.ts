@@ -1,5 +1,6 @@
 /** What the REST layer needs from a manager, at any tier. */
 import type { SseEvent, WatchOptions } from "../session/mod.ts";
+import type { LostEvents } from "../wire/mod.ts";
 
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -16,6 +17,8 @@ export interface SessionSummary {
    * another node was given up (a node).
    */
   lost?: string;
+  /** With `lost`: the events given up, for a parent to deliver to the nodes waiting for them. */
+  lostEvents?: LostEvents[];
 }
 
 export interface SessionDetails {

@@ -50,8 +50,7 @@ export class SessionRemote implements RemoteLinks {
   /** Record relations with `peerNode`; returns how many named no local Drop. */
   subscribe(peerNode: string, rels: [string, number, string][]): number {
     const peer = parseNode(peerNode).url;
-    const local = new Set<string>();
-    for (const s of this.#session.specs().values()) local.add(s.uid);
+    const local = { has: (uid: string) => this.#session.hasUid(uid) };
     let foreign = 0;
     for (const [lhs, rel, rhs] of rels) {
       const e = edgeOf(lhs, rel, rhs);

@@ -3,16 +3,19 @@
  * loop leaves as one `POST .../events`. A post that fails is retried with backoff and jitter for
  * `retryMs`; the receiver applies each event once, so a retry that crosses a slow first try is
  * harmless. A peer that refuses a batch (4xx) gets, instead, each event as a small ERROR with
- * why, so the Drop waiting there fails with the reason instead of waiting for ever.
+ * why, so the Drop waiting there fails with the reason instead of waiting for ever. A batch
+ * given up is handed to `onLost` as those ERRORs, for a parent that reaches the peer to deliver.
  */
 import { jitter, pause, RestClient, type Transport } from "../client/mod.ts";
 import { DropStates } from "../drops/mod.ts";
 import { packBySize } from "../graph/mod.ts";
-import { sessionPath, type WireEvent } from "../wire/mod.ts";
+import { type LostEvents, sessionPath, type WireEvent } from "../wire/mod.ts";
 
 const BATCH_BYTES = 2 * 1024 * 1024;
 /** Longest pause between two tries. */
 const MAX_BACKOFF_MS = 5_000;
+/** At most this many events of a batch given up are handed on (the rest are only cancelled). */
+export const MAX_LOST_EVENTS = 100;
 
 export interface SenderOptions {
   /** How events (and the Drop bytes proxies stream) reach other nodes. */
@@ -21,8 +24,11 @@ export interface SenderOptions {
   timeoutMs?: number;
   /** Milliseconds a batch is retried before it is given up (default 60 s). */
   retryMs?: number;
-  /** A batch for `sessionId` was given up: the Drops waiting for it on the peer never hear. */
-  onLost?: (sessionId: string, why: string) => void;
+  /**
+   * A batch for `sessionId` was given up: the Drops waiting for it on the peer never hear.
+   * `lost`: the peer and (some of) the batch's events as ERRORs saying why.
+   */
+  onLost?: (sessionId: string, why: string, lost: LostEvents) => void;
 }
 
 interface Queue {
@@ -104,7 +110,8 @@ export class EventSender {
       if (Date.now() >= deadline) {
         const lost = `events to ${url} lost after ${t + 1} tries: ${why}`;
         console.error(lost);
-        this.#onLost?.(sessionId, lost);
+        const errors = asErrors(events.slice(0, MAX_LOST_EVENTS), lost);
+        this.#onLost?.(sessionId, lost, { node: client.url, events: errors });
         return;
       }
       await pause(jitter(Math.min(100 * 2 ** t, MAX_BACKOFF_MS)), signal);
@@ -116,18 +123,7 @@ export class EventSender {
     console.error(`events to ${why}`);
     // An ERROR is already as small as it gets: refused too, it is only logged.
     const errors = events.filter((e) => e.status !== DropStates.ERROR);
-    if (!errors.length) return;
-    this.#post(
-      client,
-      sessionId,
-      errors.map((e) => ({
-        type: e.type,
-        uid: e.uid,
-        ...(e.to === undefined ? {} : { to: e.to }),
-        status: DropStates.ERROR,
-        error: `event ${e.type} of ${e.uid} could not be delivered: ${why}`,
-      })),
-    );
+    if (errors.length) this.#post(client, sessionId, asErrors(errors, why));
   }
 
   /** Wait for what is queued and in flight (at most `ms`). */
@@ -150,6 +146,19 @@ export class EventSender {
     this.#queues.clear();
     await Promise.allSettled(this.#inflight);
   }
+}
+
+/** `events` as small ERRORs saying they could not be delivered, and why (an ERROR stays as is). */
+function asErrors(events: WireEvent[], why: string): WireEvent[] {
+  return events.map((e) =>
+    e.status === DropStates.ERROR ? e : {
+      type: e.type,
+      uid: e.uid,
+      ...(e.to === undefined ? {} : { to: e.to }),
+      status: DropStates.ERROR,
+      error: `event ${e.type} of ${e.uid} could not be delivered: ${why}`,
+    }
+  );
 }
 
 /** Batches of at most ~2 MB, well under any peer's request limit. */

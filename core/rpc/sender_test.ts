@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { EventSender } from "./sender.ts";
-import type { WireEvent } from "../wire/mod.ts";
+import { EventSender, MAX_LOST_EVENTS } from "./sender.ts";
+import { DropStates } from "../drops/mod.ts";
+import type { LostEvents, WireEvent } from "../wire/mod.ts";
 
 Deno.test("EventSender coalesces one turn's events per peer and session into one POST", async () => {
   const posts: { path: string; events: WireEvent[] }[] = [];
@@ -25,5 +26,34 @@ Deno.test("EventSender coalesces one turn's events per peer and session into one
   } finally {
     await sender.stop();
     await server.shutdown();
+  }
+});
+
+Deno.test("EventSender hands a batch it gives up to onLost: the peer, and its events as ERRORs saying why", async () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const peer = `http://127.0.0.1:${l.addr.port}`;
+  l.close();
+  const lost: unknown[][] = [];
+  const sender = new EventSender({ retryMs: 200, onLost: (...a) => lost.push(a) });
+  try {
+    for (let i = 0; i < MAX_LOST_EVENTS + 5; i++) {
+      sender.send(peer, "s", { type: "producerFinished", uid: "P", to: `D${i}`, status: 2 });
+    }
+    await sender.drain(5_000);
+    assert.equal(lost.length, 1);
+    const [sid, why, { node, events }] = lost[0] as [string, string, LostEvents];
+    assert.equal(sid, "s");
+    assert.match(why, /^events to http:\/\/127\.0\.0\.1:\d+\/api\/sessions\/s\/events lost after/);
+    assert.equal(node, peer);
+    assert.equal(events.length, MAX_LOST_EVENTS, "bounded");
+    assert.deepEqual(events[0], {
+      type: "producerFinished",
+      uid: "P",
+      to: "D0",
+      status: DropStates.ERROR,
+      error: `event producerFinished of P could not be delivered: ${why}`,
+    });
+  } finally {
+    await sender.stop();
   }
 });

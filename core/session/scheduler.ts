@@ -1,16 +1,21 @@
 /**
- * Runs ready apps in order, in slices of a few milliseconds so the HTTP server stays
- * responsive; yields with `setImmediate` (nested `setTimeout(0)` is clamped to milliseconds).
+ * Runs ready apps in order, in slices of a few milliseconds. Between slices it yields with
+ * `setImmediate` (a `setTimeout(0)` costs a millisecond or more), but `setImmediate` alone does
+ * not let Deno's HTTP server in: requests waited for the whole run (seconds). So once a run has
+ * gone on for IO_EVERY_MS, the next slice waits for a timer turn, where I/O is served.
  */
 import type { AppDrop } from "../drops/mod.ts";
 
 const SLICE_MS = 4;
+const IO_EVERY_MS = 10;
 
 export class Scheduler {
   #queue: AppDrop[] = [];
   #head = 0;
   #scheduled = false;
   #stopped = false;
+  /** When the run began, or last let I/O in. */
+  #since = 0;
   #onError: (app: AppDrop, e: unknown) => void;
 
   constructor(onError: (app: AppDrop, e: unknown) => void) {
@@ -21,6 +26,7 @@ export class Scheduler {
     this.#queue.push(app);
     if (!this.#scheduled && !this.#stopped) {
       this.#scheduled = true;
+      this.#since = performance.now();
       setImmediate(this.#run);
     }
   }
@@ -56,7 +62,13 @@ export class Scheduler {
         this.#head = 0;
       }
       this.#scheduled = true;
-      setImmediate(this.#run);
+      if (performance.now() - this.#since < IO_EVERY_MS) setImmediate(this.#run);
+      else setTimeout(this.#runAfterIo, 0);
     }
+  };
+
+  #runAfterIo = (): void => {
+    this.#since = performance.now();
+    this.#run();
   };
 }

@@ -24,7 +24,7 @@ import {
   normalizeBatchSliced,
   timeSlices,
 } from "../graph/mod.ts";
-import type { LinkKey } from "../wire/mod.ts";
+import type { LinkKey, LostEvents } from "../wire/mod.ts";
 import { buildGraph, buildGraphSliced, type Built } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
@@ -87,6 +87,8 @@ export class Session implements DropHost {
   startedAt: number | undefined;
   finishedAt: number | undefined;
   #specs = new Map<string, DropSpec>();
+  /** `hasUid`'s index, made on first use after the specs change. */
+  #otherUids: Set<string> | undefined;
   #drops: Map<string, Drop> | null = null;
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
@@ -96,6 +98,8 @@ export class Session implements DropHost {
   #error: string | undefined = undefined;
   /** Why the session broke down (not a Drop's failure), for parents to stop it elsewhere. */
   #lost: string | undefined = undefined;
+  /** The events given up, for a parent to deliver in this node's place (bounded by the sender). */
+  #lostEvents: LostEvents[] = [];
   #scheduler = new Scheduler((app, e) => console.error(`app ${app.oid} crashed:`, e));
   #lifecycle: Lifecycle;
   /** What `GET .../events` readers see, made on the first one. */
@@ -137,6 +141,11 @@ export class Session implements DropHost {
     return this.#lost;
   }
 
+  /** Events for other nodes given up (with `lost`): the ERRORs their waiting Drops must hear. */
+  get lostEvents(): readonly LostEvents[] {
+    return this.#lostEvents;
+  }
+
   /** The first failure reason (a Drop's error), once the session has one. */
   get error(): string | undefined {
     return this.#error;
@@ -174,6 +183,7 @@ export class Session implements DropHost {
       // Checked: now it all goes in, in slices too (deploy is refused until #ingesting settles).
       this.#checkAppendable();
       const slices = timeSlices();
+      this.#otherUids = undefined;
       for (let i = 0; i < specs.length; i++) {
         this.#specs.set(specs[i]!.oid, specs[i]!);
         if ((i & 1023) === 1023 && slices.due()) await slices.next();
@@ -204,6 +214,7 @@ export class Session implements DropHost {
 
   #commit(specs: DropSpec[]): void {
     this.#checkSpecs(specs);
+    this.#otherUids = undefined;
     for (const s of specs) this.#specs.set(s.oid, s);
     this.#setStatus(BUILDING);
   }
@@ -214,6 +225,7 @@ export class Session implements DropHost {
       throw this.#stateError("graph/remove", "PRISTINE or BUILDING");
     }
     let n = 0;
+    this.#otherUids = undefined;
     for (const oid of oids) if (this.#specs.delete(oid)) n++;
     if (this.#specs.size === 0) this.#setStatus(PRISTINE);
     return n;
@@ -315,9 +327,13 @@ export class Session implements DropHost {
   /**
    * The session cannot go on here (an event for another node could not be delivered): what is
    * left is cancelled and the session ends FAILED with `why`, said as `lost` so that a parent
-   * also stops its parts on other nodes, where Drops would otherwise wait for ever.
+   * also stops its parts on other nodes, where Drops would otherwise wait for ever. `lost`:
+   * the events given up, which the parent delivers as ERRORs to the node that waits for them.
    */
-  breakDown(why: string): void {
+  breakDown(why: string, lost?: LostEvents): void {
+    // At most 100 events in all: the rest of what waits there is cancelled, never left waiting.
+    const room = 100 - this.#lostEvents.reduce((n, l) => n + l.events.length, 0);
+    if (lost && room > 0) this.#lostEvents.push({ ...lost, events: lost.events.slice(0, room) });
     if (this.#status === FINISHED) {
       // Over here already, but a Drop elsewhere waits for what never came: said in the
       // session's summary, where the parent's health checks read it and stop the rest.
@@ -373,10 +389,11 @@ export class Session implements DropHost {
     return log;
   }
 
-  #sessionChange(): { status: number; error?: string; lost?: string } {
+  #sessionChange(): { status: number; error?: string; lost?: string; lostEvents?: LostEvents[] } {
     const s = this.#status;
     if (s !== FAILED || !this.#error) return { status: s };
-    return { status: s, error: this.#error, ...(this.#lost ? { lost: this.#lost } : {}) };
+    const lost = this.#lost ? { lost: this.#lost, lostEvents: this.#lostEvents } : {};
+    return { status: s, error: this.#error, ...lost };
   }
 
   dropByUid(uid: string): Drop | undefined {
@@ -397,6 +414,17 @@ export class Session implements DropHost {
 
   specs(): ReadonlyMap<string, DropSpec> {
     return this.#specs;
+  }
+
+  /** Is a Drop with this UID in the session (specs, deployed or not)? */
+  hasUid(uid: string): boolean {
+    if (this.#specs.get(uid)?.uid === uid) return true;
+    // UIDs that differ from their OID, indexed once per change of the specs (rarely any).
+    if (!this.#otherUids) {
+      this.#otherUids = new Set<string>();
+      for (const s of this.#specs.values()) if (s.uid !== s.oid) this.#otherUids.add(s.uid);
+    }
+    return this.#otherUids.has(uid);
   }
 
   /** `{oid: {status, execStatus?}}`, once deployed. */

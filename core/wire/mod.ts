@@ -38,6 +38,8 @@ export {
   CompletedField,
   CreateSessionBody,
   LinkParams,
+  type LostEvents,
+  LostEventsList,
   PlacementBody,
   SubscriptionsBody,
   UidList,

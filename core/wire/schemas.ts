@@ -74,3 +74,12 @@ export const WireEventSchema = v.object({
 export type WireEvent = v.InferOutput<typeof WireEventSchema>;
 
 export const WireEventList = v.array(WireEventSchema, "the body must be a JSON list of events");
+
+/**
+ * Events a node gave up delivering to the node `node` (its URL), as the ERRORs that tell the
+ * Drops waiting there why: in a session summary (and its `session` events) as `lostEvents`, so
+ * that a parent that reaches `node` delivers them in its place.
+ */
+export const LostEventsSchema = v.object({ node: v.string(), events: WireEventList });
+export type LostEvents = v.InferOutput<typeof LostEventsSchema>;
+export const LostEventsList = v.array(LostEventsSchema);

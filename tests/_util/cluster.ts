@@ -18,24 +18,34 @@ export const FAST_HEALTH = ["--check-period", "1", "--child-timeout", "3"];
  */
 export const TEST_HEALTH = ["--check-period", "1", "--child-timeout", "10"];
 
-/** Start `shape[i]` nodes under island i, and a master over the islands. */
+/**
+ * Start `shape[i]` nodes under island i, and a master over the islands. `tierArgs` go to the
+ * islands and the master, `denoArgs` (e.g. `--v8-flags=...`) to every tier's `deno run`.
+ */
 export async function startCluster(
   shape: number[],
   nodeArgs: string[] = [],
-  o: { health?: string[] } = {},
+  o: { health?: string[]; tierArgs?: string[]; denoArgs?: string[] } = {},
 ): Promise<Cluster> {
-  const health = o.health ?? TEST_HEALTH;
+  const health = [...(o.health ?? TEST_HEALTH), ...(o.tierArgs ?? [])];
+  const deno = { denoArgs: o.denoArgs };
   const started: Proc[] = [];
   try {
     const nodes: (Proc & { workDir: string })[][] = [];
     for (const n of shape) {
-      const list = await Promise.all(Array.from({ length: n }, () => startNode(nodeArgs)));
+      const list = await Promise.all(
+        Array.from({ length: n }, () => startNode(nodeArgs, o.denoArgs)),
+      );
       started.push(...list);
       nodes.push(list);
     }
     const islands = await Promise.all(
       nodes.map((list) =>
-        startProc("cmd/dlg-island.ts", ["-N", list.map((p) => p.hostPort).join(","), ...health])
+        startProc(
+          "cmd/dlg-island.ts",
+          ["-N", list.map((p) => p.hostPort).join(","), ...health],
+          deno,
+        )
       ),
     );
     started.push(...islands);
@@ -43,7 +53,7 @@ export async function startCluster(
       "-N",
       islands.map((p) => p.hostPort).join(","),
       ...health,
-    ]);
+    ], deno);
     started.push(master);
     return {
       master,

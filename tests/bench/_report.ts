@@ -9,9 +9,17 @@ export interface Row {
   pass: boolean;
   /** What measured the figure (default: the scenario's own clock in Deno). */
   tool?: string;
-  /** Anything else worth keeping (timings, sizes). */
+  /** Anything else worth keeping (timings, sizes; peak RSS per tier under `PEAK_RSS` keys). */
   detail?: Record<string, number | string>;
+  /** Where the target comes from when it is not a row of DESIGN §4's table. */
+  from?: string;
 }
+
+/** The source of a row's target unless the row says otherwise. */
+export const DESIGN_TABLE = "DESIGN §4";
+
+/** Detail keys `peakRssMB:<tier>` hold a tier's peak RSS (VmHWM) in MB. */
+export const PEAK_RSS = "peakRssMB:";
 
 export function atLeast(scenario: string, figure: number, unit: string, min: number): Row {
   return { scenario, figure: round(figure), unit, target: `>= ${min}`, pass: figure >= min };
@@ -42,6 +50,13 @@ export function printTable(rows: Row[]): void {
   console.log(line(head));
   console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
   for (const c of cells) console.log(line(c));
+  for (const r of rows) {
+    const tiers = Object.entries(r.detail ?? {}).filter(([k]) => k.startsWith(PEAK_RSS));
+    if (!tiers.length) continue;
+    const list = tiers.map(([k, v]) => `${k.slice(PEAK_RSS.length)} ${v} MB`).join(", ");
+    console.log(`peak RSS per tier, ${r.scenario}: ${list}`);
+  }
+  for (const r of rows) if (r.from) console.log(`target of "${r.scenario}": ${r.from}`);
 }
 
 /** RSS figures of a process, in bytes, from /proc (Linux). */

@@ -6,43 +6,65 @@
 import { MasterManagerClient } from "../../core/client/mod.ts";
 import { startCluster } from "../_util/cluster.ts";
 import { atLeast, type Row } from "./_report.ts";
+import { clusterTiers, PeakTracker } from "./_tiers.ts";
 
 const CHAIN = 10;
 
-/** Chains `d a d a ...` of CHAIN Drops; after each edge, with p = `cross`, the rest moves node. */
-export function hierarchyGraph(total: number, nodes: string[], islandOf: string[], cross = 0.1) {
+/** Edges, cross-node edges and root OIDs of a graph from `hierarchyDrops`, counted as it goes. */
+export interface GraphStats {
+  edges: number;
+  crossing: number;
+  roots: string[];
+}
+
+/**
+ * Chains `d a d a ...` of CHAIN Drops, `node`/`island` set; after each edge, with p = `cross`,
+ * the rest of the chain moves to the next node. Generated lazily (a 10M graph is never held).
+ */
+export function* hierarchyDrops(
+  total: number,
+  nodes: string[],
+  islandOf: string[],
+  stats: GraphStats = { edges: 0, crossing: 0, roots: [] },
+  cross = 0.1,
+): Generator<Record<string, unknown>> {
   let seed = 42;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const graph: Record<string, unknown>[] = [];
-  const roots: string[] = [];
-  let crossing = 0;
-  let edges = 0;
-  for (let c = 0; graph.length < total; c++) {
+  let n = 0;
+  for (let c = 0; n < total; c++) {
     let at = c % nodes.length;
-    for (let i = 0; i < CHAIN && graph.length < total; i++) {
+    for (let i = 0; i < CHAIN && n < total; i++) {
       const oid = `c${c}_${i}`;
-      const next = i + 1 < CHAIN && graph.length + 1 < total ? `c${c}_${i + 1}` : undefined;
+      const next = i + 1 < CHAIN && n + 1 < total ? `c${c}_${i + 1}` : undefined;
       const d: Record<string, unknown> = i % 2 === 0
         ? { oid, categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" }
         : { oid, categoryType: "Application", dropclass: "dlg.apps.simple.NullBarrierApp" };
       d.node = nodes[at];
       d.island = islandOf[at];
       if (next) d[i % 2 === 0 ? "consumers" : "outputs"] = [next];
-      if (i === 0) roots.push(oid);
-      graph.push(d);
+      if (i === 0) stats.roots.push(oid);
+      n++;
+      yield d;
       if (next) {
-        edges++;
+        stats.edges++;
         if (rand() < cross) {
-          crossing++;
+          stats.crossing++;
           at = (at + 1) % nodes.length;
         }
       }
     }
   }
-  return { graph, roots, edges, crossing };
 }
 
-function flat(status: unknown): number[] {
+/** The whole graph of `hierarchyDrops` at once (for 100k Drops). */
+export function hierarchyGraph(total: number, nodes: string[], islandOf: string[], cross = 0.1) {
+  const stats: GraphStats = { edges: 0, crossing: 0, roots: [] };
+  const graph = [...hierarchyDrops(total, nodes, islandOf, stats, cross)];
+  return { graph, roots: stats.roots, edges: stats.edges, crossing: stats.crossing };
+}
+
+/** Every number in a (nested) session status: the nodes' states. */
+export function flat(status: unknown): number[] {
   if (typeof status === "number") return [status];
   return Object.values(status as Record<string, unknown>).flatMap(flat);
 }
@@ -69,6 +91,8 @@ export async function hierarchy(total = 100_000): Promise<Row[]> {
       await new Promise((r) => setTimeout(r, 20));
     }
     const t3 = performance.now();
+    const peaks = new PeakTracker(clusterTiers(c));
+    peaks.sample();
     const rate = total / ((t3 - t0) / 1000);
     console.error(
       `hierarchy: ${total} Drops, ${edges} edges (${crossing} cross-node): append ${
@@ -79,7 +103,7 @@ export async function hierarchy(total = 100_000): Promise<Row[]> {
       "master -> 2 islands -> 4 nodes, 100k Drops, 10% cross-node edges",
       rate,
       "Drops/s",
-      25_000,
+      50_000,
     );
     row.detail = {
       drops: total,
@@ -88,6 +112,8 @@ export async function hierarchy(total = 100_000): Promise<Row[]> {
       appendMs: Math.round(t1 - t0),
       deployMs: Math.round(t2 - t1),
       runMs: Math.round(t3 - t2),
+      totalPeakRssMB: Math.round(peaks.total() / 1e6),
+      ...peaks.detail(),
     };
     return [row];
   } finally {

@@ -12,6 +12,9 @@ import { loadFixture, rewriteCluster, splitParts } from "../translator/_fixtures
 import { withCluster } from "../translator/_cluster.ts";
 
 const LIMIT = 10 * 1024 * 1024;
+/** Not a row of DESIGN §4's table. */
+const INGEST_FROM = "not in DESIGN §4: the project's own floor, set with the row (117 MB/s " +
+  "measured then), about a third of §4's JSON.parse reference of 140 MB/s";
 
 export async function ingest(): Promise<Row[]> {
   const graph = await loadFixture("hello_universe_large", "single");
@@ -71,6 +74,7 @@ export async function ingest(): Promise<Row[]> {
       slowestPartMBps: Math.round(slowest * 10) / 10,
     };
     row.pass = row.pass && slowest >= 50 && rejected === 0;
+    row.from = INGEST_FROM;
     return [row];
   } finally {
     nm.stop();
@@ -118,6 +122,7 @@ export async function ingestCluster(): Promise<Row[]> {
       rejectedParts: rejected,
     };
     row.pass = row.pass && rejected === 0;
+    row.from = INGEST_FROM;
     rows.push(row);
   });
   return rows;

@@ -104,7 +104,10 @@ export async function pythonHelloLarge(): Promise<Row[]> {
     const [final] = await waitEnded(call, "hul", 240_000);
     const secs = (performance.now() - t0) / 1000;
     if (final !== 4) throw new Error(`hello_universe_large ended in state ${final}`);
-    return [atMost("hello_universe_large end to end, one node (DALiuGE 5.8 s)", secs, "s", 5.8)];
+    return [{
+      ...atMost("hello_universe_large end to end, one node (DALiuGE 5.8 s)", secs, "s", 5.8),
+      from: "not in DESIGN §4: DALiuGE 6.7's time for the same graph on this machine class",
+    }];
   });
 }
 

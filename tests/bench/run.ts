@@ -1,12 +1,11 @@
 /**
  * `deno task bench`: DESIGN §4's scenarios. Prints a table (scenario, figure, target, result)
- * and writes JSON to tests/bench/results/latest.json. `--only NAME` runs matching scenarios;
- * `--token` runs them with a cluster token on (the one-node and status rows send it).
+ * and writes JSON to tests/bench/results/latest.json (exit code 1 when a row fails). See USAGE.
  * Each scenario runs in a fresh process, so one scenario's heap and JIT state (the in-process
  * node of one row, the client side of another) never weigh on the next.
  */
 import { parseArgs } from "node:util";
-import { DEFAULT_TOOL, printTable, type Row } from "./_report.ts";
+import { DEFAULT_TOOL, DESIGN_TABLE, printTable, type Row } from "./_report.ts";
 import { oneNode, oneNodeMillion } from "./one_node.ts";
 import { ensureWrk, statusUnderLoad } from "./status_load.ts";
 import { sharedMemoryBandwidth, statusLatencyWhileBusy } from "./workers.ts";
@@ -16,6 +15,24 @@ import { ingest, ingestCluster } from "./ingest.ts";
 import { ingestLatency } from "./ingest_latency.ts";
 import { eventLatency } from "./events.ts";
 import { pythonCalls, pythonHelloLarge, pythonNpy } from "./python.ts";
+import { scale } from "./scale.ts";
+
+const USAGE = `deno task bench [options]
+
+DESIGN §4's benchmark rows, each scenario in a fresh process; prints a table and writes
+tests/bench/results/latest.json (scale.json for --scale); exits 1 when a row fails.
+
+  --only NAME     run only the scenarios whose name contains NAME
+  --token         run with a cluster token on (managers require it, clients send it)
+  --scale [N]     only the scale run: N Drops (default 10000000) over master -> 2 islands ->
+                  4 nodes, target FINISHED within 3 min and 24 GB (sum of the tiers' peak RSS)
+  --part N        with --scale: Drops per append sent to the master (default 200000)
+  --heap MB       with --scale: V8 old-space limit of every tier (default 16384; Deno's own
+                  default on this 24 GB machine is about 4 GB)
+  --give-up S     with --scale: stop and report how far it got after S seconds (default 1200)
+  -h, --help      this text
+
+scenarios: `;
 
 const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   "one-node-100k": () => oneNode(100_000, "100k"),
@@ -37,9 +54,9 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
 };
 
 /** One scenario in a child process; its rows come back as the last line of its stdout. */
-async function runIsolated(name: string, token: boolean): Promise<Row[]> {
+async function runIsolated(name: string, token: boolean, args: string[] = []): Promise<Row[]> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(import.meta.url).pathname, "--scenario", name],
+    args: ["run", "-A", new URL(import.meta.url).pathname, "--scenario", name, ...args],
     stdout: "piped",
     stderr: "inherit",
     // With --token every manager the scenario starts requires one (inherited as DLG_TOKEN), and
@@ -52,32 +69,84 @@ async function runIsolated(name: string, token: boolean): Promise<Row[]> {
   return JSON.parse(last) as Row[];
 }
 
-async function main() {
-  const { values } = parseArgs({
+function parse() {
+  const { values, positionals } = parseArgs({
     options: {
       only: { type: "string" },
       scenario: { type: "string" },
       token: { type: "boolean" },
+      scale: { type: "boolean" },
+      part: { type: "string" },
+      heap: { type: "string" },
+      "give-up": { type: "string" },
+      help: { type: "boolean", short: "h" },
     },
+    allowPositionals: true,
   });
+  const count = (s: string | undefined, what: string) => {
+    const n = Number(s);
+    if (s === undefined) return undefined;
+    if (!Number.isInteger(n) || n < 10) throw new Error(`${what}: not a count: ${s}`);
+    return n;
+  };
+  if (positionals.length > (values.scale ? 1 : 0)) {
+    throw new Error(`unexpected argument ${positionals.at(-1)} (see --help)`);
+  }
+  const drops = count(positionals[0], "--scale") ?? 10_000_000;
+  return {
+    ...values,
+    drops,
+    part: count(values.part, "--part"),
+    heap: count(values.heap, "--heap"),
+    giveUp: count(values["give-up"], "--give-up"),
+  };
+}
+
+async function main() {
+  let values;
+  try {
+    values = parse();
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    Deno.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE + Object.keys(SCENARIOS).join(", "));
+    return;
+  }
   if (values.scenario) {
-    const run = SCENARIOS[values.scenario];
+    const run = values.scenario === "scale"
+      ? () =>
+        scale(values.drops, {
+          part: values.part,
+          heapMb: values.heap,
+          giveUpMs: values.giveUp && values.giveUp * 1000,
+        })
+      : SCENARIOS[values.scenario];
     if (!run) throw new Error(`no scenario ${values.scenario}`);
     console.log(JSON.stringify(await run()));
     return;
   }
   const rows: Row[] = [];
-  if (!values.only || "status-load".includes(values.only)) {
+  const scaleArgs = [
+    String(values.drops),
+    ...(values.part ? ["--part", String(values.part)] : []),
+    ...(values.heap ? ["--heap", String(values.heap)] : []),
+    ...(values.giveUp ? ["--give-up", String(values.giveUp)] : []),
+  ];
+  const names = values.scale ? ["scale"] : Object.keys(SCENARIOS);
+  if (!values.scale && (!values.only || "status-load".includes(values.only))) {
     await ensureWrk((line) => console.error(line));
   }
-  for (const name of Object.keys(SCENARIOS)) {
+  for (const name of names) {
     if (values.only && !name.includes(values.only)) continue;
     console.error(`running ${name} ...`);
     // Time for the machine to settle: on this VM, memory a scenario freed is slow to reuse for
     // some seconds (the hierarchy row measured 37k Drops/s right after the worker rows, 45k alone).
     if (rows.length) await new Promise((r) => setTimeout(r, 8000));
     try {
-      rows.push(...await runIsolated(name, values.token === true));
+      const args = name === "scale" ? ["--scale", ...scaleArgs] : [];
+      rows.push(...await runIsolated(name, values.token === true, args));
     } catch (e) {
       console.error(`${name} failed:`, e);
       rows.push({ scenario: name, figure: NaN, unit: "", target: "runs", pass: false });
@@ -90,10 +159,12 @@ async function main() {
     date: new Date().toISOString(),
     deno: Deno.version.deno,
     cores: navigator.hardwareConcurrency,
-    rows: rows.map((r) => ({ ...r, tool: r.tool ?? DEFAULT_TOOL })),
+    rows: rows.map((r) => ({ ...r, tool: r.tool ?? DEFAULT_TOOL, from: r.from ?? DESIGN_TABLE })),
   };
-  await Deno.writeTextFile(new URL("latest.json", dir), JSON.stringify(out, null, 2) + "\n");
-  console.error(`wrote ${new URL("latest.json", dir).pathname}`);
+  // The scale run keeps its own file: latest.json stays the default run's.
+  const file = new URL(values.scale ? "scale.json" : "latest.json", dir);
+  await Deno.writeTextFile(file, JSON.stringify(out, null, 2) + "\n");
+  console.error(`wrote ${file.pathname}`);
   const failed = rows.filter((r) => !r.pass).length;
   if (failed) {
     console.error(`${failed} row(s) failed`);

@@ -127,7 +127,7 @@ export async function statusUnderLoad(): Promise<Row[]> {
     const r = await load();
     if ((await c.sessionStatus("load")) !== 3) throw new Error("session not RUNNING under load");
     const rows = [
-      atLeast("GET status under load (100k-Drop session running)", r.rps, "req/s", 20_000),
+      atLeast("GET status under load (100k-Drop session running)", r.rps, "req/s", 50_000),
       atMost("GET status under load: p99 latency", r.p99, "ms", 5),
     ];
     rows[0]!.detail = {

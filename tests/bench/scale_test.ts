@@ -1,0 +1,50 @@
+/** The scale run's helpers: the lazy hierarchy graph, its parts and the per-tier peaks. */
+import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
+import { type GraphStats, hierarchyDrops, hierarchyGraph } from "./hierarchy.ts";
+import { dropsLabel, gzipParts } from "./scale.ts";
+import { PeakTracker } from "./_tiers.ts";
+import { PEAK_RSS } from "./_report.ts";
+
+const NODES = ["n1", "n2", "n3", "n4"];
+const ISLANDS = ["i1", "i1", "i2", "i2"];
+
+Deno.test("hierarchyDrops yields the hierarchy row's graph lazily, node and island set", () => {
+  const stats: GraphStats = { edges: 0, crossing: 0, roots: [] };
+  const lazy = [...hierarchyDrops(10_000, NODES, ISLANDS, stats)];
+  const whole = hierarchyGraph(10_000, NODES, ISLANDS);
+  assert.deepEqual(lazy, whole.graph);
+  assert.equal(lazy.length, 10_000);
+  assert.deepEqual(stats.roots, whole.roots);
+  assert.equal(stats.roots.length, 1000);
+  assert.equal(stats.edges, 9000);
+  // About 10% of the edges cross nodes, and a crossing Drop's island is its node's.
+  assert.ok(stats.crossing > 700 && stats.crossing < 1100, `${stats.crossing}`);
+  for (const d of lazy) assert.equal(d.island, ISLANDS[NODES.indexOf(d.node as string)]);
+});
+
+Deno.test("gzipParts splits the Drops into gzip JSON bodies of `part` specs", () => {
+  const parts = [...gzipParts(hierarchyDrops(2_500, NODES, ISLANDS), 1000)];
+  assert.deepEqual(parts.map((p) => p.n), [1000, 1000, 500]);
+  const specs = parts.flatMap((p) => JSON.parse(new TextDecoder().decode(gunzipSync(p.body))));
+  assert.deepEqual(specs, hierarchyGraph(2_500, NODES, ISLANDS).graph);
+});
+
+Deno.test("PeakTracker keeps each tier's VmHWM, also once the process is gone", () => {
+  const peaks = new PeakTracker([{ name: "me", pid: Deno.pid }, {
+    name: "gone",
+    pid: 2 ** 22 + 1,
+  }]);
+  const now = peaks.sample();
+  assert.ok(now.get("me")! > 1e6);
+  assert.equal(now.get("gone"), 0);
+  assert.ok(peaks.peakOf("me") >= now.get("me")!);
+  assert.equal(peaks.total(), peaks.peakOf("me"));
+  assert.deepEqual(Object.keys(peaks.detail()), [`${PEAK_RSS}me`, `${PEAK_RSS}gone`]);
+});
+
+Deno.test("dropsLabel", () => {
+  assert.equal(dropsLabel(10_000_000), "10M");
+  assert.equal(dropsLabel(2_500_000), "2.5M");
+  assert.equal(dropsLabel(100_000), "100k");
+});

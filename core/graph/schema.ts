@@ -1,5 +1,6 @@
 /** valibot schemas for physical-graph Drop specs, in both DALiuGE link styles. */
 import * as v from "valibot";
+import { LINK_KEYS } from "../wire/mod.ts";
 
 /** Why a link entry is not an OID string or a single-key `{oid: port}` object, if it is not. */
 function linkProblem(x: unknown): string | undefined {
@@ -51,14 +52,6 @@ export const DropSpecSchema = v.object({
 export type RawDropSpec = v.InferOutput<typeof DropSpecSchema>;
 
 const TEXT_KEYS = ["dropclass", "appclass", "Application", "storage"] as const;
-const SPEC_LINK_KEYS = [
-  "consumers",
-  "streamingConsumers",
-  "producers",
-  "inputs",
-  "streamingInputs",
-  "outputs",
-] as const;
 
 function linksFit(x: unknown): boolean {
   if (x === undefined || x === null) return true;
@@ -87,7 +80,7 @@ export function fitsDropSpec(
     if (x !== undefined && x !== null && typeof x !== "string") return false;
   }
   if (!placeFits(raw.node) || !placeFits(raw.island)) return false;
-  for (const k of SPEC_LINK_KEYS) if (!linksFit(raw[k])) return false;
+  for (const k of LINK_KEYS) if (!linksFit(raw[k])) return false;
   return true;
 }
 

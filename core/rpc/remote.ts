@@ -50,13 +50,12 @@ export class SessionRemote implements RemoteLinks {
   /** Record relations with `peerNode`; returns how many named no local Drop. */
   subscribe(peerNode: string, rels: [string, number, string][]): number {
     const peer = parseNode(peerNode).url;
-    const local = { has: (uid: string) => this.#session.hasUid(uid) };
     let foreign = 0;
     for (const [lhs, rel, rhs] of rels) {
       const e = edgeOf(lhs, rel, rhs);
       if (!e) continue;
-      const dataHere = local.has(e.data);
-      const appHere = local.has(e.app);
+      const dataHere = this.#session.hasUid(e.data);
+      const appHere = this.#session.hasUid(e.app);
       if (dataHere === appHere) {
         if (!dataHere) foreign++;
         continue;

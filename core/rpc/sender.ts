@@ -9,13 +9,11 @@
 import { jitter, pause, RestClient, type Transport } from "../client/mod.ts";
 import { DropStates } from "../drops/mod.ts";
 import { packBySize } from "../graph/mod.ts";
-import { type LostEvents, sessionPath, type WireEvent } from "../wire/mod.ts";
+import { type LostEvents, MAX_LOST_EVENTS, sessionPath, type WireEvent } from "../wire/mod.ts";
 
 const BATCH_BYTES = 2 * 1024 * 1024;
 /** Longest pause between two tries. */
 const MAX_BACKOFF_MS = 5_000;
-/** At most this many events of a batch given up are handed on (the rest are only cancelled). */
-export const MAX_LOST_EVENTS = 100;
 
 export interface SenderOptions {
   /** How events (and the Drop bytes proxies stream) reach other nodes. */

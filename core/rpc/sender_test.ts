@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { EventSender, MAX_LOST_EVENTS } from "./sender.ts";
+import { EventSender } from "./sender.ts";
+import { MAX_LOST_EVENTS } from "../wire/mod.ts";
 import { DropStates } from "../drops/mod.ts";
 import type { LostEvents, WireEvent } from "../wire/mod.ts";
 

@@ -99,7 +99,11 @@ export function buildGraph(
   host: DropHost,
   isRemote: (oid: string) => boolean = () => false,
 ): Built {
-  const steps = buildSteps(specs, host, isRemote);
+  return drain(buildSteps(specs, host, isRemote));
+}
+
+/** Run a sliceable job (a generator that yields where it may pause) in one go. */
+function drain<T>(steps: Generator<void, T>): T {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
@@ -222,11 +226,7 @@ function* buildSteps(
 
 /** Kahn's algorithm over the local graph; the OID of a Drop on a cycle, if there is one. */
 export function findCycle(drops: Map<string, Drop>): string | undefined {
-  const steps = cycleSteps(drops);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+  return drain(cycleSteps(drops));
 }
 
 function* cycleSteps(drops: Map<string, Drop>): Generator<void, string | undefined> {

@@ -24,7 +24,7 @@ import {
   normalizeBatchSliced,
   timeSlices,
 } from "../graph/mod.ts";
-import type { LinkKey, LostEvents } from "../wire/mod.ts";
+import { type LinkKey, type LostEvents, MAX_LOST_EVENTS } from "../wire/mod.ts";
 import { buildGraph, buildGraphSliced, type Built } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
@@ -331,8 +331,8 @@ export class Session implements DropHost {
    * the events given up, which the parent delivers as ERRORs to the node that waits for them.
    */
   breakDown(why: string, lost?: LostEvents): void {
-    // At most 100 events in all: the rest of what waits there is cancelled, never left waiting.
-    const room = 100 - this.#lostEvents.reduce((n, l) => n + l.events.length, 0);
+    // A bounded number in all: the rest of what waits there is cancelled, never left waiting.
+    const room = MAX_LOST_EVENTS - this.#lostEvents.reduce((n, l) => n + l.events.length, 0);
     if (lost && room > 0) this.#lostEvents.push({ ...lost, events: lost.events.slice(0, room) });
     if (this.#status === FINISHED) {
       // Over here already, but a Drop elsewhere waits for what never came: said in the

@@ -40,6 +40,7 @@ export {
   LinkParams,
   type LostEvents,
   LostEventsList,
+  MAX_LOST_EVENTS,
   PlacementBody,
   SubscriptionsBody,
   UidList,

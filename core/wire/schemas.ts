@@ -80,6 +80,9 @@ export const WireEventList = v.array(WireEventSchema, "the body must be a JSON l
  * Drops waiting there why: in a session summary (and its `session` events) as `lostEvents`, so
  * that a parent that reaches `node` delivers them in its place.
  */
+/** At most this many lost events are handed on per session (the rest are only cancelled). */
+export const MAX_LOST_EVENTS = 100;
+
 export const LostEventsSchema = v.object({ node: v.string(), events: WireEventList });
 export type LostEvents = v.InferOutput<typeof LostEventsSchema>;
 export const LostEventsList = v.array(LostEventsSchema);

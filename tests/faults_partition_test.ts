@@ -32,6 +32,33 @@ function deadPort(): number {
 
 const re = (s: string) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
 
+/**
+ * Two served nodes, n1 cut off (every call of its goes through a proxy that is not there) and
+ * quick to give an event up; `stop` ends both and removes their directories.
+ */
+async function cutPair() {
+  const cut = Deno.createHttpClient({ proxy: { url: `http://127.0.0.1:${deadPort()}` } });
+  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const n1 = new NodeManager({
+    workDir: dirs[0]!,
+    dlmCheckPeriod: 0,
+    eventRetry: 300,
+    transport: { httpClient: cut },
+  });
+  const n2 = new NodeManager({ workDir: dirs[1]!, dlmCheckPeriod: 0 });
+  const s1 = serve(n1);
+  const s2 = serve(n2);
+  const stop = async () => {
+    await s1.stop();
+    await s2.stop();
+    await n1.stop();
+    await n2.stop();
+    cut.close();
+    for (const d of dirs) await Deno.remove(d, { recursive: true });
+  };
+  return { n1, n2, s1, s2, stop };
+}
+
 /** P (on `a`) -> D -> C (on `b`); with `busy`, `a` also runs a sleep of that many seconds. */
 function graph(a: string, b: string, busy = 0): Record<string, unknown>[] {
   const g: Record<string, unknown>[] = [
@@ -72,18 +99,7 @@ function assertWaitingFailed(
 }
 
 Deno.test("faults: an event lost across a partition fails the session at the island; the waiting Drop goes to ERROR with why", async () => {
-  // n1 reaches nothing (every call of its goes through a proxy that is not there).
-  const cut = Deno.createHttpClient({ proxy: { url: `http://127.0.0.1:${deadPort()}` } });
-  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
-  const n1 = new NodeManager({
-    workDir: dirs[0]!,
-    dlmCheckPeriod: 0,
-    eventRetry: 300,
-    transport: { httpClient: cut },
-  });
-  const n2 = new NodeManager({ workDir: dirs[1]!, dlmCheckPeriod: 0 });
-  const s1 = serve(n1);
-  const s2 = serve(n2);
+  const { n1, n2, s1, s2, stop } = await cutPair();
   const island = new CompositeManager({
     attr: "node",
     children: [s1.hostPort, s2.hostPort],
@@ -108,27 +124,12 @@ Deno.test("faults: an event lost across a partition fails the session at the isl
     assert.equal(n1.sessionStatus("p"), 4, "n1's own part did finish (history kept)");
   } finally {
     await island.stop();
-    await s1.stop();
-    await s2.stop();
-    await n1.stop();
-    await n2.stop();
-    cut.close();
-    for (const d of dirs) await Deno.remove(d, { recursive: true });
+    await stop();
   }
 });
 
 Deno.test("faults: an event lost between islands: the master delivers it, the waiting Drop on the other island goes to ERROR", async () => {
-  const cut = Deno.createHttpClient({ proxy: { url: `http://127.0.0.1:${deadPort()}` } });
-  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
-  const n1 = new NodeManager({
-    workDir: dirs[0]!,
-    dlmCheckPeriod: 0,
-    eventRetry: 300,
-    transport: { httpClient: cut },
-  });
-  const n2 = new NodeManager({ workDir: dirs[1]!, dlmCheckPeriod: 0 });
-  const s1 = serve(n1);
-  const s2 = serve(n2);
+  const { n2, s1, s2, stop } = await cutPair();
   // n2 is not under n1's island: only the master reaches it for n1.
   const i1 = new CompositeManager({ attr: "node", children: [s1.hostPort], checkPeriod: 0.2 });
   const i2 = new CompositeManager({ attr: "node", children: [s2.hostPort], checkPeriod: 0.2 });
@@ -161,12 +162,7 @@ Deno.test("faults: an event lost between islands: the master delivers it, the wa
     await si2.stop();
     await i1.stop();
     await i2.stop();
-    await s1.stop();
-    await s2.stop();
-    await n1.stop();
-    await n2.stop();
-    cut.close();
-    for (const d of dirs) await Deno.remove(d, { recursive: true });
+    await stop();
   }
 });
 

@@ -28,15 +28,25 @@ export async function readPayloadFile(path: string, into: Uint8Array): Promise<v
   await Deno.remove(path);
 }
 
+/** Reaching into the worker's memory (vm.ts), when the pool can. */
+export interface MemoryAccess {
+  /** Fill `into` from address `addr` of the worker. */
+  fetch(addr: number, into: Uint8Array): Promise<void>;
+  /** Advise a fresh big buffer onto huge pages, before it is filled. */
+  hugePages(buf: Uint8Array): void;
+}
+
 export class FrameReader {
   #reader: ReadableStreamDefaultReader<Uint8Array>;
   #rest: Uint8Array | null = null;
   /** Where payload files may be (the pool's private directory). */
   #dir: string;
+  #mem: MemoryAccess | null;
 
-  constructor(stream: ReadableStream<Uint8Array>, dir: string) {
+  constructor(stream: ReadableStream<Uint8Array>, dir: string, mem: MemoryAccess | null = null) {
     this.#reader = stream.getReader();
     this.#dir = dir.endsWith("/") ? dir : `${dir}/`;
+    this.#mem = mem;
   }
 
   /** Fill `into` from the stream; false at end of stream before anything was read. */
@@ -69,15 +79,21 @@ export class FrameReader {
     if (n > MAX_HEADER) throw new Error(`frame header of ${n} bytes: the stream is out of step`);
     const raw = new Uint8Array(n);
     if (n && !await this.#fill(raw)) throw new Error("the stream ended inside a frame header");
-    const head = JSON.parse(decoder.decode(raw)) as { sizes?: unknown; files?: unknown };
+    const head = JSON.parse(decoder.decode(raw)) as Record<string, unknown>;
     const sizes = Array.isArray(head.sizes) ? head.sizes : [];
     const files = Array.isArray(head.files) ? head.files : [];
+    const addrs = Array.isArray(head.addrs) ? head.addrs : [];
     const payloads: Uint8Array[] = [];
     for (const [i, s] of sizes.entries()) {
       if (!Number.isSafeInteger(s) || s < 0) throw new Error(`bad payload size ${s}`);
       const p = new Uint8Array(new SharedArrayBuffer(s));
+      this.#mem?.hugePages(p);
       const file = files[i];
-      if (typeof file === "string") {
+      const addr = addrs[i];
+      if (typeof addr === "number") {
+        if (!this.#mem) throw new Error("python sent a payload's address, not its bytes");
+        await this.#mem.fetch(addr, p);
+      } else if (typeof file === "string") {
         if (!file.startsWith(this.#dir) || file.includes("/../")) {
           throw new Error(`payload file ${file} is outside ${this.#dir}`);
         }

@@ -8,6 +8,7 @@ import * as v from "valibot";
 import { FrameReader } from "./frames.ts";
 import { type CallMsg, type DoneMsg, frameHeader, FromPython } from "./protocol.ts";
 import { writeRunner } from "./runner.ts";
+import { Vm } from "./vm.ts";
 
 export interface PythonPoolOptions {
   /** The interpreter (default `python3`). */
@@ -16,6 +17,11 @@ export interface PythonPoolOptions {
   size?: number;
   /** Directories put first on the workers' PYTHONPATH (`--py-path`). */
   paths?: string[];
+  /**
+   * Copy big payloads straight to and from the workers' memory when FFI is granted (vm.ts;
+   * default true); otherwise, or when false, they pass through files.
+   */
+  directMemory?: boolean;
 }
 
 /** What a call gives back: the payloads, and for each output the payloads it is made of. */
@@ -58,6 +64,11 @@ interface Worker {
   stderr: string;
   /** Settles when the process has exited and its pipes are closed. */
   closed: Promise<void>;
+  /** Whether big payloads go straight to and from its memory (vm.ts); known once ready. */
+  vm: boolean;
+  ready: PromiseWithResolvers<void>;
+  /** The call waiting for the worker to make room for its inputs (`fill`). */
+  fill: { id: number; done: PromiseWithResolvers<number[]> } | null;
 }
 
 const WRITE_CHUNK = 4 * 1024 * 1024;
@@ -76,6 +87,7 @@ export class PythonPool {
   readonly python: string;
   readonly size: number;
   readonly paths: readonly string[];
+  #directMemory: boolean;
   #runner: { dir: string; script: string } | null = null;
   #workers = new Set<Worker>();
   #idle: Worker[] = [];
@@ -83,6 +95,8 @@ export class PythonPool {
   #nextId = 1;
   #stopped = false;
   #check: string | null | undefined = undefined;
+  /** Direct memory access to the workers (undefined until the first spawn tried it). */
+  #vm: Vm | null | undefined = undefined;
 
   constructor(opts: PythonPoolOptions = {}) {
     this.python = opts.python ?? "python3";
@@ -91,6 +105,7 @@ export class PythonPool {
       throw new RangeError(`python pool size must be a positive integer, got ${this.size}`);
     }
     this.paths = opts.paths ?? [];
+    this.#directMemory = opts.directMemory ?? true;
   }
 
   /** Worker processes alive now, and how many run a call. */
@@ -107,6 +122,10 @@ export class PythonPool {
   /** The private directory (runner, big payloads), once made. */
   get dir(): string | undefined {
     return this.#runner?.dir;
+  }
+  /** Whether big payloads go straight to and from the workers' memory (known once one runs). */
+  get directMemory(): boolean {
+    return !!this.#vm;
   }
   /** Process ids of the live workers. */
   pids(): number[] {
@@ -176,6 +195,8 @@ export class PythonPool {
     await Promise.all(closing);
     if (this.#runner) Deno.removeSync(this.#runner.dir, { recursive: true });
     this.#runner = null;
+    this.#vm?.close();
+    this.#vm = undefined;
   }
 
   #dispatch(): void {
@@ -199,9 +220,12 @@ export class PythonPool {
   async #send(w: Worker, job: Job): Promise<void> {
     const id = job.id = this.#nextId++;
     const sizes = job.payloads.map((p) => p.length);
+    const big = sizes.some((s) => s >= FILE_PAYLOAD);
+    if (big && this.#vm) await w.ready.promise;
+    if (big && this.#vm && w.vm) return await this.#sendToMemory(w, job, sizes);
     // Big payloads go through files in the private directory (much faster than the pipe).
     let files: (string | null)[] | undefined;
-    if (sizes.some((s) => s >= FILE_PAYLOAD)) {
+    if (big) {
       files = [];
       for (const [i, p] of job.payloads.entries()) {
         if (p.length < FILE_PAYLOAD) {
@@ -215,9 +239,36 @@ export class PythonPool {
       }
     }
     await w.writer.write(frameHeader({ type: "call", id, ...job.msg }, sizes, files));
-    // Views of the Drops' own (shared) buffers go to the pipe as they are, in slices.
+    const skip = new Set(files?.flatMap((f, i) => f ? [i] : []));
+    await this.#writeSmall(w, job, skip);
+  }
+
+  /**
+   * Big payloads straight into the worker's memory: the header lists them in `mem`, the worker
+   * answers `fill` with where they go, they are copied there and `filled` lets it go on.
+   */
+  async #sendToMemory(w: Worker, job: Job, sizes: number[]): Promise<void> {
+    const id = job.id;
+    const mem = sizes.flatMap((s, i) => s >= FILE_PAYLOAD ? [i] : []);
+    const done = Promise.withResolvers<number[]>();
+    done.promise.catch(() => {}); // rejected when the worker dies before it asks
+    w.fill = { id, done };
+    await w.writer.write(frameHeader({ type: "call", id, ...job.msg, mem, vm: true }, sizes));
+    await this.#writeSmall(w, job, new Set(mem));
+    const addrs = await done.promise;
+    if (addrs.length !== mem.length) {
+      throw new Error(`python made room for ${addrs.length} of ${mem.length} inputs`);
+    }
+    for (const [k, i] of mem.entries()) {
+      await this.#vm!.write(w.child.pid, addrs[k]!, job.payloads[i]!);
+    }
+    await w.writer.write(frameHeader({ type: "filled", id }, []));
+  }
+
+  /** The payloads that go down the pipe (all but `skip`), views of the Drops' own buffers. */
+  async #writeSmall(w: Worker, job: Job, skip: Set<number>): Promise<void> {
     for (const [i, p] of job.payloads.entries()) {
-      if (files?.[i]) continue;
+      if (skip.has(i)) continue;
       for (let off = 0; off < p.length; off += WRITE_CHUNK) {
         await w.writer.write(p.subarray(off, Math.min(p.length, off + WRITE_CHUNK)));
       }
@@ -226,6 +277,7 @@ export class PythonPool {
 
   #spawn(): Worker {
     this.#runner ??= writeRunner();
+    if (this.#vm === undefined) this.#vm = this.#directMemory ? Vm.open() : null;
     const pythonPath = [...this.paths, Deno.env.get("PYTHONPATH") ?? ""].filter(Boolean);
     const child = new Deno.Command(this.python, {
       args: [this.#runner.script],
@@ -248,6 +300,9 @@ export class PythonPool {
       gone: null,
       stderr: "",
       closed: Promise.resolve(),
+      vm: false,
+      ready: Promise.withResolvers<void>(),
+      fill: null,
     };
     this.#workers.add(w);
     w.closed = Promise.all([this.#read(w), this.#readStderr(w), child.status]).then(
@@ -258,7 +313,13 @@ export class PythonPool {
 
   /** Frames from the worker until its stdout ends. */
   async #read(w: Worker): Promise<void> {
-    const frames = new FrameReader(w.child.stdout, this.#runner!.dir);
+    const vm = this.#vm;
+    const pid = w.child.pid;
+    const mem = vm && {
+      fetch: (addr: number, into: Uint8Array) => vm.read(pid, addr, into),
+      hugePages: (buf: Uint8Array) => vm.hugePages(buf),
+    };
+    const frames = new FrameReader(w.child.stdout, this.#runner!.dir, mem || null);
     try {
       while (true) {
         const f = await frames.next();
@@ -268,7 +329,19 @@ export class PythonPool {
           return this.#kill(w, `python sent an invalid message: ${r.issues[0].message}`);
         }
         const msg = r.output;
-        if (msg.type === "ready") continue;
+        if (msg.type === "ready") {
+          w.vm = !!vm && !!msg.probe && await probe(vm, pid, ...msg.probe);
+          w.ready.resolve();
+          continue;
+        }
+        if (msg.type === "fill") {
+          if (w.fill?.id !== msg.id) {
+            return this.#kill(w, "python asked to fill a call it is not running");
+          }
+          w.fill.done.resolve(msg.addrs);
+          w.fill = null;
+          continue;
+        }
         const job = w.job;
         if (!job || msg.id !== job.id) continue;
         w.job = null;
@@ -312,6 +385,9 @@ export class PythonPool {
       }`;
     const job = w.job;
     w.job = null;
+    w.ready.resolve();
+    w.fill?.done.reject(new Error(why));
+    w.fill = null;
     job?.reject(new Error(why));
     this.#dispatch();
   }
@@ -363,6 +439,17 @@ function result(msg: DoneMsg, payloads: Uint8Array[]): CallResult {
     })
   );
   return { outputs, log: msg.log };
+}
+
+/** Whether reading the worker's memory gives the bytes it says are there. */
+async function probe(vm: Vm, pid: number, addr: number, hex: string): Promise<boolean> {
+  const got = new Uint8Array(hex.length / 2);
+  try {
+    await vm.read(pid, addr, got);
+  } catch {
+    return false;
+  }
+  return got.length > 0 && Array.from(got, (b) => b.toString(16).padStart(2, "0")).join("") === hex;
 }
 
 function abortError(signal: AbortSignal): Error {

@@ -105,7 +105,8 @@ Deno.test("PythonPool says once why a python cannot be used", async () => {
 });
 
 Deno.test("PythonPool passes big payloads through files both ways and leaves none behind", async () => {
-  await withPool(async (pool) => {
+  const pool = new PythonPool({ python: PYTHON, size: 1, directMemory: false });
+  try {
     const n = 3 * 1024 * 1024;
     const input = new Uint8Array(new SharedArrayBuffer(n));
     for (let i = 0; i < n; i++) input[i] = i % 251;
@@ -125,5 +126,63 @@ Deno.test("PythonPool passes big payloads through files both ways and leaves non
     assert.equal(out[n - 1], 0);
     const left = [...Deno.readDirSync(pool.dir!)].map((e) => e.name);
     assert.deepEqual(left, ["runner.py"]);
+    assert.equal(pool.directMemory, false);
+  } finally {
+    await pool.stop();
+  }
+});
+
+/** `n` float64 in an npy payload (a shared buffer, as a Drop holds it) and the call doubling it. */
+function npyCall(n: number): { msg: CallMsg; input: Uint8Array } {
+  const head = `{'descr': '<f8', 'fortran_order': False, 'shape': (${n},), }`.padEnd(117) + "\n";
+  const input = new Uint8Array(new SharedArrayBuffer(10 + head.length + n * 8));
+  input.set([0x93, ...enc.encode("NUMPY"), 1, 0, head.length, 0]);
+  input.set(enc.encode(head), 10);
+  const data = new Float64Array(input.buffer, 128, n);
+  for (let i = 0; i < n; i++) data[i] = i;
+  const msg = call("double", {
+    func_code: "import time\ndef double(a, wait=0):\n    time.sleep(wait)\n    return a * 2\n",
+    inputs: [{ port: "a", encoding: "npy", payload: 0 }],
+    outputs: [{ port: "o", encoding: "npy" }],
+  });
+  return { msg, input };
+}
+
+Deno.test("PythonPool copies a big npy straight into Python's memory and back, no files", async () => {
+  await withPool(async (pool) => {
+    const n = 4 * 1024 * 1024; // 32 MiB
+    const { msg, input } = npyCall(n);
+    for (let round = 0; round < 2; round++) {
+      const r = await pool.call(msg, [input]);
+      assert.ok(pool.directMemory, "FFI is granted to the tests: the memory path is taken");
+      const [head, body] = r.outputs[0]!;
+      assert.equal(dec.decode(head!.subarray(1, 6)), "NUMPY");
+      assert.equal(body!.length, n * 8);
+      assert.ok(body!.buffer instanceof SharedArrayBuffer);
+      const out = new Float64Array(body!.buffer, body!.byteOffset, n);
+      assert.deepEqual([out[0], out[1], out[n - 1]], [0, 2, (n - 1) * 2]);
+      assert.deepEqual([...Deno.readDirSync(pool.dir!)].map((e) => e.name), ["runner.py"]);
+    }
   }, 1);
+});
+
+Deno.test("PythonPool: a worker killed holding a big input fails its call, leaves no files", async () => {
+  for (const directMemory of [true, false]) {
+    const pool = new PythonPool({ python: PYTHON, size: 1, directMemory });
+    try {
+      const { msg, input } = npyCall(1024 * 1024);
+      const slow = { ...msg, args: { wait: { value: 60 } } };
+      const p = pool.call(slow, [input]);
+      await waitFor(() => pool.busy, { until: (n) => n === 1, timeout: 5000, what: "busy" });
+      await new Promise((r) => setTimeout(r, 300)); // the input is in Python by now
+      Deno.kill(pool.pids()[0]!, "SIGKILL");
+      await assert.rejects(p, /was killed by SIGKILL/);
+      assert.deepEqual([...Deno.readDirSync(pool.dir!)].map((e) => e.name), ["runner.py"]);
+      const r = await pool.call(msg, [input]);
+      assert.equal(pool.directMemory, directMemory);
+      assert.equal(r.outputs[0]![1]!.length, 8 * 1024 * 1024);
+    } finally {
+      await pool.stop();
+    }
+  }
 });

@@ -8,6 +8,9 @@ import * as v from "valibot";
 const sizes = v.array(v.pipe(v.number(), v.integer(), v.minValue(0)));
 /** Payloads passed through files of the pool's directory instead of the pipe (big ones). */
 const files = v.optional(v.array(v.nullable(v.string())));
+/** Addresses in the worker's memory (see vm.ts): null where a payload comes another way. */
+const address = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const addrs = v.optional(v.array(v.nullable(address)));
 
 /** The worker started: its Python version and whether numpy and dill import. */
 export const ReadyMsg = v.object({
@@ -15,6 +18,8 @@ export const ReadyMsg = v.object({
   python: v.string(),
   numpy: v.boolean(),
   dill: v.boolean(),
+  /** 32 bytes at an address of the worker (hex): reading them tells whether vm.ts works. */
+  probe: v.optional(v.tuple([address, v.string()])),
   sizes,
 });
 
@@ -26,6 +31,15 @@ export const DoneMsg = v.object({
   log: v.string(),
   sizes,
   files,
+  addrs,
+});
+
+/** The worker made room for the call's inputs listed in `mem`: write them at `addrs`. */
+export const FillMsg = v.object({
+  type: v.literal("fill"),
+  id: v.number(),
+  addrs: v.array(address),
+  sizes,
 });
 
 /** The function (or finding it, or reading its inputs) raised. */
@@ -38,7 +52,7 @@ export const ErrorMsg = v.object({
   sizes,
 });
 
-export const FromPython = v.variant("type", [ReadyMsg, DoneMsg, ErrorMsg]);
+export const FromPython = v.variant("type", [ReadyMsg, DoneMsg, FillMsg, ErrorMsg]);
 export type FromPython = v.InferOutput<typeof FromPython>;
 export type DoneMsg = v.InferOutput<typeof DoneMsg>;
 export type ErrorMsg = v.InferOutput<typeof ErrorMsg>;
@@ -52,7 +66,10 @@ export interface CallInput {
   url?: string;
 }
 
-/** What the node asks a worker to run (everything but `id` and `sizes`). */
+/**
+ * What the node asks a worker to run (everything but `id` and `sizes`; the pool adds `files`,
+ * and `mem` and `vm` when it reads and writes the worker's memory).
+ */
 export interface CallMsg {
   func_name?: string;
   func_code?: string;

@@ -79,14 +79,47 @@ def _read_file(path, n):
         os.unlink(path)
 
 
+# Big payloads may also pass straight between the node's memory and ours (the node copies them
+# with process_vm_readv/writev): the node lists in "mem" the inputs it will copy once we
+# answer "fill" with where (numpy buffers: huge pages, no 4 KiB page faults), and says "vm"
+# when it can read our outputs at the addresses we give; those stay alive until its next frame.
+_KEPT = []
+_PROBE = bytearray(os.urandom(32))
+
+
+def _addr(buf):
+    """The address of a contiguous buffer, or None."""
+    try:
+        if numpy is not None:
+            return int(numpy.frombuffer(buf, numpy.uint8).ctypes.data) or None
+        import ctypes
+        return ctypes.addressof(ctypes.c_char.from_buffer(buf))
+    except Exception:
+        return None
+
+
+def _room(n):
+    return numpy.empty(n, numpy.uint8) if numpy is not None else bytearray(n)
+
+
 def recv():
     (n,) = struct.unpack("<I", _read_exact(4))
+    del _KEPT[:]  # the node has read our last reply: it sends nothing before
     head = json.loads(_read_exact(n))
     files = head.get("files") or ()
+    mem = head.get("mem") or ()
     payloads = []
     for i, s in enumerate(head.get("sizes", ())):
         path = files[i] if i < len(files) else None
-        payloads.append(_read_file(path, s) if path else _read_exact(s))
+        if i in mem:
+            payloads.append(_room(s))
+        else:
+            payloads.append(_read_file(path, s) if path else _read_exact(s))
+    if mem:
+        send({"type": "fill", "id": head.get("id"), "addrs": [_addr(payloads[i]) for i in mem]})
+        reply, _ = recv()
+        if reply.get("type") != "filled" or reply.get("id") != head.get("id"):
+            raise EOFError("expected the node's filled, got %r" % reply.get("type"))
     return head, payloads
 
 
@@ -116,13 +149,18 @@ def _to_file(view):
     return path
 
 
-def send(head, payloads=()):
+def send(head, payloads=(), vm=False):
     """One write for the header and small payloads (each write wakes the reader)."""
     views = [memoryview(p).cast("B") for p in payloads]
     head["sizes"] = [v.nbytes for v in views]
-    if _DIR and any(v.nbytes >= _FILE for v in views):
-        head["files"] = [_to_file(v) if v.nbytes >= _FILE else None for v in views]
-        views = [v for v in views if v.nbytes < _FILE]
+    addrs = [_addr(v) if vm and v.nbytes >= _FILE else None for v in views]
+    if any(addrs):
+        head["addrs"] = addrs
+        _KEPT.extend(v for v, a in zip(views, addrs) if a)
+    if _DIR and any(v.nbytes >= _FILE and not a for v, a in zip(views, addrs)):
+        head["files"] = [_to_file(v) if v.nbytes >= _FILE and not a else None
+                         for v, a in zip(views, addrs)]
+    views = [v for v, a in zip(views, addrs) if v.nbytes < _FILE or not (a or _DIR)]
     hb = json.dumps(head).encode()
     buf = bytearray(struct.pack("<I", len(hb)))
     buf += hb

@@ -157,8 +157,10 @@ def run_call(msg, payloads):
 
 
 def main():
+    probe = _addr(_PROBE)
     send({"type": "ready", "python": sys.version.split()[0],
-          "numpy": numpy is not None, "dill": dill is not None})
+          "numpy": numpy is not None, "dill": dill is not None,
+          **({"probe": [probe, _PROBE.hex()]} if probe else {})})
     while True:
         try:
             msg, payloads = recv()
@@ -176,7 +178,9 @@ def main():
                   "traceback": tb, "log": _captured()})
             continue
         del payloads
-        send({"type": "done", "id": cid, "outputs": outputs, "log": _captured()}, chunks)
+        send({"type": "done", "id": cid, "outputs": outputs, "log": _captured()}, chunks,
+             vm=bool(msg.get("vm")))
+        del outputs, chunks  # what the node reads from our memory stays in _KEPT until it has
 
 
 main()

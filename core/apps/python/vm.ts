@@ -30,6 +30,9 @@ type Lib = Deno.DynamicLibrary<typeof SYMBOLS>;
 
 export class Vm {
   #lib: Lib;
+  /** Copies running on FFI threads, and whether close() waits for them. */
+  #running = 0;
+  #closing = false;
 
   private constructor(lib: Lib) {
     this.#lib = lib;
@@ -51,7 +54,7 @@ export class Vm {
 
   /** Ask for huge pages under `buf` (before it is first touched); harmless when refused. */
   hugePages(buf: Uint8Array): void {
-    if (buf.length < HUGE_FROM) return;
+    if (buf.length < HUGE_FROM || this.#closing) return;
     const at = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf)));
     const start = (at + BigInt(HUGE - 1)) & ~BigInt(HUGE - 1);
     const len = (at + BigInt(buf.length) - start) & ~BigInt(HUGE - 1);
@@ -68,12 +71,28 @@ export class Vm {
     return this.#copy("process_vm_writev", pid, addr, from);
   }
 
-  /** Close the library (calls still running keep it until they end). */
+  /** Close the library (once the copies still running have ended). */
   close(): void {
-    this.#lib.close();
+    this.#closing = true;
+    if (!this.#running) this.#lib.close();
   }
 
   async #copy(
+    fn: "process_vm_readv" | "process_vm_writev",
+    pid: number,
+    addr: number,
+    buf: Uint8Array,
+  ): Promise<void> {
+    if (this.#closing) throw new Error("the python pool is stopped");
+    this.#running++;
+    try {
+      await this.#copyAll(fn, pid, addr, buf);
+    } finally {
+      if (!--this.#running && this.#closing) this.#lib.close();
+    }
+  }
+
+  async #copyAll(
     fn: "process_vm_readv" | "process_vm_writev",
     pid: number,
     addr: number,
@@ -84,8 +103,8 @@ export class Vm {
     // Two iovecs (ours, the worker's): { base, length } each.
     const iov = new BigUint64Array(4);
     for (let off = 0; off < buf.length;) {
-      iov.set([base + BigInt(off), BigInt(buf.length - off), BigInt(addr + off), 0n]);
-      iov[3] = iov[1]!;
+      const left = BigInt(buf.length - off);
+      iov.set([base + BigInt(off), left, BigInt(addr + off), left]);
       const local = Deno.UnsafePointer.of(iov);
       const remote = Deno.UnsafePointer.of(iov.subarray(2));
       const n = Number(await this.#lib.symbols[fn](pid, local, 1n, remote, 1n, 0n));

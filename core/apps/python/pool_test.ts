@@ -163,6 +163,25 @@ Deno.test("PythonPool copies a big npy straight into Python's memory and back, n
       assert.deepEqual([out[0], out[1], out[n - 1]], [0, 2, (n - 1) * 2]);
       assert.deepEqual([...Deno.readDirSync(pool.dir!)].map((e) => e.name), ["runner.py"]);
     }
+    // Two big inputs around a small one; a big pickle (a read-only bytes object) back.
+    const big = (k: number) => new Uint8Array(new SharedArrayBuffer(2 * 1024 * 1024)).fill(k);
+    const r = await pool.call(
+      call("join", {
+        func_code: "def join(a, sep, b):\n    return bytes(a) + sep.encode() + bytes(b)\n",
+        inputs: [
+          { port: "a", encoding: "path", payload: 0 },
+          { port: "sep", encoding: "utf-8", payload: 1 },
+          { port: "b", encoding: "path", payload: 2 },
+        ],
+        outputs: [{ port: "o", encoding: "raw" }, { port: "p", encoding: "pickle" }],
+      }),
+      [big(1), enc.encode("|"), big(2)],
+    );
+    const [raw, pickled] = [r.outputs[0]![0]!, r.outputs[1]![0]!];
+    assert.equal(raw.length, 4 * 1024 * 1024 + 1);
+    assert.deepEqual([raw[0], raw[2 * 1024 * 1024], raw[raw.length - 1]], [1, 0x7c, 2]);
+    assert.ok(pickled.length > raw.length);
+    assert.deepEqual([...Deno.readDirSync(pool.dir!)].map((e) => e.name), ["runner.py"]);
   }, 1);
 });
 

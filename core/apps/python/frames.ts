@@ -31,7 +31,7 @@ export async function readPayloadFile(path: string, into: Uint8Array): Promise<v
 /** Reaching into the worker's memory (vm.ts), when the pool can. */
 export interface MemoryAccess {
   /** Fill `into` from address `addr` of the worker. */
-  fetch(addr: number, into: Uint8Array): Promise<void>;
+  copyFrom(addr: number, into: Uint8Array): Promise<void>;
   /** Advise a fresh big buffer onto huge pages, before it is filled. */
   hugePages(buf: Uint8Array): void;
 }
@@ -92,7 +92,7 @@ export class FrameReader {
       const addr = addrs[i];
       if (typeof addr === "number") {
         if (!this.#mem) throw new Error("python sent a payload's address, not its bytes");
-        await this.#mem.fetch(addr, p);
+        await this.#mem.copyFrom(addr, p);
       } else if (typeof file === "string") {
         if (!file.startsWith(this.#dir) || file.includes("/../")) {
           throw new Error(`payload file ${file} is outside ${this.#dir}`);

@@ -48,6 +48,8 @@ interface Job {
   id: number;
   /** Payload files written for it (the worker removes those it read). */
   files: string[];
+  /** Resolved or rejected (a payload file written after that is removed at once). */
+  settled: boolean;
   msg: CallMsg;
   payloads: Uint8Array[];
   signal: AbortSignal | undefined;
@@ -163,10 +165,20 @@ export class PythonPool {
     return new Promise<CallResult>((resolve, reject) => {
       if (this.#stopped) return reject(new Error("the python pool is stopped"));
       if (signal?.aborted) return reject(abortError(signal));
-      const job: Job = { id: 0, files: [], msg, payloads, signal, resolve, reject };
+      const job: Job = {
+        id: 0,
+        files: [],
+        settled: false,
+        msg,
+        payloads,
+        signal,
+        resolve,
+        reject,
+      };
       const onAbort = () => this.#cancel(job, abortError(signal!));
       signal?.addEventListener("abort", onAbort, { once: true });
       const done = () => {
+        job.settled = true;
         signal?.removeEventListener("abort", onAbort);
         for (const f of job.files) removeQuietly(f);
       };
@@ -235,6 +247,7 @@ export class PythonPool {
         const path = `${this.#runner!.dir}/in-${id}-${i}`;
         job.files.push(path);
         await writePayloadFile(path, p);
+        if (job.settled) removeQuietly(path); // its worker died while it was being written
         files.push(path);
       }
     }
@@ -316,7 +329,7 @@ export class PythonPool {
     const vm = this.#vm;
     const pid = w.child.pid;
     const mem = vm && {
-      fetch: (addr: number, into: Uint8Array) => vm.read(pid, addr, into),
+      copyFrom: (addr: number, into: Uint8Array) => vm.read(pid, addr, into),
       hugePages: (buf: Uint8Array) => vm.hugePages(buf),
     };
     const frames = new FrameReader(w.child.stdout, this.#runner!.dir, mem || null);

@@ -396,6 +396,7 @@ export class PythonPool {
       `python worker (pid ${w.child.pid}) ${how}${
         w.stderr.trim() ? `: ${w.stderr.trim().slice(0, 1000)}` : ""
       }`;
+    removeOutputFiles(this.#runner?.dir, w.child.pid);
     const job = w.job;
     w.job = null;
     w.ready.resolve();
@@ -467,6 +468,16 @@ async function probe(vm: Vm, pid: number, addr: number, hex: string): Promise<bo
 
 function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error("cancelled");
+}
+
+/** Output files a dead worker left (written, not yet read: it died in between). */
+function removeOutputFiles(dir: string | undefined, pid: number): void {
+  if (!dir) return;
+  try {
+    for (const e of Deno.readDirSync(dir)) {
+      if (e.name.startsWith(`out-${pid}-`)) removeQuietly(`${dir}/${e.name}`);
+    }
+  } catch { /* the directory is gone (the pool stopped) */ }
 }
 
 function removeQuietly(path: string): void {

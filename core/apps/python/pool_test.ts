@@ -205,3 +205,14 @@ Deno.test("PythonPool: a worker killed holding a big input fails its call, leave
     }
   }
 });
+
+Deno.test("PythonPool removes the output files of a worker that died before sending them", async () => {
+  await withPool(async (pool) => {
+    const code = "import os\ndef die():\n" +
+      "    d = os.environ['DLG_PY_DATA']\n" +
+      "    open(os.path.join(d, 'out-%d-99' % os.getpid()), 'wb').write(b'x' * 10)\n" +
+      "    os._exit(3)\n";
+    await assert.rejects(pool.call(call("die", { func_code: code }), []), /exited with code 3/);
+    assert.deepEqual([...Deno.readDirSync(pool.dir!)].map((e) => e.name), ["runner.py"]);
+  }, 1);
+});

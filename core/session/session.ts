@@ -18,6 +18,7 @@ import {
 } from "../drops/mod.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
 import {
+  appearsTwice,
   type ClassTable,
   type DropSpec,
   normalizeBatch,
@@ -185,7 +186,7 @@ export class Session implements DropHost {
       const slices = timeSlices();
       this.#otherUids = undefined;
       for (let i = 0; i < specs.length; i++) {
-        this.#specs.set(specs[i]!.oid, specs[i]!);
+        this.#put(specs, i);
         if ((i & 1023) === 1023 && slices.due()) await slices.next();
       }
       this.#setStatus(BUILDING);
@@ -215,8 +216,21 @@ export class Session implements DropHost {
   #commit(specs: DropSpec[]): void {
     this.#checkSpecs(specs);
     this.#otherUids = undefined;
-    for (const s of specs) this.#specs.set(s.oid, s);
+    for (let i = 0; i < specs.length; i++) this.#put(specs, i);
     this.#setStatus(BUILDING);
+  }
+
+  /**
+   * Commit `specs[i]`. The batch's specs were checked against the session's, so an OID already
+   * in the map is a repeat within the batch: what of the batch went in is taken out again.
+   */
+  #put(specs: DropSpec[], i: number): void {
+    const s = specs[i]!;
+    if (this.#specs.has(s.oid)) {
+      for (let j = 0; j < i; j++) this.#specs.delete(specs[j]!.oid);
+      throw appearsTwice(s.oid);
+    }
+    this.#specs.set(s.oid, s);
   }
 
   /** Take Drop specs out again (a composite manager undoing a batch another child refused). */

@@ -6,6 +6,7 @@
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { DropManager } from "../manager/mod.ts";
+import { sseBytes } from "../session/mod.ts";
 
 /** Milliseconds between keep-alive comments on an idle stream (default). */
 export const KEEPALIVE_MS = 15_000;
@@ -25,7 +26,7 @@ export function eventsRoute(app: Hono, manager: DropManager, keepAliveMs = KEEPA
       try {
         for await (const e of events) {
           if (stream.aborted) break;
-          await stream.writeSSE({ id: String(e.id), event: e.event, data: e.data });
+          await stream.write(sseBytes(e));
         }
       } finally {
         clearInterval(keepAlive);

@@ -10,6 +10,22 @@ export interface SseEvent {
   id: number;
   event: string;
   data: string;
+  /** The event as SSE bytes, encoded once for every reader (`sseBytes`). */
+  bytes?: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The event as written on the wire (hono's `writeSSE` format: `event`, one `data:` line per line
+ * of data, `id`), encoded on first use and shared by every reader of the event.
+ */
+export function sseBytes(e: SseEvent): Uint8Array {
+  if (e.bytes) return e.bytes;
+  const data = /[\r\n]/.test(e.data)
+    ? e.data.split(/\r\n|\r|\n/).map((line) => `data: ${line}`).join("\n")
+    : `data: ${e.data}`;
+  return e.bytes = encoder.encode(`event: ${e.event}\n${data}\nid: ${e.id}\n\n`);
 }
 
 /** The snapshot a new reader starts from: `{status, drops}` (and `error` when failed). */

@@ -11,6 +11,6 @@ export {
   type SessionChange,
   type StreamListener,
 } from "./events.ts";
-export { EventLog, EventReader, type Snapshot, type SseEvent } from "./event_log.ts";
+export { EventLog, EventReader, type Snapshot, sseBytes, type SseEvent } from "./event_log.ts";
 export { buildGraph, findCycle } from "./build.ts";
 export { checkPaths, filePath, normalizePath } from "./paths.ts";

@@ -8,7 +8,7 @@ import { DropStates, MemoryStore } from "../drops/mod.ts";
 import { badRequest, dataTooLarge, invalidState } from "../errors/mod.ts";
 import { describeIssues } from "../graph/mod.ts";
 import type { NodeManager } from "../manager/mod.ts";
-import { readLent, storeStream } from "../rpc/mod.ts";
+import { readLent, SIZE_HEADER, storeStream } from "../rpc/mod.ts";
 import { linkKeyOf, LinkParams, SubscriptionsBody, UidList, WireEventList } from "../wire/mod.ts";
 import { readBody, readFields } from "./body.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
@@ -60,7 +60,7 @@ export function nodeRoutes(nm: NodeManager, o: RouteOptions = {}): Hono {
     const body = c.req.raw.body;
     if (body) {
       // The whole body in one buffer from the start when its length is known and allowed.
-      const length = Number(c.req.header("content-length")) || 0;
+      const length = Number(c.req.header("content-length") ?? c.req.header(SIZE_HEADER)) || 0;
       if (length <= room) d.store.reserve?.(length);
       // Memory copies each chunk (streaming consumers see the store's own bytes), so chunks
       // can be lent; other stores hand theirs on to streaming consumers, which may keep them.

@@ -119,6 +119,13 @@ export async function fetchDrop(
   return await readLent(r.body, write);
 }
 
+/**
+ * The size of a pushed Drop, said up front: Deno's fetch sends a stream body chunked, without
+ * Content-Length, and the receiving node sizes its store from this (a hint: the bytes that come
+ * are what count).
+ */
+export const SIZE_HEADER = "x-dlg-size";
+
 /** Send `bytes` to the remote Drop `uid` (an output written here, stored there). */
 export async function pushDrop(
   peer: string,
@@ -129,7 +136,7 @@ export async function pushDrop(
   const { client, path } = dataCall(peer, ids, o);
   const r = await client.raw("POST", path, {
     body: await storeStream(store),
-    headers: { "content-type": "application/octet-stream" },
+    headers: { "content-type": "application/octet-stream", [SIZE_HEADER]: String(store.size) },
     signal: o.signal,
   });
   const text = await r.text();

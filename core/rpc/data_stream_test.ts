@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { MemoryStore } from "../drops/mod.ts";
 import { dropBytesPath } from "../wire/mod.ts";
-import { fetchDrop, readLent, storeStream } from "./data_stream.ts";
+import { fetchDrop, pushDrop, readLent, SIZE_HEADER, storeStream } from "./data_stream.ts";
 
 const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255);
 
@@ -93,6 +93,25 @@ Deno.test("fetchDrop into a store: sized once from Content-Length; a signal abor
       fetchDrop(peer, { sessionId: "s", uid: "B" }, () => {}),
       /reading B from .*HTTP 404/,
     );
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("pushDrop streams a memory Drop and says its size up front", async () => {
+  const data = pattern(2 * 1024 * 1024 + 1);
+  let said: string | null = null;
+  let got = new Uint8Array(0);
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    said = req.headers.get(SIZE_HEADER);
+    got = new Uint8Array(await req.arrayBuffer());
+    return Response.json({});
+  });
+  try {
+    const peer = `http://127.0.0.1:${server.addr.port}`;
+    await pushDrop(peer, { sessionId: "s", uid: "A" }, new MemoryStore(0, data));
+    assert.equal(said, String(data.length));
+    assert.deepEqual(got, data);
   } finally {
     await server.shutdown();
   }

@@ -5,6 +5,7 @@ export {
   fetchDrop,
   pushDrop,
   readLent,
+  SIZE_HEADER,
   storeStream,
   type StreamOptions,
 } from "./data_stream.ts";

@@ -16,7 +16,7 @@ import type { LinkKey } from "../wire/mod.ts";
 const DOWN: readonly LinkKey[] = ["consumers", "streamingConsumers", "outputs"];
 const UP: readonly LinkKey[] = ["producers", "inputs", "streamingInputs"];
 
-/** Index of `key` in `list`, added when new. */
+/** Index of `key` in `map`, added when new. */
 function interned(map: Map<string, number>, key: string): number {
   let i = map.get(key);
   if (i === undefined) map.set(key, i = map.size);
@@ -29,52 +29,84 @@ function nameOf(s: DropSpec): string {
   return v === undefined || v === null ? "?" : String(v);
 }
 
+/** Does `p` list `oid` in one of its downstream lists? */
+function listsDown(p: DropSpec, oid: string): boolean {
+  for (const k of DOWN) if (p.links[k]?.includes(oid)) return true;
+  return false;
+}
+
+/** Numbers as JSON array items, a block at a time. */
+function* numbers(list: Int32Array, count = list.length): Generator<string> {
+  for (let i = 0; i < count; i += BLOCK) {
+    yield (i ? "," : "") + list.subarray(i, Math.min(i + BLOCK, count)).join(",");
+  }
+}
+const BLOCK = 16384;
+
 /** The compact graph of `specs` (a session's, in its order) as JSON text pieces. */
 export function* uiGraphText(specs: ReadonlyMap<string, DropSpec>): Generator<string> {
   const n = specs.size;
   const index = new Map<string, number>();
-  const app: string[] = new Array(n);
+  const app = new Uint8Array(n);
   const nodes = new Map<string, number>(), names = new Map<string, number>();
   const node = new Int32Array(n), name = new Int32Array(n);
-  yield `{"view":"ui","oids":[`;
+  yield `{"view":"ui","oids":`;
+  let block: string[] = [];
   for (const [oid, s] of specs) {
     const i = index.size;
     index.set(oid, i);
-    app[i] = s.cls.kind === "app" ? "1" : "0";
+    app[i] = s.cls.kind === "app" ? 49 : 48;
     node[i] = interned(nodes, s.node ?? "");
     name[i] = interned(names, nameOf(s));
-    yield (i ? "," : "") + JSON.stringify(oid);
+    block.push(oid);
+    if (block.length === BLOCK) {
+      yield (i >= BLOCK ? "," : "[") + JSON.stringify(block).slice(1, -1);
+      block = [];
+    }
   }
-  yield `],"app":"${app.join("")}","nodes":${JSON.stringify([...nodes.keys()])},"node":[`;
-  for (let i = 0; i < n; i += 65536) {
-    yield (i ? "," : "") + node.subarray(i, i + 65536).join(",");
-  }
+  yield (n > block.length ? "," : "[") + JSON.stringify(block).slice(1, -1) + "]";
+  block = [];
+  yield `,"app":"${new TextDecoder().decode(app)}","nodes":${JSON.stringify([...nodes.keys()])}`;
+  yield `,"node":[`;
+  yield* numbers(node);
   yield `],"names":${JSON.stringify([...names.keys()])},"name":[`;
-  for (let i = 0; i < n; i += 65536) {
-    yield (i ? "," : "") + name.subarray(i, i + 65536).join(",");
-  }
+  yield* numbers(name);
   yield `],"edges":[`;
-  let first = true;
-  const edge = (a: number | undefined, b: number | undefined) => {
-    if (a === undefined || b === undefined || a === b) return "";
-    const t = `${first ? "" : ","}${a},${b}`;
-    first = false;
-    return t;
-  };
+  let edges: Int32Array<ArrayBuffer> = new Int32Array(2 * BLOCK + 64), e = 0, first = true;
   let i = 0;
   for (const s of specs.values()) {
-    let out = "";
-    for (const k of DOWN) for (const o of s.links[k] ?? []) out += edge(i, index.get(o));
+    for (const k of DOWN) {
+      for (const o of s.links[k] ?? []) {
+        const b = index.get(o);
+        if (b === undefined || b === i) continue;
+        if (e + 2 > edges.length) edges = grow(edges);
+        edges[e++] = i;
+        edges[e++] = b;
+      }
+    }
     // An upstream link the producer also lists downstream is that same edge: once.
     for (const k of UP) {
       for (const o of s.links[k] ?? []) {
-        const p = specs.get(o);
-        if (p && DOWN.some((d) => p.links[d]?.includes(s.oid))) continue;
-        out += edge(index.get(o), i);
+        const a = index.get(o), p = specs.get(o);
+        if (a === undefined || a === i || (p && listsDown(p, s.oid))) continue;
+        if (e + 2 > edges.length) edges = grow(edges);
+        edges[e++] = a;
+        edges[e++] = i;
       }
     }
-    if (out) yield out;
     i++;
+    if (e >= 2 * BLOCK) {
+      yield (first ? "" : ",") + edges.subarray(0, e).join(",");
+      first = false;
+      e = 0;
+    }
   }
+  if (e) yield (first ? "" : ",") + edges.subarray(0, e).join(",");
   yield "]}";
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }

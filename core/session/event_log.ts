@@ -106,7 +106,9 @@ export class EventLog {
 
 /** The `snapshot` event; a sliced one makes its `data` only when someone asks for it. */
 function snapshotEvent(id: number, snap: ReturnType<Snapshot>): SseEvent {
-  if (!(snap instanceof SlicedSnapshot)) return { id, event: "snapshot", data: JSON.stringify(snap) };
+  if (!(snap instanceof SlicedSnapshot)) {
+    return { id, event: "snapshot", data: JSON.stringify(snap) };
+  }
   let data: string | undefined;
   return {
     id,

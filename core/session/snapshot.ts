@@ -23,12 +23,12 @@ export class SlicedSnapshot {
   constructor(head: Record<string, unknown>, drops: ReadonlyMap<string, Drop>) {
     this.#head = head;
     const n = drops.size;
-    this.#oids = new Array<string>(n);
+    this.#oids = [];
     this.#status = new Uint8Array(n);
     this.#exec = new Int8Array(n);
     let i = 0;
     for (const [oid, d] of drops) {
-      this.#oids[i] = oid;
+      this.#oids.push(oid);
       this.#status[i] = d.status;
       this.#exec[i++] = d instanceof AppDrop ? d.execStatus : -1;
     }

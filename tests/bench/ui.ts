@@ -62,16 +62,34 @@ export async function uiScale(drops = 1_000_000, label = "1M"): Promise<Row[]> {
       });
     }
     parts.length = 0;
+    // The node alone first: each graph form's time and size, and status meanwhile.
+    const routes: Record<string, number> = {};
+    for (const [name, q] of [["graph", ""], ["graphUi", "?view=ui"]] as const) {
+      const m = p.mark();
+      const t = performance.now();
+      const r = await fetch(`${node.url}/api/sessions/${sid}/graph${q}`, {
+        headers: authHeaders(),
+      });
+      const bytes = (await r.arrayBuffer()).byteLength;
+      routes[`${name}Ms`] = round(performance.now() - t);
+      routes[`${name}MB`] = Math.round(bytes / 1e5) / 10;
+      routes[`${name}StatusMaxMs`] = round(p.stats(m).max);
+    }
     const { page, errors } = await openPage(browser);
     const token = benchToken();
     if (token) {
-      await page.evaluateOnNewDocument(`sessionStorage.setItem("dlg-token", ${JSON.stringify(token)})`);
+      await page.evaluateOnNewDocument(
+        `sessionStorage.setItem("dlg-token", ${JSON.stringify(token)})`,
+      );
     }
     // Opened while the session is not deployed yet (all waiting), then run to the end.
     const m0 = p.mark();
     const t0 = performance.now();
     await page.goto(`${node.url}/#/session/${sid}`);
-    await page.waitForFunction("dlgUi.metrics.firstPaintMs > 0", { timeout: 300_000, polling: 200 });
+    await page.waitForFunction("dlgUi.metrics.firstPaintMs > 0", {
+      timeout: 300_000,
+      polling: 200,
+    });
     const paint = performance.now() - t0;
     const open = p.stats(m0);
     const metrics = await page.evaluate("dlgUi.metrics") as Record<string, number>;
@@ -90,7 +108,12 @@ export async function uiScale(drops = 1_000_000, label = "1M"): Promise<Row[]> {
       atMost(`web UI, ${label} Drops: session page first paint`, paint / 1000, "s", 10),
       atMost(`web UI, ${label} Drops: node status p99 while the page opens`, open.p99, "ms", 200),
       atMost(`web UI, ${label} Drops: deploy -> page shows all done`, run / 1000, "s", 30),
-      atMost(`web UI, ${label} Drops: node status p99 while the page follows`, running.p99, "ms", 200),
+      atMost(
+        `web UI, ${label} Drops: node status p99 while the page follows`,
+        running.p99,
+        "ms",
+        200,
+      ),
     ];
     const from = "issue 17 (DESIGN §4 has no UI row): paint within 10 s, status within §8's 200 ms";
     for (const r of rows) r.from = from;
@@ -100,7 +123,7 @@ export async function uiScale(drops = 1_000_000, label = "1M"): Promise<Row[]> {
       ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, round(v)])),
       pageHeapMB: round(heap / 1e6),
     };
-    rows[1]!.detail = { probes: open.n, maxMs: round(open.max) };
+    rows[1]!.detail = { probes: open.n, maxMs: round(open.max), ...routes };
     rows[3]!.detail = { probes: running.n, maxMs: round(running.max) };
     await page.close();
     return rows;

@@ -29,6 +29,30 @@ function nameOf(s: DropSpec): string {
   return v === undefined || v === null ? "?" : String(v);
 }
 
+/**
+ * OID -> index in many small Maps: one Map of a million keys rehashes all of them at once when
+ * it grows (about 0.4 s at 512k keys on this machine), which would hold the event loop.
+ */
+class ShardedIndex {
+  #shards = Array.from({ length: 256 }, () => new Map<string, number>());
+  size = 0;
+  #shard(key: string): Map<string, number> {
+    let h = key.length;
+    for (let i = Math.max(0, key.length - 8); i < key.length; i++) {
+      h = (h * 31 + key.charCodeAt(i)) | 0;
+    }
+    return this.#shards[h & 255]!;
+  }
+  set(key: string, i: number): void {
+    const m = this.#shard(key);
+    if (!m.has(key)) this.size++;
+    m.set(key, i);
+  }
+  get(key: string): number | undefined {
+    return this.#shard(key).get(key);
+  }
+}
+
 /** Does `p` list `oid` in one of its downstream lists? */
 function listsDown(p: DropSpec, oid: string): boolean {
   for (const k of DOWN) if (p.links[k]?.includes(oid)) return true;
@@ -46,7 +70,7 @@ const BLOCK = 16384;
 /** The compact graph of `specs` (a session's, in its order) as JSON text pieces. */
 export function* uiGraphText(specs: ReadonlyMap<string, DropSpec>): Generator<string> {
   const n = specs.size;
-  const index = new Map<string, number>();
+  const index = new ShardedIndex();
   const app = new Uint8Array(n);
   const nodes = new Map<string, number>(), names = new Map<string, number>();
   const node = new Int32Array(n), name = new Int32Array(n);

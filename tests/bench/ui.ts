@@ -10,14 +10,14 @@ import { launch, openPage } from "../_util/browser.ts";
 import { atMost, authHeaders, benchToken, type Row } from "./_report.ts";
 import { chainGraph, toParts } from "./one_node.ts";
 
-/** Sequential `GET url` every `gapMs` until stopped; latencies in ms, in order. */
-export function probe(url: string, gapMs = 10) {
+/** Sequential `GET url()` every `gapMs` until stopped; latencies in ms, in order. */
+export function probe(url: () => string, gapMs = 10) {
   const lat: number[] = [];
   let on = true;
   const done = (async () => {
     while (on) {
       const t = performance.now();
-      const r = await fetch(url, { headers: authHeaders() });
+      const r = await fetch(url(), { headers: authHeaders() });
       await r.arrayBuffer();
       lat.push(performance.now() - t);
       await new Promise((r) => setTimeout(r, gapMs));
@@ -51,9 +51,9 @@ export async function uiScale(drops = 1_000_000, label = "1M"): Promise<Row[]> {
   const node = await startNode(["--dlm-check-period", "0", "-m", "10"]);
   const browser = await launch();
   const client = new NodeManagerClient(node.url, { timeoutMs: 300_000, token: benchToken() });
-  const sid = "ui";
-  const p = probe(`${node.url}/api/sessions/${sid}/status`);
-  try {
+  let sid = "control";
+  const p = probe(() => `${node.url}/api/sessions/${sid}/status`);
+  const append = async () => {
     await client.createSession(sid);
     for (const body of parts) {
       await client.request("POST", `/api/sessions/${sid}/graph/append`, {
@@ -61,6 +61,18 @@ export async function uiScale(drops = 1_000_000, label = "1M"): Promise<Row[]> {
         headers: { "content-type": "application/json" },
       });
     }
+  };
+  try {
+    // Control: the same run with no page open, for what the run alone costs status.
+    await append();
+    const c0 = p.mark();
+    const tc = performance.now();
+    await client.deploySession(sid, roots);
+    while (await client.sessionStatus(sid) !== 4) await new Promise((r) => setTimeout(r, 20));
+    const control = { ...p.stats(c0), ms: performance.now() - tc };
+    await client.destroySession(sid);
+    sid = "ui";
+    await append();
     parts.length = 0;
     // The node alone first: each graph form's time and size, and status meanwhile.
     const routes: Record<string, number> = {};
@@ -124,7 +136,13 @@ export async function uiScale(drops = 1_000_000, label = "1M"): Promise<Row[]> {
       pageHeapMB: round(heap / 1e6),
     };
     rows[1]!.detail = { probes: open.n, maxMs: round(open.max), ...routes };
-    rows[3]!.detail = { probes: running.n, maxMs: round(running.max) };
+    rows[3]!.detail = {
+      probes: running.n,
+      maxMs: round(running.max),
+      noPageRunMs: round(control.ms),
+      noPageP99Ms: round(control.p99),
+      noPageMaxMs: round(control.max),
+    };
     await page.close();
     return rows;
   } finally {

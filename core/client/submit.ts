@@ -82,9 +82,14 @@ export interface SubmitResult {
   completed: string[];
 }
 
+/** Appends in flight at once: the next part travels while the manager checks the last one. */
+const IN_FLIGHT = 2;
+
 /**
- * Create a session, append `specs` in parts and deploy with the roots completed. If an append
- * fails, the session this call created is deleted again and the error re-thrown.
+ * Create a session, append `specs` in parts and deploy with the roots completed. Two parts are in
+ * flight at a time (the manager takes appends one after the other; the upload of the next one
+ * overlaps the check of the last). If an append fails, the session this call created is deleted
+ * again and the error re-thrown.
  */
 export async function submitGraph(
   client: BaseManagerClient,
@@ -96,16 +101,27 @@ export async function submitGraph(
   const parts = splitGraph(specs, o.partBytes);
   await client.createSession(sessionId);
   let done = 0;
-  try {
-    for (const part of parts) {
-      await client.appendGraph(sessionId, part, { compress: o.compress });
+  let next = 0;
+  let failed: { e: unknown; part: number } | undefined;
+  const sender = async () => {
+    while (next < parts.length && !failed) {
+      const part = next++;
+      try {
+        await client.appendGraph(sessionId, parts[part]!, { compress: o.compress });
+      } catch (e) {
+        failed ??= { e, part };
+        return;
+      }
       done++;
       o.onPart?.(done, parts.length);
     }
-  } catch (e) {
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, parts.length) }, sender));
+  if (failed) {
+    const { e, part } = failed;
     await client.destroySession(sessionId).catch(() => {});
     if (e instanceof DlgClientError && parts.length > 1) {
-      const where = `appending part ${done + 1} of ${parts.length}`;
+      const where = `appending part ${part + 1} of ${parts.length}`;
       throw new DlgClientError(e.status, e.type, e.args, `${e.message} (${where})`);
     }
     throw e;

@@ -105,3 +105,44 @@ Deno.test("submitGraph deletes the session it created when an append fails", asy
     assert.deepEqual(await c.sessions(), []);
   });
 });
+
+Deno.test("submitGraph keeps two appends in flight, and every part arrives once", async () => {
+  let inFlight = 0;
+  let most = 0;
+  const got: string[] = [];
+  const ac = new AbortController();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, signal: ac.signal, onListen: () => {} },
+    async (req) => {
+      const path = new URL(req.url).pathname;
+      if (path.endsWith("/graph/append")) {
+        most = Math.max(most, ++inFlight);
+        const specs = await req.json() as { oid: string }[];
+        await new Promise((r) => setTimeout(r, 30));
+        got.push(...specs.map((s) => s.oid));
+        inFlight--;
+        return Response.json({});
+      }
+      if (path === "/api/sessions") return Response.json({ sessionId: "p" });
+      return Response.json({});
+    },
+  );
+  try {
+    const c = new NodeManagerClient(`http://127.0.0.1:${server.addr.port}`);
+    const specs = Array.from({ length: 6 }, (_, i) => data(`d${i}`));
+    const parts: number[] = [];
+    const r = await submitGraph(c, specs, {
+      sessionId: "p",
+      partBytes: 60,
+      noDeploy: true,
+      onPart: (done) => parts.push(done),
+    });
+    assert.equal(r.parts, 6);
+    assert.equal(most, 2);
+    assert.deepEqual(got.sort(), specs.map((s) => s.oid).sort());
+    assert.deepEqual(parts, [1, 2, 3, 4, 5, 6]);
+  } finally {
+    ac.abort();
+    await server.finished;
+  }
+});

@@ -99,11 +99,15 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     const oids = await readBody(c, UidList, limit);
     return c.json(ok(await manager.removeDrops(sid(c), oids)));
   });
-  app.get("/api/sessions/:sid/graph/drop/data/:oid{.+}", async (c) => {
-    return c.json(await manager.dropFile(sid(c), c.req.param("oid")));
-  });
+  // One route for `drop/<oid>` and `drop/data/<oid>` (OIDs may hold slashes): two overlapping
+  // `{.+}` routes make Hono fall back from its RegExpRouter to the slower TrieRouter.
   app.get("/api/sessions/:sid/graph/drop/:oid{.+}", async (c) => {
-    return c.json(await manager.dropInfo(sid(c), c.req.param("oid")));
+    const oid = c.req.param("oid");
+    return c.json(
+      oid.startsWith("data/")
+        ? await manager.dropFile(sid(c), oid.slice(5))
+        : await manager.dropInfo(sid(c), oid),
+    );
   });
   eventsRoute(app, manager, opts.keepAliveMs);
   app.on(["GET"], ["/api/sessions/:sid/repro/status", "/api/sessions/:sid/repro/data"], () => {

@@ -31,9 +31,9 @@ export function graphRoutes(app: Hono, manager: DropManager): void {
     const drops = node?.get(sid(c)).drops;
     if (drops && drops.size >= STREAM_AT) {
       const entries = function* () {
-        for (const [oid, d] of drops) {
+        for (const d of drops.values()) {
           const x = d instanceof AppDrop ? `,"execStatus":${d.execStatus}` : "";
-          yield [oid, `{"status":${d.status}${x}}`] as const;
+          yield [d.oid, `{"status":${d.status}${x}}`] as const;
         }
       };
       return jsonResponse(slicedBody(objectText(entries())));

@@ -25,12 +25,12 @@ import {
   timeSlices,
 } from "../graph/mod.ts";
 import { type LinkKey, type LostEvents, MAX_LOST_EVENTS } from "../wire/mod.ts";
-import { buildGraph, buildGraphSliced, type Built } from "./build.ts";
+import { buildGraph, buildGraphSliced, type Built, DropIndex } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
 import { EventLog, type EventReader } from "./event_log.ts";
 import { Scheduler } from "./scheduler.ts";
-import { SLICED_SNAPSHOT_AT, SlicedSnapshot } from "./snapshot.ts";
+import { type DropList, SLICED_SNAPSHOT_AT, SlicedSnapshot } from "./snapshot.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
 import type { WorkerPool } from "../exec/mod.ts";
 
@@ -63,7 +63,7 @@ export interface RemoteLinks {
   /** Is `oid` a Drop on another node that local Drops may link to? */
   has(oid: string): boolean;
   /** Deploy time: wire the links into the freshly built local graph. */
-  attach(drops: Map<string, Drop>): void;
+  attach(drops: DropIndex): void;
 }
 
 /** Batches up to this many specs are checked in one go; larger ones in time slices. */
@@ -90,7 +90,7 @@ export class Session implements DropHost {
   #specs = new Map<string, DropSpec>();
   /** `hasUid`'s index, made on first use after the specs change. */
   #otherUids: Set<string> | undefined;
-  #drops: Map<string, Drop> | null = null;
+  #drops: DropIndex | null = null;
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
   /** An EndDROP is ending the session: the Drops it skips are said before the session's end. */
@@ -255,7 +255,7 @@ export class Session implements DropHost {
       if (completed.length) {
         throw invalidGraph(`cannot complete ${completed.join(", ")}: the graph is empty`);
       }
-      this.#drops = new Map();
+      this.#drops = new DropIndex(this.#specs);
       this.#setStatus(FINISHED);
       return;
     }
@@ -435,7 +435,7 @@ export class Session implements DropHost {
   }
 
   /** The Drops by OID once deployed (read by sliced writers of `graph/status`). */
-  get drops(): ReadonlyMap<string, Drop> | undefined {
+  get drops(): DropList | undefined {
     return this.#drops ?? undefined;
   }
 
@@ -448,8 +448,8 @@ export class Session implements DropHost {
       );
     }
     const out: Record<string, { status: number; execStatus?: number }> = {};
-    for (const [oid, d] of this.#drops) {
-      out[oid] = d instanceof AppDrop
+    for (const d of this.#drops.values()) {
+      out[d.oid] = d instanceof AppDrop
         ? { status: d.status, execStatus: d.execStatus }
         : { status: d.status };
     }

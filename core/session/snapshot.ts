@@ -12,6 +12,12 @@ export const SLICED_SNAPSHOT_AT = 20_000;
 /** Characters of JSON per piece. */
 const PIECE = 256 * 1024;
 
+/** A session's Drops, as its DropIndex gives them. */
+export interface DropList {
+  readonly size: number;
+  values(): Iterable<Drop>;
+}
+
 export class SlicedSnapshot {
   #head: Record<string, unknown>;
   #oids: string[];
@@ -20,15 +26,15 @@ export class SlicedSnapshot {
   #exec: Int8Array;
 
   /** Capture `drops`' states now; `head` is the session part (`status`, `error`...). */
-  constructor(head: Record<string, unknown>, drops: ReadonlyMap<string, Drop>) {
+  constructor(head: Record<string, unknown>, drops: DropList) {
     this.#head = head;
     const n = drops.size;
     this.#oids = [];
     this.#status = new Uint8Array(n);
     this.#exec = new Int8Array(n);
     let i = 0;
-    for (const [oid, d] of drops) {
-      this.#oids.push(oid);
+    for (const d of drops.values()) {
+      this.#oids.push(d.oid);
       this.#status[i] = d.status;
       this.#exec[i++] = d instanceof AppDrop ? d.execStatus : -1;
     }

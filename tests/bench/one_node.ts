@@ -1,6 +1,7 @@
 /**
  * DESIGN §4, one dlg-node: parallel chains of InMemoryDROP -> NullBarrierApp, appended in
- * ~10 MB parts, deployed with the roots completed, timed until FINISHED; RSS per Drop.
+ * ~10 MB parts (two in flight, as `dlg submit` sends them), deployed with the roots completed,
+ * timed until FINISHED; RSS per Drop.
  */
 import { NodeManagerClient } from "../../core/client/mod.ts";
 import { startNode } from "../_util/procs.ts";
@@ -54,17 +55,24 @@ export function toParts(specs: unknown[], maxBytes: number): string[] {
   return parts;
 }
 
+/** Appends in flight at once, as `dlg submit` (`submitGraph`) sends them. */
+const IN_FLIGHT = 2;
+
 /** Submit a graph to a node in parts and time it until the session ends. */
 export async function runOnNode(url: string, sid: string, parts: string[], roots: string[]) {
   const c = new NodeManagerClient(url, { timeoutMs: 120_000, token: benchToken() });
   const t0 = performance.now();
   await c.createSession(sid);
-  for (const p of parts) {
-    await c.request("POST", `/api/sessions/${sid}/graph/append`, {
-      body: p,
-      headers: { "content-type": "application/json" },
-    });
-  }
+  let next = 0;
+  const sender = async () => {
+    while (next < parts.length) {
+      await c.request("POST", `/api/sessions/${sid}/graph/append`, {
+        body: parts[next++],
+        headers: { "content-type": "application/json" },
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, sender));
   const t1 = performance.now();
   await c.deploySession(sid, roots);
   const t2 = performance.now();
@@ -108,6 +116,7 @@ export async function oneNode(drops: number, label: string): Promise<Row[]> {
     rows[0]!.detail = {
       drops: n,
       parts: parts.length,
+      appendsInFlight: IN_FLIGHT,
       appendMs: Math.round(t.append),
       deployMs: Math.round(t.deploy),
       runMs: Math.round(t.run),

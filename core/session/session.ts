@@ -31,6 +31,7 @@ import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
 import { EventLog, type EventReader } from "./event_log.ts";
 import { Scheduler } from "./scheduler.ts";
+import { type DropList, SLICED_SNAPSHOT_AT, SlicedSnapshot } from "./snapshot.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
 import type { WorkerPool } from "../exec/mod.ts";
 
@@ -384,7 +385,13 @@ export class Session implements DropHost {
       ? this.#stateLog ??= this.#openLog(false)
       : this.#log ??= this.#openLog(true);
     const drops = () => states || !this.#drops ? {} : this.graphStatus();
-    return log.read(() => ({ ...this.#sessionChange(), drops: drops() }), lastId);
+    return log.read(() => {
+      // A big session's states are captured now and written in slices (snapshot.ts).
+      if (!states && this.#drops && this.#drops.size >= SLICED_SNAPSHOT_AT) {
+        return new SlicedSnapshot(this.#sessionChange(), this.#drops);
+      }
+      return { ...this.#sessionChange(), drops: drops() };
+    }, lastId);
   }
 
   /** A log fed by the bus (`all` events, or state changes only), ended by the terminal state. */
@@ -439,6 +446,11 @@ export class Session implements DropHost {
       for (const s of this.#specs.values()) if (s.uid !== s.oid) this.#otherUids.add(s.uid);
     }
     return this.#otherUids.has(uid);
+  }
+
+  /** The Drops by OID once deployed (read by sliced writers of `graph/status`). */
+  get drops(): DropList | undefined {
+    return this.#drops ?? undefined;
   }
 
   /** `{oid: {status, execStatus?}}`, once deployed. */

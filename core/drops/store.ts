@@ -1,9 +1,12 @@
 /** Where a data Drop's bytes live: shared memory, a file, or nowhere. */
+import { adviseHugePages } from "./huge_pages.ts";
 import { confined, realPath } from "./real_path.ts";
 
 export interface DataStore {
   /** Append bytes. */
   write(chunk: Uint8Array): void;
+  /** `size` bytes are about to be written (a peer's Content-Length): room for them at once. */
+  reserve?(size: number): void;
   /** Finish writing (flush, close files). */
   close(): void;
   /** Bytes written so far. */
@@ -20,6 +23,13 @@ export interface DataStore {
 
 const EMPTY = new Uint8Array(0);
 const MIN_CAPACITY = 64 * 1024;
+
+/** A buffer of exactly `size` bytes; large ones on huge pages where the OS has them. */
+function exactBuffer(size: number): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(size);
+  adviseHugePages(sab);
+  return sab;
+}
 
 /**
  * Bytes in a SharedArrayBuffer. Growable in place up to a reserved maximum; past it the data
@@ -44,6 +54,19 @@ export class MemoryStore implements DataStore {
     return this.#sab;
   }
 
+  /**
+   * Nothing written yet and `size` bytes to come: one exact buffer now instead of growing and
+   * moving as they arrive. A size no buffer can have changes nothing (writes still grow).
+   */
+  reserve(size: number): void {
+    if (this.#sab || !Number.isSafeInteger(size) || size <= this.#expected) return;
+    try {
+      this.#sab = exactBuffer(size);
+    } catch {
+      // Out of address space or memory for that much at once: grow as the bytes come.
+    }
+  }
+
   write(chunk: Uint8Array): void {
     const need = this.#size + chunk.length;
     this.#reserve(need);
@@ -59,11 +82,12 @@ export class MemoryStore implements DataStore {
       return;
     }
     if (!sab && this.#expected >= need) {
-      this.#sab = new SharedArrayBuffer(this.#expected);
+      this.#sab = exactBuffer(this.#expected);
       return;
     }
     const max = Math.max(MIN_CAPACITY, need * 2);
     const next = new SharedArrayBuffer(need, { maxByteLength: max });
+    adviseHugePages(next);
     if (sab) new Uint8Array(next).set(new Uint8Array(sab, 0, this.#size));
     this.#sab = next;
   }
@@ -86,7 +110,7 @@ export class MemoryStore implements DataStore {
   shareForWriting(reserve: number): SharedArrayBuffer {
     if (!this.#sab) {
       this.#sab = this.#expected > 0
-        ? new SharedArrayBuffer(this.#expected)
+        ? exactBuffer(this.#expected)
         : new SharedArrayBuffer(0, { maxByteLength: Math.max(MIN_CAPACITY, reserve) });
     }
     return this.#sab;

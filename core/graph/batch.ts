@@ -28,26 +28,32 @@ export function graphItems(body: unknown): Record<string, unknown>[] {
   return items;
 }
 
-/** One spec of a batch normalised and checked against the session's and the batch's OIDs. */
+/** 400: `oid` is twice in one batch (found as the batch goes into the session's map). */
+export function appearsTwice(oid: string): Error {
+  return invalidGraph(`Drop ${oid} appears twice in the graph`);
+}
+
+/**
+ * One spec of a batch normalised and checked against the session's OIDs. Repeats within the
+ * batch are the committer's to find (`appearsTwice`): its map tells, with no set per batch.
+ */
 function normalizeOne(
   item: Record<string, unknown>,
   i: number,
   existing: ReadonlyMap<string, unknown>,
-  seen: Set<string>,
   classes: ClassTable,
 ): DropSpec {
   const spec = normalizeSpec(item, i, classes);
   if (existing.has(spec.oid)) {
     throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
   }
-  if (seen.has(spec.oid)) throw invalidGraph(`Drop ${spec.oid} appears twice in the graph`);
-  seen.add(spec.oid);
   return spec;
 }
 
 /**
  * Validate every spec of a batch; throw on the first bad one so nothing of the batch is added.
- * `existing` holds the session's specs, for duplicate OIDs across appends.
+ * `existing` holds the session's specs, for duplicate OIDs across appends (repeats within the
+ * batch: `appearsTwice`, as it is committed).
  */
 export function normalizeBatch(
   items: Record<string, unknown>[],
@@ -55,10 +61,7 @@ export function normalizeBatch(
   classes: ClassTable,
 ): DropSpec[] {
   const out: DropSpec[] = new Array(items.length);
-  const seen = new Set<string>();
-  for (let i = 0; i < items.length; i++) {
-    out[i] = normalizeOne(items[i]!, i, existing, seen, classes);
-  }
+  for (let i = 0; i < items.length; i++) out[i] = normalizeOne(items[i]!, i, existing, classes);
   return out;
 }
 
@@ -76,11 +79,10 @@ export async function normalizeBatchSliced(
   // Pushed, not preallocated: `new Array(n)` for a large n is a dictionary, and slicing it per
   // time slice made ingestion quadratic.
   const out: DropSpec[] = [];
-  const seen = new Set<string>();
   const slices = timeSlices();
   let from = 0;
   for (let i = 0; i < items.length; i++) {
-    out.push(normalizeOne(items[i]!, i, existing, seen, classes));
+    out.push(normalizeOne(items[i]!, i, existing, classes));
     if ((i & 255) === 255 && slices.due()) {
       check?.(out.slice(from, i + 1));
       from = i + 1;

@@ -1,5 +1,11 @@
 /** Physical graphs: Drop-spec schema, DALiuGE's forms normalised, validation. */
-export { graphItems, normalizeBatch, normalizeBatchSliced, parseJson } from "./batch.ts";
+export {
+  appearsTwice,
+  graphItems,
+  normalizeBatch,
+  normalizeBatchSliced,
+  parseJson,
+} from "./batch.ts";
 export { readGraph, SLICED_FROM } from "./read_graph.ts";
 export { SLICE_MS, type TimeSlices, timeSlices, yieldLoop } from "./slices.ts";
 export { concatBytes, jsonList, type LightItem, lightItems, RAW, specBytes } from "./raw_items.ts";

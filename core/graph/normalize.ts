@@ -23,6 +23,11 @@ export interface DropSpec {
   readonly ports: Record<string, string> | undefined;
   readonly node: string | undefined;
   readonly island: string | undefined;
+  /**
+   * The Drop a deploy built from this spec (a session's; `unknown` here, the graph module does
+   * not know Drops): the session finds its Drops through its spec map, no second map.
+   */
+  drop: unknown;
 }
 
 const CATEGORIES: Record<string, string> = { Data: "Data", Application: "Application" };
@@ -140,5 +145,6 @@ export function normalizeSpec(
     ports,
     node: str(spec.node),
     island: str(spec.island),
+    drop: undefined,
   };
 }

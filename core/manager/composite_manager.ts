@@ -271,22 +271,31 @@ export class CompositeManager implements DropManager {
    * node, is read again in full, so errors are those of `append` (400 naming the Drop for a
    * bad spec; 555 with the nodes' errors for what only a node can tell).
    */
-  async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
+  appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
+    const s = this.get(sessionId);
+    return s.serially(() => this.#appendBytes(sessionId, bytes));
+  }
+
+  async #appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
     const s = this.#building(sessionId);
     const full = () => graphItems(parseJson(bytes));
-    if (this.attr !== "island") return await this.append(sessionId, await readGraph(bytes));
+    if (this.attr !== "island") return await this.#append(sessionId, await readGraph(bytes));
     const r = await appendLight(bytes, {
       classes: this.#classes,
       send: new DirectSend(s.id, (n) => this.childSet.nodeBulk(n)),
       commit: (items, send) => commitDirect(this.childSet, s, items, send),
     });
-    if (r === "refused") return await this.append(sessionId, full());
+    if (r === "refused") return await this.#append(sessionId, full());
     if (!r) return;
     full().forEach((item, i) => normalizeSpec(item, i, this.#classes));
     throw subManagerError(r);
   }
 
-  async append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
+  append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
+    return this.get(sessionId).serially(() => this.#append(sessionId, items));
+  }
+
+  async #append(sessionId: string, items: Record<string, unknown>[]): Promise<void> {
     const s = this.#building(sessionId);
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
@@ -343,6 +352,7 @@ export class CompositeManager implements DropManager {
 
   async deploy(sessionId: string, completed: string[]): Promise<void> {
     const s = this.get(sessionId);
+    await s.appended; // a deploy sent right after its appends waits for them to be read
     const empty = s.owners.size === 0;
     if (s.phase !== Phase.BUILDING && !(s.phase === Phase.PRISTINE && empty)) {
       throw invalidState(`Session ${sessionId} is already deployed; deploy needs BUILDING`);

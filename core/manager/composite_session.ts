@@ -41,6 +41,8 @@ export class CompositeSession {
    * are still BUILDING is refused, and the deploy would then start them with nobody to stop them.
    */
   deploying: Promise<void> | undefined = undefined;
+  /** The appends in flight, one after the other (each splits against the ones before it). */
+  #appending: Promise<void> = Promise.resolve();
   owners = new Map<string, Owned>();
   pending = new Map<string, Waiting[]>();
   rels: Rel[] = [];
@@ -62,6 +64,22 @@ export class CompositeSession {
   stream: CompositeStream | undefined = undefined;
   /** The same with the children's state changes only (what the manager's log follows). */
   states: CompositeStream | undefined = undefined;
+
+  /**
+   * Run an append after those in flight: a batch is split against the Drops of the batches
+   * before it (links across batches), so two may not be read at once; their bodies still arrive
+   * meanwhile.
+   */
+  serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#appending.then(fn);
+    this.#appending = run.then(() => {}, () => {});
+    return run;
+  }
+
+  /** Settles once the appends in flight are over. */
+  get appended(): Promise<void> {
+    return this.#appending;
+  }
 
   constructor(id: string, children: Child[]) {
     this.id = id;

@@ -10,6 +10,7 @@ import { badRequest, notImplemented, tooLarge, unsupportedContentType } from "..
 import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
+import { graphRoutes } from "./graph_routes.ts";
 import { originGuard } from "./origin.ts";
 import { tokenGuard } from "./auth.ts";
 import { uiRoutes } from "../ui/mod.ts";
@@ -82,11 +83,8 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   });
   app.post("/api/sessions/:sid/cancel", async (c) => c.json(ok(await manager.cancel(sid(c)))));
 
-  app.get("/api/sessions/:sid/graph", async (c) => c.json(await manager.graph(sid(c))));
+  graphRoutes(app, manager);
   app.get("/api/sessions/:sid/graph/size", async (c) => c.json(await manager.graphSize(sid(c))));
-  app.get("/api/sessions/:sid/graph/status", async (c) => {
-    return c.json(await manager.graphStatus(sid(c)));
-  });
   app.post("/api/sessions/:sid/graph/append", async (c) => {
     const type = c.req.header("content-type") ?? "";
     if (!type.includes("application/json") && !type.includes("text/plain")) {

@@ -26,7 +26,15 @@ export function eventsRoute(app: Hono, manager: DropManager, keepAliveMs = KEEPA
       try {
         for await (const e of events) {
           if (stream.aborted) break;
-          await stream.write(sseBytes(e));
+          if (e.sliced) {
+            // A big snapshot: one `data:` line (JSON has no raw newlines), made in slices.
+            await stream.write(`event: ${e.event}\ndata: `);
+            for await (const p of e.sliced.pieces()) {
+              if (stream.aborted) break;
+              await stream.write(p);
+            }
+            await stream.write(`\nid: ${e.id}\n\n`);
+          } else await stream.write(sseBytes(e));
         }
       } finally {
         clearInterval(keepAlive);

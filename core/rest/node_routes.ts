@@ -4,11 +4,11 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import { DropStates } from "../drops/mod.ts";
+import { DropStates, MemoryStore } from "../drops/mod.ts";
 import { badRequest, dataTooLarge, invalidState } from "../errors/mod.ts";
 import { describeIssues } from "../graph/mod.ts";
 import type { NodeManager } from "../manager/mod.ts";
-import { storeStream } from "../rpc/mod.ts";
+import { readLent, SIZE_HEADER, storeStream } from "../rpc/mod.ts";
 import { linkKeyOf, LinkParams, SubscriptionsBody, UidList, WireEventList } from "../wire/mod.ts";
 import { readBody, readFields } from "./body.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
@@ -48,17 +48,24 @@ export function nodeRoutes(nm: NodeManager, o: RouteOptions = {}): Hono {
     // Up to the Drop's declared size, when it has one: a peer cannot fill a node's memory.
     const room = d.expectedSize > 0 ? d.expectedSize - d.store.size : Infinity;
     let got = 0;
+    const take = (chunk: Uint8Array) => {
+      got += chunk.length;
+      if (got > room) {
+        const e = dataTooLarge(d.uid, d.expectedSize);
+        d.setError(e.message);
+        throw e;
+      }
+      d.write(chunk);
+    };
     const body = c.req.raw.body;
     if (body) {
-      for await (const chunk of body) {
-        got += chunk.length;
-        if (got > room) {
-          const e = dataTooLarge(d.uid, d.expectedSize);
-          d.setError(e.message);
-          throw e;
-        }
-        d.write(chunk);
-      }
+      // The whole body in one buffer from the start when its length is known and allowed.
+      const length = Number(c.req.header("content-length") ?? c.req.header(SIZE_HEADER)) || 0;
+      if (length <= room) d.store.reserve?.(length);
+      // Memory copies each chunk (streaming consumers see the store's own bytes), so chunks
+      // can be lent; other stores hand theirs on to streaming consumers, which may keep them.
+      if (d.store instanceof MemoryStore) await readLent(body, take);
+      else for await (const chunk of body) take(chunk);
     }
     return c.json(SUCCESS);
   });

@@ -6,11 +6,15 @@ import { RestClient, type Transport } from "../client/mod.ts";
 import type { DataStore } from "../drops/mod.ts";
 import { dropBytesPath } from "../wire/mod.ts";
 
-/** Memory is sent in copies of this size (a SharedArrayBuffer view cannot be a body chunk). */
+/**
+ * Memory is sent in views of this size, straight from the Drop's buffer: no copy, no fresh
+ * memory per chunk (a completed Drop's bytes no longer change, and each view keeps the buffer
+ * alive until it has been sent even if the Drop is released meanwhile).
+ */
 const CHUNK = 1024 * 1024;
 
 /**
- * The bytes of `store` as a stream: files straight from disk, memory in 1 MiB copies.
+ * The bytes of `store` as a stream: files straight from disk, memory as views of its buffer.
  * `onEnd` runs once the last byte has been handed over.
  */
 export async function storeStream(
@@ -24,6 +28,7 @@ export async function storeStream(
   }
   const bytes = store.bytes();
   let off = 0;
+  // A plain stream: a byte stream ("bytes") refuses views of a SharedArrayBuffer.
   return new ReadableStream<Uint8Array>({
     pull(ctrl) {
       if (off >= bytes.length) {
@@ -32,7 +37,7 @@ export async function storeStream(
         return;
       }
       const end = Math.min(bytes.length, off + CHUNK);
-      ctrl.enqueue(bytes.slice(off, end));
+      ctrl.enqueue(bytes.subarray(off, end));
       off = end;
     },
   });
@@ -49,11 +54,58 @@ function dataCall(peer: string, ids: { sessionId: string; uid: string }, o: Stre
   return { client, path: dropBytesPath(ids.sessionId, ids.uid) };
 }
 
-/** Stream a remote Drop's bytes into `write`; throws on HTTP errors. */
+/** Reads of a body go into one reused buffer this large (each returns what has arrived). */
+const READ = 1024 * 1024;
+
+/**
+ * Every chunk of `body` to `write`, lent: a view of one reused buffer, valid only until `write`
+ * returns. A BYOB read fills it, where a plain read would hand over a fresh, zeroed 64 KiB
+ * buffer each time (and fresh memory costs page faults). Streams that cannot be read so give
+ * their own chunks. Returns the bytes read; an error in `write` cancels the body.
+ */
+export async function readLent(
+  body: ReadableStream<Uint8Array>,
+  write: (chunk: Uint8Array) => void,
+): Promise<number> {
+  let n = 0;
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = body.getReader({ mode: "byob" });
+  } catch {
+    for await (const chunk of body) {
+      write(chunk);
+      n += chunk.length;
+    }
+    return n;
+  }
+  let buf = new Uint8Array(READ);
+  try {
+    while (true) {
+      const { done, value } = await reader.read(buf);
+      if (done || !value) break;
+      write(value);
+      n += value.length;
+      buf = new Uint8Array(value.buffer);
+    }
+  } catch (e) {
+    await reader.cancel(e).catch(() => {});
+    throw e;
+  }
+  reader.releaseLock();
+  return n;
+}
+
+/** Where fetched bytes go: a store (given the Content-Length first) or a function. */
+export type DataSink = Pick<DataStore, "write" | "reserve"> | ((chunk: Uint8Array) => void);
+
+/**
+ * Stream a remote Drop's bytes into `into`; throws on HTTP errors. Chunks are lent (see
+ * `readLent`): a function keeps a copy of what it keeps.
+ */
 export async function fetchDrop(
   peer: string,
   ids: { sessionId: string; uid: string },
-  write: (chunk: Uint8Array) => void,
+  into: DataSink,
   o: StreamOptions = {},
 ): Promise<number> {
   const { client, path } = dataCall(peer, ids, o);
@@ -62,13 +114,17 @@ export async function fetchDrop(
     const text = await r.text();
     throw new Error(`reading ${ids.uid} from ${peer}: HTTP ${r.status} ${text.slice(0, 200)}`);
   }
-  let n = 0;
-  for await (const chunk of r.body) {
-    write(chunk);
-    n += chunk.length;
-  }
-  return n;
+  if (typeof into !== "function") into.reserve?.(Number(r.headers.get("content-length")) || 0);
+  const write = typeof into === "function" ? into : (chunk: Uint8Array) => into.write(chunk);
+  return await readLent(r.body, write);
 }
+
+/**
+ * The size of a pushed Drop, said up front: Deno's fetch sends a stream body chunked, without
+ * Content-Length, and the receiving node sizes its store from this (a hint: the bytes that come
+ * are what count).
+ */
+export const SIZE_HEADER = "x-dlg-size";
 
 /** Send `bytes` to the remote Drop `uid` (an output written here, stored there). */
 export async function pushDrop(
@@ -80,7 +136,7 @@ export async function pushDrop(
   const { client, path } = dataCall(peer, ids, o);
   const r = await client.raw("POST", path, {
     body: await storeStream(store),
-    headers: { "content-type": "application/octet-stream" },
+    headers: { "content-type": "application/octet-stream", [SIZE_HEADER]: String(store.size) },
     signal: o.signal,
   });
   const text = await r.text();

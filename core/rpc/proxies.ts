@@ -59,7 +59,7 @@ export class ProxyInput extends DataDrop {
       if (ev.data !== undefined) this.store.write(fromBase64(ev.data));
       else if ((ev.size ?? 1) > 0) {
         const ids = { sessionId: ctx.sessionId, uid: this.uid };
-        await fetchDrop(this.peer, ids, (c) => this.store.write(c), streamOptions(ctx));
+        await fetchDrop(this.peer, ids, this.store, streamOptions(ctx));
       }
     } catch (e) {
       if (ctx.signal.aborted) return;

@@ -76,7 +76,7 @@ export class SessionRemote implements RemoteLinks {
   }
 
   /** Deploy time: wire proxies into the freshly built local graph. */
-  attach(drops: Map<string, Drop>): void {
+  attach(drops: { values(): Iterable<Drop> }): void {
     if (this.#edges.size === 0) return;
     const byUid = new Map<string, Drop>();
     for (const d of drops.values()) byUid.set(d.uid, d);

@@ -23,8 +23,33 @@ import {
 } from "../graph/mod.ts";
 import { filePath } from "./paths.ts";
 
+/**
+ * A session's Drops by OID, read through its spec map (each spec holds the Drop built from it):
+ * a million-Drop session has one map, not two (a `Map` growing past 2^20 entries costs ~250 ms
+ * in one `set`, and its table is fresh memory).
+ */
+export class DropIndex {
+  #specs: ReadonlyMap<string, DropSpec>;
+
+  constructor(specs: ReadonlyMap<string, DropSpec>) {
+    this.#specs = specs;
+  }
+
+  get size(): number {
+    return this.#specs.size;
+  }
+
+  get(oid: string): Drop | undefined {
+    return this.#specs.get(oid)?.drop as Drop | undefined;
+  }
+
+  *values(): Generator<Drop> {
+    for (const s of this.#specs.values()) yield s.drop as Drop;
+  }
+}
+
 export interface Built {
-  drops: Map<string, Drop>;
+  drops: DropIndex;
   /** Drops with no local consumer/output: when all are done, the session is done. */
   leaves: number;
 }
@@ -131,14 +156,14 @@ function* buildSteps(
   host: DropHost,
   isRemote: (oid: string) => boolean,
 ): Generator<void, Built> {
-  const drops = new Map<string, Drop>();
+  const drops = new DropIndex(specs);
   let i = 0;
   for (const spec of specs.values()) {
     if (++i % STEP === 0) yield;
     const cls = spec.cls;
     const d = cls.kind === "data" ? makeData(spec, cls, host) : makeApp(spec, cls, host);
     if (typeof spec.raw.name === "string") d.name = spec.raw.name;
-    drops.set(spec.oid, d);
+    spec.drop = d;
   }
   const problems: string[] = [];
   const other = (from: Drop, key: string, oid: string, want: "app" | "data") => {
@@ -161,7 +186,7 @@ function* buildSteps(
   };
   for (const spec of specs.values()) {
     if (++i % STEP === 0) yield;
-    const self = drops.get(spec.oid)!;
+    const self = spec.drop as Drop;
     const l = spec.links;
     if (self instanceof DataDrop) {
       for (const o of l.consumers ?? []) {
@@ -225,11 +250,11 @@ function* buildSteps(
 }
 
 /** Kahn's algorithm over the local graph; the OID of a Drop on a cycle, if there is one. */
-export function findCycle(drops: Map<string, Drop>): string | undefined {
+export function findCycle(drops: DropIndex): string | undefined {
   return drain(cycleSteps(drops));
 }
 
-function* cycleSteps(drops: Map<string, Drop>): Generator<void, string | undefined> {
+function* cycleSteps(drops: DropIndex): Generator<void, string | undefined> {
   const ready: Drop[] = [];
   let i = 0;
   for (const d of drops.values()) {
@@ -253,6 +278,6 @@ function* cycleSteps(drops: Map<string, Drop>): Generator<void, string | undefin
     } else for (const o of (d as AppDrop).outputs) dec(o);
   }
   if (seen === drops.size) return undefined;
-  for (const [oid, d] of drops) if (d.mark > 0) return oid;
+  for (const d of drops.values()) if (d.mark > 0) return d.oid;
   return undefined;
 }

@@ -87,3 +87,31 @@ Deno.test("a small deploy stays synchronous", async () => {
     await waitFor(() => nm.get("small").status === SessionStates.FINISHED, { timeout: 5_000 });
   });
 });
+
+Deno.test("an append's repeated OID is refused in a small and in a big (sliced) batch, none of it kept", async () => {
+  await withNode(async (nm) => {
+    nm.createSession("s");
+    await nm.append("s", chains(10).specs);
+    for (const n of [100, 5_000]) {
+      const { specs } = chains(n);
+      const batch = specs.map((x) => ({
+        ...x,
+        oid: `n${n}_${x.oid}`,
+        consumers: undefined,
+        outputs: undefined,
+      }));
+      const last = batch[batch.length - 1]!;
+      await assert.rejects(
+        Promise.resolve().then(() => nm.append("s", [...batch, { ...last }])),
+        new RegExp(`Drop ${last.oid} appears twice in the graph`),
+      );
+      assert.equal(nm.get("s").size, 10, `nothing of the ${n}-Drop batch was kept`);
+    }
+    await nm.append("s", [{
+      oid: "z",
+      categoryType: "Data",
+      dropclass: "dlg.data.drops.memory.InMemoryDROP",
+    }]);
+    assert.equal(nm.get("s").size, 11);
+  });
+});

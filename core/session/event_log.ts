@@ -12,7 +12,11 @@ export interface SseEvent {
   data: string;
   /** The event as SSE bytes, encoded once for every reader (`sseBytes`). */
   bytes?: Uint8Array;
+  /** A big snapshot's data, to be written in slices (`data` makes it all at once). */
+  sliced?: SlicedSnapshot;
 }
+
+import { SlicedSnapshot } from "./snapshot.ts";
 
 const encoder = new TextEncoder();
 
@@ -29,7 +33,9 @@ export function sseBytes(e: SseEvent): Uint8Array {
 }
 
 /** The snapshot a new reader starts from: `{status, drops}` (and `error` when failed). */
-export type Snapshot = () => { status: unknown; drops: unknown; error?: string };
+export type Snapshot = () =>
+  | { status: unknown; drops: unknown; error?: string }
+  | SlicedSnapshot;
 
 /** Events kept for readers that reconnect; past either bound they get a fresh snapshot. */
 const KEEP_EVENTS = 1024;
@@ -83,7 +89,7 @@ export class EventLog {
     if (lastId !== undefined && lastId <= this.#seq && lastId >= first - 1) {
       for (const e of this.#kept) if (e.id > lastId) r.put(e);
     } else {
-      r.put({ id: this.#seq, event: "snapshot", data: JSON.stringify(snapshot()) });
+      r.put(snapshotEvent(this.#seq, snapshot()));
       if (this.#ended && this.#last) r.put(this.#last);
     }
     if (this.#ended) r.finish();
@@ -96,6 +102,22 @@ export class EventLog {
     this.end();
     this.#kept = [];
   }
+}
+
+/** The `snapshot` event; a sliced one makes its `data` only when someone asks for it. */
+function snapshotEvent(id: number, snap: ReturnType<Snapshot>): SseEvent {
+  if (!(snap instanceof SlicedSnapshot)) {
+    return { id, event: "snapshot", data: JSON.stringify(snap) };
+  }
+  let data: string | undefined;
+  return {
+    id,
+    event: "snapshot",
+    sliced: snap,
+    get data() {
+      return data ??= JSON.stringify(snap);
+    },
+  };
 }
 
 /** One client's view: an async iterable of events that ends after the last one. */

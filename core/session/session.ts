@@ -18,6 +18,7 @@ import {
 } from "../drops/mod.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
 import {
+  appearsTwice,
   type ClassTable,
   type DropSpec,
   normalizeBatch,
@@ -25,11 +26,12 @@ import {
   timeSlices,
 } from "../graph/mod.ts";
 import { type LinkKey, type LostEvents, MAX_LOST_EVENTS } from "../wire/mod.ts";
-import { buildGraph, buildGraphSliced, type Built } from "./build.ts";
+import { buildGraph, buildGraphSliced, type Built, DropIndex } from "./build.ts";
 import { checkPaths } from "./paths.ts";
 import { type ManagerEvents, SessionBus, type SessionChange } from "./events.ts";
 import { EventLog, type EventReader } from "./event_log.ts";
 import { Scheduler } from "./scheduler.ts";
+import { type DropList, SLICED_SNAPSHOT_AT, SlicedSnapshot } from "./snapshot.ts";
 import { Lifecycle, type LifecycleOptions } from "./lifecycle.ts";
 import type { WorkerPool } from "../exec/mod.ts";
 
@@ -62,7 +64,7 @@ export interface RemoteLinks {
   /** Is `oid` a Drop on another node that local Drops may link to? */
   has(oid: string): boolean;
   /** Deploy time: wire the links into the freshly built local graph. */
-  attach(drops: Map<string, Drop>): void;
+  attach(drops: DropIndex): void;
 }
 
 /** Batches up to this many specs are checked in one go; larger ones in time slices. */
@@ -89,7 +91,7 @@ export class Session implements DropHost {
   #specs = new Map<string, DropSpec>();
   /** `hasUid`'s index, made on first use after the specs change. */
   #otherUids: Set<string> | undefined;
-  #drops: Map<string, Drop> | null = null;
+  #drops: DropIndex | null = null;
   #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
   /** An EndDROP is ending the session: the Drops it skips are said before the session's end. */
@@ -185,7 +187,7 @@ export class Session implements DropHost {
       const slices = timeSlices();
       this.#otherUids = undefined;
       for (let i = 0; i < specs.length; i++) {
-        this.#specs.set(specs[i]!.oid, specs[i]!);
+        this.#put(specs, i);
         if ((i & 1023) === 1023 && slices.due()) await slices.next();
       }
       this.#setStatus(BUILDING);
@@ -215,8 +217,21 @@ export class Session implements DropHost {
   #commit(specs: DropSpec[]): void {
     this.#checkSpecs(specs);
     this.#otherUids = undefined;
-    for (const s of specs) this.#specs.set(s.oid, s);
+    for (let i = 0; i < specs.length; i++) this.#put(specs, i);
     this.#setStatus(BUILDING);
+  }
+
+  /**
+   * Commit `specs[i]`. The batch's specs were checked against the session's, so an OID already
+   * in the map is a repeat within the batch: what of the batch went in is taken out again.
+   */
+  #put(specs: DropSpec[], i: number): void {
+    const s = specs[i]!;
+    if (this.#specs.has(s.oid)) {
+      for (let j = 0; j < i; j++) this.#specs.delete(specs[j]!.oid);
+      throw appearsTwice(s.oid);
+    }
+    this.#specs.set(s.oid, s);
   }
 
   /** Take Drop specs out again (a composite manager undoing a batch another child refused). */
@@ -254,7 +269,7 @@ export class Session implements DropHost {
       if (completed.length) {
         throw invalidGraph(`cannot complete ${completed.join(", ")}: the graph is empty`);
       }
-      this.#drops = new Map();
+      this.#drops = new DropIndex(this.#specs);
       this.#setStatus(FINISHED);
       return;
     }
@@ -370,7 +385,13 @@ export class Session implements DropHost {
       ? this.#stateLog ??= this.#openLog(false)
       : this.#log ??= this.#openLog(true);
     const drops = () => states || !this.#drops ? {} : this.graphStatus();
-    return log.read(() => ({ ...this.#sessionChange(), drops: drops() }), lastId);
+    return log.read(() => {
+      // A big session's states are captured now and written in slices (snapshot.ts).
+      if (!states && this.#drops && this.#drops.size >= SLICED_SNAPSHOT_AT) {
+        return new SlicedSnapshot(this.#sessionChange(), this.#drops);
+      }
+      return { ...this.#sessionChange(), drops: drops() };
+    }, lastId);
   }
 
   /** A log fed by the bus (`all` events, or state changes only), ended by the terminal state. */
@@ -427,6 +448,11 @@ export class Session implements DropHost {
     return this.#otherUids.has(uid);
   }
 
+  /** The Drops by OID once deployed (read by sliced writers of `graph/status`). */
+  get drops(): DropList | undefined {
+    return this.#drops ?? undefined;
+  }
+
   /** `{oid: {status, execStatus?}}`, once deployed. */
   graphStatus(): Record<string, { status: number; execStatus?: number }> {
     if (!this.#drops) {
@@ -436,8 +462,8 @@ export class Session implements DropHost {
       );
     }
     const out: Record<string, { status: number; execStatus?: number }> = {};
-    for (const [oid, d] of this.#drops) {
-      out[oid] = d instanceof AppDrop
+    for (const d of this.#drops.values()) {
+      out[d.oid] = d instanceof AppDrop
         ? { status: d.status, execStatus: d.execStatus }
         : { status: d.status };
     }

@@ -117,16 +117,18 @@ async function followEvents(sid, onEvent, signal) {
     }
     if (!res.ok) throw new Error(describeError(await res.json().catch(() => null), res.status));
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = "", name = "message", data = [];
+    // The current line's pieces: a big snapshot is one line over many reads (kept in parts,
+    // so reading it stays linear in its size).
+    let parts = [], name = "message", data = [];
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return; // the server ends the stream after the terminal session event
-        buf += value;
-        let i;
-        while ((i = buf.indexOf("\n")) >= 0) {
-          let line = buf.slice(0, i);
-          buf = buf.slice(i + 1);
+        let start = 0, i;
+        while ((i = value.indexOf("\n", start)) >= 0) {
+          let line = value.slice(start, i);
+          start = i + 1;
+          if (parts.length) { parts.push(line); line = parts.join(""); parts = []; }
           if (line.endsWith("\r")) line = line.slice(0, -1);
           if (line === "") {
             if (data.length) onEvent(name, JSON.parse(data.join("\n")));
@@ -141,6 +143,7 @@ async function followEvents(sid, onEvent, signal) {
             else if (field === "id") lastId = val;
           }
         }
+        if (start < value.length) parts.push(value.slice(start));
       }
     } catch {
       if (signal.aborted) return;

@@ -125,8 +125,11 @@ class GraphView {
   drawGroup(ctx, u) {
     const [bw, bh] = this.size(u);
     const x = this.x[u] * this.cellX, y = this.y[u] * this.cellY - bh / 2;
-    const counts = [0, 0, 0, 0, 0, 0];
-    for (const i of this.units[u].members) counts[this.o.shown(i)]++;
+    let counts = this.o.groupCounts?.(u);
+    if (!counts) {
+      counts = [0, 0, 0, 0, 0, 0];
+      for (const i of this.units[u].members) counts[this.o.shown(i)]++;
+    }
     const total = this.units[u].members.length;
     ctx.fillStyle = "#fff";
     ctx.fillRect(x, y, bw, bh);

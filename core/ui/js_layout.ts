@@ -39,6 +39,69 @@ function graphModel(specs) {
   return { oids, index, from: Int32Array.from(from), to: Int32Array.from(to) };
 }
 /**
+ * The page's model of a graph: from a node's compact form (GET .../graph?view=ui) or from the
+ * full {oid: spec} of any tier. {oids, index, from, to, isApp: Uint8Array, nodes (how many),
+ * nodeOf(i), nameOf(i) (construct: name, lg_key or class), label(i), spec(i) (full form only)}.
+ */
+function pageModel(g) {
+  if (g && g.view === "ui") {
+    const n = g.oids.length, e = g.edges;
+    const index = new Map();
+    for (let i = 0; i < n; i++) index.set(g.oids[i], i);
+    const from = new Int32Array(e.length >> 1), to = new Int32Array(e.length >> 1);
+    for (let k = 0; k < from.length; k++) { from[k] = e[2 * k]; to[k] = e[2 * k + 1]; }
+    const isApp = new Uint8Array(n);
+    for (let i = 0; i < n; i++) isApp[i] = g.app.charCodeAt(i) === 49 ? 1 : 0;
+    return {
+      oids: g.oids, index, from, to, isApp, nodes: g.nodes.length,
+      nodeOf: (i) => g.nodes[g.node[i]], nameOf: (i) => g.names[g.name[i]],
+      label: (i) => g.oids[i], spec: () => undefined,
+    };
+  }
+  const specs = g && typeof g === "object" ? g : {};
+  const m = graphModel(specs);
+  const spec = (i) => specs[m.oids[i]] || {};
+  const isApp = Uint8Array.from(m.oids, (o) => specs[o]?.categoryType === "Application" ? 1 : 0);
+  return Object.assign(m, {
+    isApp, nodes: new Set(m.oids.map((o) => specs[o]?.node)).size,
+    nodeOf: (i) => spec(i).node, nameOf: (i) => { const s = spec(i); return s.name ?? s.lg_key ?? s.dropclass; },
+    label: (i) => spec(i).name || m.oids[i], spec: (i) => specs[m.oids[i]],
+  });
+}
+/**
+ * Group keys per Drop: its node (byNode) or construct. A group of more than "most" Drops can be
+ * split into parts of at most that many (in graph order, so a chain's Drops stay together):
+ * {keys (the groups), keyOf(i), split(key) -> the parts' keys (none if it needs no split)}.
+ */
+function groupKeys(model, byNode, most) {
+  const n = model.oids.length;
+  const base = new Int32Array(n), rank = new Int32Array(n);
+  const keys = [], size = [], byKey = new Map();
+  for (let i = 0; i < n; i++) {
+    const k = String((byNode ? model.nodeOf(i) : model.nameOf(i)) ?? "?");
+    let b = byKey.get(k);
+    if (b === undefined) { b = keys.length; byKey.set(k, b); keys.push(k); size.push(0); }
+    base[i] = b;
+    rank[i] = size[b]++;
+  }
+  const parts = new Map(); // base group -> {per: Drops per part, names}
+  return {
+    keys,
+    keyOf: (i) => {
+      const p = parts.get(base[i]);
+      return p ? p.names[Math.floor(rank[i] / p.per)] : keys[base[i]];
+    },
+    split: (key) => {
+      const b = byKey.get(key);
+      if (b === undefined || parts.has(b) || size[b] <= most) return [];
+      const count = Math.ceil(size[b] / most), per = Math.ceil(size[b] / count);
+      const names = Array.from({ length: count }, (_, c) => key + " · part " + (c + 1) + "/" + count);
+      parts.set(b, { per, names });
+      return names;
+    },
+  };
+}
+/**
  * Units to draw: every Drop whose group key is not collapsed is its own unit; a collapsed
  * group is one unit. Returns {unitOf: Int32Array per Drop, units: [{group, members}], from, to}.
  */

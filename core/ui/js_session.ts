@@ -6,6 +6,8 @@
  */
 export const SESSION_JS = String.raw`
 const GROUP_AT = 20000;
+/** Least time between redraws of a big session's page (ms). */
+const REDRAW_MS = 200;
 /** Graph reloads per session in this tab, so a graph that never matches its events stops. */
 const reloads = new Map();
 
@@ -30,46 +32,52 @@ async function sessionPage(sid, params, signal) {
       else { await api(sessionUrl(sid), { method: "DELETE" }); location.hash = "#/"; }
     } catch (e) { fail(e); }
   }
-  let specs;
-  try { specs = await api(sessionUrl(sid, "/graph")); } catch (e) { fail(e); return; }
+  const g0 = performance.now();
+  let graph;
+  try { graph = await api(sessionUrl(sid, "/graph?view=ui")); } catch (e) { fail(e); return; }
   if (signal.aborted) return;
-  const model = graphModel(specs);
+  const m0 = performance.now();
+  const model = pageModel(graph);
+  graph = undefined;
   const n = model.oids.length;
   const status = new Uint8Array(n), exec = new Uint8Array(n);
-  const isApp = new Uint8Array(n);
-  model.oids.forEach((o, i) => { isApp[i] = specs[o]?.categoryType === "Application" ? 1 : 0; });
-  // Group by node when the Drops span several, else by construct (the translator's name).
-  const nodes = new Set(model.oids.map((o) => specs[o]?.node));
-  const byNode = nodes.size > 1;
-  const keyOf = (i) => {
-    const s = specs[model.oids[i]] || {};
-    return String((byNode ? s.node : s.name ?? s.lg_key ?? s.dropclass) ?? "?");
-  };
   const threshold = Number(params.get("group") || GROUP_AT);
+  // Group by node when the Drops span several, else by construct; big groups in parts.
+  const groups = groupKeys(model, model.nodes > 1, threshold);
+  const keyOf = groups.keyOf;
+  window.dlgUi.metrics.graphMs = m0 - g0;
+  window.dlgUi.metrics.modelMs = performance.now() - m0;
   const collapsed = new Set();
   if (n > threshold) {
-    for (let i = 0; i < n; i++) collapsed.add(keyOf(i));
+    for (const k of groups.keys) collapsed.add(k);
     side.firstChild.textContent = "Click a group to show its Drops, or a Drop to see its details.";
   }
   let g;
   const view = new GraphView(canvas, {
     shown: (i) => shownState(status[i], exec[i]),
-    isApp: (i) => isApp[i] === 1,
+    isApp: (i) => model.isApp[i] === 1,
     label: (u) => {
       const unit = g.units[u];
-      if (unit.group !== undefined) return unit.group;
-      const s = specs[model.oids[unit.drop]] || {};
-      return s.name || model.oids[unit.drop];
+      return unit.group !== undefined ? unit.group : model.label(unit.drop);
     },
+    groupCounts: (u) => unitCounts.subarray(u * 6, u * 6 + 6),
     onPick: (u) => {
       const unit = g.units[u];
-      if (unit.group !== undefined) { collapsed.delete(unit.group); relayout(); }
-      else showDrop(unit.drop);
+      if (unit.group === undefined) return showDrop(unit.drop);
+      collapsed.delete(unit.group);
+      // A group too big to draw opens into its parts, each a group again.
+      for (const k of groups.split(unit.group)) collapsed.add(k);
+      relayout();
     },
   });
+  // Shown-state counts: in all and per unit, kept as Drops change (no pass over a million).
+  const totals = [n, 0, 0, 0, 0, 0];
+  let unitCounts = new Int32Array(0);
   function relayout() {
     const l0 = performance.now();
     g = groupUnits(model, keyOf, collapsed);
+    unitCounts = new Int32Array(g.units.length * 6);
+    for (let i = 0; i < n; i++) unitCounts[g.unitOf[i] * 6 + shownState(status[i], exec[i])]++;
     const lay = layeredLayout(g.units.length, g.from, g.to);
     window.dlgUi.metrics.layoutMs = performance.now() - l0;
     window.dlgUi.metrics.units = g.units.length;
@@ -85,8 +93,7 @@ async function sessionPage(sid, params, signal) {
   };
   let sessionStatus, selected;
   const renderSummary = () => {
-    const counts = [0, 0, 0, 0, 0, 0];
-    for (let i = 0; i < n; i++) counts[shownState(status[i], exec[i])]++;
+    const counts = totals;
     countsEl.replaceChildren(...SHOWN.map((s, i) => h("span", { class: "chip", "data-state": s },
       h("i", { style: "background:" + COLOURS[i] }), s + " " + counts[i])),
       h("span", { class: "chip" }, "total " + n));
@@ -96,23 +103,41 @@ async function sessionPage(sid, params, signal) {
     title.className = "state s" + st;
     cancel.disabled = sessionOver(st);
   };
+  // Redraws coalesced: every frame for small graphs, at most every REDRAW_MS for big ones.
   let pending = 0;
   const changed = () => {
-    view.redraw();
-    if (!pending) pending = requestAnimationFrame(() => { pending = 0; renderSummary(); });
+    if (pending) return;
+    pending = setTimeout(() => {
+      pending = 0;
+      view.redraw();
+      renderSummary();
+    }, n > threshold ? REDRAW_MS : 16);
   };
   const setDrop = (oid, d) => {
     const i = model.index.get(oid);
     if (i === undefined) return graphGrew();
+    const was = shownState(status[i], exec[i]);
     status[i] = d.status;
     exec[i] = d.execStatus ?? 0;
+    const now = shownState(status[i], exec[i]);
+    if (now !== was) {
+      totals[was]--;
+      totals[now]++;
+      const u = g.unitOf[i] * 6;
+      unitCounts[u + was]--;
+      unitCounts[u + now]++;
+    }
     if (i === selected) showDrop(i, true);
   };
   renderSummary();
-  requestAnimationFrame(() => { window.dlgUi.metrics.firstPaintMs = performance.now() - t0; window.dlgUi.metrics.drops = n; });
+  requestAnimationFrame(() => {
+    window.dlgUi.metrics.drops = n;
+    window.dlgUi.metrics.firstPaintMs = performance.now() - t0;
+  });
   followEvents(sid, (name, data) => {
     if (name === "snapshot") {
-      for (const [oid, d] of Object.entries(data.drops)) setDrop(oid, d);
+      for (const oid in data.drops) setDrop(oid, data.drops[oid]);
+      window.dlgUi.metrics.snapshotDrops = n;
       sessionStatus = data.status;
       if (data.error) fail(new Error(data.error));
     } else if (name === "drops") for (const d of data) setDrop(d.oid, d);
@@ -122,7 +147,7 @@ async function sessionPage(sid, params, signal) {
       // The end: read every Drop's final state once (a child lost mid-run sends no more events).
       if (sessionOver(reduceStatus(data.status))) {
         api(sessionUrl(sid, "/graph/status")).then((all) => {
-          for (const [oid, d] of Object.entries(all)) setDrop(oid, d);
+          for (const oid in all) setDrop(oid, all[oid]);
           changed();
         }, () => {});
       }
@@ -153,22 +178,22 @@ async function sessionPage(sid, params, signal) {
     try { info = await api(sessionUrl(sid, "/graph/drop/" + encodeURIComponent(oid))); }
     catch (e) { info = { error: e.message }; }
     if (selected !== i || signal.aborted) return;
+    const spec = model.spec(i);
     const state = DROP_STATES[info.dropStatus ?? status[i]] + (info.execState ? " (app " + info.execState + ")" : "");
     const logs = Array.isArray(info.logs) ? info.logs : [];
     side.replaceChildren(
-      h("h3", {}, specs[oid]?.name || oid),
+      h("h3", {}, model.label(i)),
       h("dl", {},
         h("dt", {}, "OID"), h("dd", {}, oid),
         h("dt", {}, "State"), h("dd", { id: "drop-state" }, state),
-        h("dt", {}, "Class"), h("dd", {}, specs[oid]?.dropclass || "-"),
-        h("dt", {}, "Node"), h("dd", {}, specs[oid]?.node || "-"),
-        isApp[i] ? null : [h("dt", {}, "Data size"), h("dd", { id: "drop-size" }, fmtBytes(info.size))]),
+        h("dt", {}, "Class"), h("dd", {}, spec?.dropclass || model.nameOf(i) || "-"),
+        h("dt", {}, "Node"), h("dd", {}, model.nodeOf(i) || "-"),
+        model.isApp[i] ? null : [h("dt", {}, "Data size"), h("dd", { id: "drop-size" }, fmtBytes(info.size))]),
       info.error ? h("div", { class: "error", id: "drop-error" }, info.error) : null,
       h("h4", {}, "Log"),
       logs.length ? h("pre", { id: "drop-log", class: "log" }, logs.map((l) => (l.time || "") + " " + (l.Level || "") + " " + (l.Message || "") + "\n"))
         : h("p", { class: "muted" }, "No log lines."),
-      h("h4", {}, "Spec"),
-      h("pre", { class: "spec" }, JSON.stringify(specs[oid], null, 2)));
+      spec ? [h("h4", {}, "Spec"), h("pre", { class: "spec" }, JSON.stringify(spec, null, 2))] : null);
   }
 }
 `;

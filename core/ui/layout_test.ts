@@ -10,8 +10,20 @@ type Units = {
   from: Int32Array;
   to: Int32Array;
 };
-const js = new Function(`${LAYOUT_JS}; return { graphModel, groupUnits, layeredLayout };`)() as {
+type PageModel = Model & {
+  isApp: Uint8Array;
+  nodes: number;
+  nodeOf(i: number): string;
+  nameOf(i: number): string;
+  label(i: number): string;
+};
+type Groups = { keys: string[]; keyOf(i: number): string; split(key: string): string[] };
+const js = new Function(
+  `${LAYOUT_JS}; return { graphModel, groupUnits, layeredLayout, pageModel, groupKeys };`,
+)() as {
   graphModel(specs: Record<string, unknown>): Model;
+  pageModel(graph: unknown): PageModel;
+  groupKeys(m: PageModel, byNode: boolean, most: number): Groups;
   groupUnits(m: Model, keyOf: (i: number) => string, collapsed: Set<string>): Units;
   layeredLayout(n: number, from: Int32Array, to: Int32Array): Layout;
 };
@@ -74,4 +86,73 @@ Deno.test("a 10k-Drop scatter/gather lays out in well under a second", () => {
   assert.equal(m.oids.length, 10_000);
   assert.equal(l.layers, 4);
   assert.ok(ms < 1000, `layout took ${ms} ms`);
+});
+
+Deno.test("pageModel reads a node's compact form and DALiuGE's full one alike", () => {
+  const compact = js.pageModel({
+    view: "ui",
+    oids: ["A", "B", "C"],
+    app: "010",
+    nodes: ["n1", "n2"],
+    node: [0, 0, 1],
+    names: ["in", "App", "out"],
+    name: [0, 1, 2],
+    edges: [0, 1, 1, 2],
+  });
+  const full = js.pageModel({
+    A: { node: "n1", name: "in", categoryType: "Data", consumers: ["B"] },
+    B: { node: "n1", dropclass: "App", categoryType: "Application", outputs: ["C"] },
+    C: { node: "n2", name: "out", categoryType: "Data", producers: ["B"] },
+  });
+  for (const m of [compact, full]) {
+    assert.deepEqual(m.oids, ["A", "B", "C"]);
+    assert.equal(m.index.get("C"), 2);
+    assert.deepEqual([...m.isApp], [0, 1, 0]);
+    assert.equal(m.nodes, 2);
+    assert.deepEqual([0, 1, 2].map(m.nodeOf), ["n1", "n1", "n2"]);
+    assert.deepEqual([0, 1, 2].map(m.nameOf), ["in", "App", "out"]);
+    const links = [...m.from].map((a, e) => `${m.oids[a]}>${m.oids[m.to[e]!]}`).sort();
+    assert.deepEqual(links, ["A>B", "B>C"]);
+  }
+});
+
+Deno.test("groupKeys: one group per construct, a huge one split into bounded parts", () => {
+  // 2,500 chains of data -> app -> data: constructs "data" (5,000) and "app" (2,500).
+  const oids: string[] = [], name: number[] = [], edges: number[] = [];
+  for (let c = 0; c < 2500; c++) {
+    const i = oids.length;
+    oids.push(`${c}a`, `${c}b`, `${c}c`);
+    name.push(0, 1, 0);
+    edges.push(i, i + 1, i + 1, i + 2);
+  }
+  const m = js.pageModel({
+    view: "ui",
+    oids,
+    app: "010".repeat(2500),
+    nodes: [""],
+    node: oids.map(() => 0),
+    names: ["data", "app"],
+    name,
+    edges,
+  });
+  const g = js.groupKeys(m, false, 2000);
+  assert.deepEqual(g.keys, ["data", "app"]);
+  const collapsed = new Set(g.keys);
+  let u = js.groupUnits(m, g.keyOf, collapsed);
+  assert.equal(u.units.length, 2);
+  assert.deepEqual(js.groupKeys(m, false, 2000).split("nothing"), []);
+  // Opening "data" (5,000 > 2,000) gives 3 parts of at most 2,000, each collapsed.
+  const parts = g.split("data");
+  assert.deepEqual(parts, ["data · part 1/3", "data · part 2/3", "data · part 3/3"]);
+  assert.deepEqual(g.split("data"), [], "split once");
+  collapsed.delete("data");
+  for (const k of parts) collapsed.add(k);
+  u = js.groupUnits(m, g.keyOf, collapsed);
+  const sizes = u.units.map((x) => x.members!.length).sort((a, b) => a - b);
+  assert.deepEqual(sizes, [1666, 1667, 1667, 2500]);
+  // A chain's Drops stay in one part: the first chain's data Drops are both in part 1.
+  assert.equal(g.keyOf(0), "data · part 1/3");
+  assert.equal(g.keyOf(2), "data · part 1/3");
+  // "app" (2,500) opens into 2 parts.
+  assert.equal(g.split("app").length, 2);
 });

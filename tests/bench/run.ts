@@ -16,6 +16,7 @@ import { ingestLatency } from "./ingest_latency.ts";
 import { eventLatency } from "./events.ts";
 import { pythonCalls, pythonHelloLarge, pythonNpy } from "./python.ts";
 import { scale } from "./scale.ts";
+import { uiScale } from "./ui.ts";
 
 const USAGE = `deno task bench [options]
 
@@ -51,6 +52,8 @@ const SCENARIOS: Record<string, () => Promise<Row[]>> = {
   // Last: for some seconds after its 1.3 GB node exits, this VM pages memory back in slowly,
   // which showed as 10-20 ms p99 spikes in the status row when it ran next.
   "one-node-1m": oneNodeMillion,
+  // The web UI with a 1M-Drop session (issue 17; its targets are not DESIGN §4 rows).
+  "ui-1m": () => uiScale(),
 };
 
 /** One scenario in a child process; its rows come back as the last line of its stdout. */

@@ -1,0 +1,43 @@
+/**
+ * `GET .../graph` and `GET .../graph/status` at every tier. A node answers big sessions in time
+ * slices (the same JSON, written as the client reads it), so a 1M-Drop graph does not hold the
+ * event loop for seconds; `?view=ui` is the web UI's compact form (`graph_view.ts`). Composite
+ * tiers, and small sessions, answer in one go as before.
+ */
+import type { Context, Hono } from "hono";
+import { AppDrop } from "../drops/mod.ts";
+import { type DropManager, NodeManager } from "../manager/mod.ts";
+import { uiGraphText } from "./graph_view.ts";
+import { jsonResponse, objectText, slicedBody, STREAM_AT } from "./json_stream.ts";
+
+const sid = (c: Context) => c.req.param("sid")!;
+
+export function graphRoutes(app: Hono, manager: DropManager): void {
+  const node = manager instanceof NodeManager ? manager : undefined;
+  app.get("/api/sessions/:sid/graph", async (c) => {
+    if (node) {
+      const specs = node.get(sid(c)).specs();
+      if (c.req.query("view") === "ui") return jsonResponse(slicedBody(uiGraphText(specs)));
+      if (specs.size >= STREAM_AT) {
+        const entries = function* () {
+          for (const [oid, s] of specs) yield [oid, JSON.stringify(s.raw)] as const;
+        };
+        return jsonResponse(slicedBody(objectText(entries())));
+      }
+    }
+    return c.json(await manager.graph(sid(c)));
+  });
+  app.get("/api/sessions/:sid/graph/status", async (c) => {
+    const drops = node?.get(sid(c)).drops;
+    if (drops && drops.size >= STREAM_AT) {
+      const entries = function* () {
+        for (const d of drops.values()) {
+          const x = d instanceof AppDrop ? `,"execStatus":${d.execStatus}` : "";
+          yield [d.oid, `{"status":${d.status}${x}}`] as const;
+        }
+      };
+      return jsonResponse(slicedBody(objectText(entries())));
+    }
+    return c.json(await manager.graphStatus(sid(c)));
+  });
+}

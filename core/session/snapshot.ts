@@ -1,0 +1,73 @@
+/**
+ * A big session's `snapshot` event (DESIGN §7) written in time slices: every Drop's state is
+ * captured in one pass into typed arrays when a reader starts (so the snapshot still matches
+ * the event ids after it), and its JSON text is made piece by piece as the reader sends it.
+ * The text is what `JSON.stringify({...head, drops: graphStatus()})` gives.
+ */
+import { AppDrop, type Drop } from "../drops/mod.ts";
+import { timeSlices } from "../graph/mod.ts";
+
+/** Sessions with at least this many Drops get a sliced snapshot. */
+export const SLICED_SNAPSHOT_AT = 20_000;
+/** Characters of JSON per piece. */
+const PIECE = 256 * 1024;
+
+/** A session's Drops, as its DropIndex gives them. */
+export interface DropList {
+  readonly size: number;
+  values(): Iterable<Drop>;
+}
+
+export class SlicedSnapshot {
+  #head: Record<string, unknown>;
+  #oids: string[];
+  #status: Uint8Array;
+  /** The app's execStatus, or -1 for data Drops. */
+  #exec: Int8Array;
+
+  /** Capture `drops`' states now; `head` is the session part (`status`, `error`...). */
+  constructor(head: Record<string, unknown>, drops: DropList) {
+    this.#head = head;
+    const n = drops.size;
+    this.#oids = [];
+    this.#status = new Uint8Array(n);
+    this.#exec = new Int8Array(n);
+    let i = 0;
+    for (const d of drops.values()) {
+      this.#oids.push(d.oid);
+      this.#status[i] = d.status;
+      this.#exec[i++] = d instanceof AppDrop ? d.execStatus : -1;
+    }
+  }
+
+  /** The JSON text in pieces, the event loop let in between slices. */
+  async *pieces(): AsyncGenerator<string> {
+    const slices = timeSlices();
+    const head = JSON.stringify(this.#head);
+    let buf = `${head.slice(0, -1)},"drops":{`;
+    for (let i = 0; i < this.#oids.length; i++) {
+      const x = this.#exec[i]!;
+      buf += `${i ? "," : ""}${JSON.stringify(this.#oids[i])}:{"status":${this.#status[i]}${
+        x < 0 ? "" : `,"execStatus":${x}`
+      }}`;
+      if (buf.length >= PIECE || slices.due()) {
+        yield buf;
+        buf = "";
+        if (slices.due()) await slices.next();
+      }
+    }
+    yield buf + "}}";
+  }
+
+  /** The whole value at once (for in-process readers that ask for `data`). */
+  toJSON(): Record<string, unknown> {
+    const drops: Record<string, { status: number; execStatus?: number }> = {};
+    for (let i = 0; i < this.#oids.length; i++) {
+      const x = this.#exec[i]!;
+      drops[this.#oids[i]!] = x < 0
+        ? { status: this.#status[i]! }
+        : { status: this.#status[i]!, execStatus: x };
+    }
+    return { ...this.#head, drops };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * What the web UI reads of a big session on a node (issue 17): `GET .../graph` and
+ * `graph/status` written in slices give the same JSON as before, `?view=ui` is the compact form,
+ * and a big session's `snapshot` event is the same text made in slices.
+ */
+import assert from "node:assert/strict";
+import { STREAM_AT } from "../core/rest/json_stream.ts";
+import { chainGraph } from "./bench/one_node.ts";
+import { appSpec, mem, withNode } from "./_util/inproc.ts";
+import { tierApp } from "./_util/tier_app.ts";
+
+const text = async (r: Response) => {
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get("content-type") ?? "", /application\/json/);
+  return await r.text();
+};
+
+Deno.test("a big session's graph, graph/status and snapshot: same JSON, made in slices", async () => {
+  await withNode(async (api) => {
+    const { specs } = chainGraph(Math.ceil(STREAM_AT / 100) + 5, 100);
+    await api.session("big", specs);
+    const app = tierApp(api.nm);
+    const graph = await text(await app.request("/api/sessions/big/graph"));
+    assert.equal(graph, JSON.stringify(api.nm.graph("big")));
+    // Deployed but not started (no roots completed): every Drop waits.
+    const d = await api.post("/api/sessions/big/deploy", "completed=", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    assert.equal(d.status, 200);
+    const status = await text(await app.request("/api/sessions/big/graph/status"));
+    assert.equal(status, JSON.stringify(api.nm.graphStatus("big")));
+
+    // In process: the snapshot event carries its pieces; its data is the same text.
+    const reader = api.nm.watch("big");
+    const it = reader[Symbol.asyncIterator]();
+    const first = (await it.next()).value!;
+    assert.equal(first.event, "snapshot");
+    assert.ok(first.sliced, "a big session's snapshot is sliced");
+    let joined = "";
+    for await (const p of first.sliced.pieces()) joined += p;
+    assert.equal(joined, first.data);
+    const snap = JSON.parse(joined);
+    assert.equal(snap.status, 3);
+    assert.deepEqual(snap.drops, api.nm.graphStatus("big"));
+    reader.close();
+
+    // Over HTTP: one `data:` line, then its id.
+    const ac = new AbortController();
+    const r = await app.request("/api/sessions/big/events", { signal: ac.signal });
+    const body = r.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let sse = "";
+    while (!sse.includes("\n\n")) sse += (await body.read()).value ?? "";
+    const [head, data, id] = sse.slice(0, sse.indexOf("\n\n")).split("\n");
+    assert.equal(head, "event: snapshot");
+    assert.deepEqual(JSON.parse(data!.slice("data: ".length)), snap);
+    assert.match(id!, /^id: \d+$/);
+    await body.cancel();
+    ac.abort();
+    await api.post("/api/sessions/big/cancel");
+  }, { maxRequestSize: 10 * 1024 * 1024 });
+});
+
+Deno.test("GET .../graph?view=ui: OIDs, app flags, nodes, constructs and links once", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [
+      mem("A", { node: "n1", consumers: ["B"], name: "input" }),
+      appSpec("B", "SleepApp", { node: "n1", inputs: ["A"], outputs: ["C"] }),
+      mem("C", { node: "n2", producers: ["B"], name: "output" }),
+    ]);
+    const r = await api.get("/api/sessions/s/graph?view=ui");
+    assert.equal(r.status, 200);
+    const ui = r.body as Record<string, unknown[]> & { app: string };
+    assert.deepEqual(ui.oids, ["A", "B", "C"]);
+    assert.equal(ui.view, "ui");
+    assert.equal(ui.app, "010");
+    assert.deepEqual(ui.nodes, ["n1", "n2"]);
+    assert.deepEqual(ui.node, [0, 0, 1]);
+    assert.equal(ui.names?.length, 3);
+    const names = ui.names as string[], name = ui.name as number[];
+    assert.equal(names[name[0]!], "input");
+    assert.match(names[name[1]!]!, /SleepApp/);
+    // A->B and B->C, each said from both ends in the specs, once each.
+    assert.deepEqual(ui.edges, [0, 1, 1, 2]);
+    // DALiuGE's form is unchanged.
+    const full = (await api.get("/api/sessions/s/graph")).body as Record<string, unknown>;
+    assert.deepEqual(Object.keys(full), ["A", "B", "C"]);
+  });
+});

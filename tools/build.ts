@@ -27,6 +27,10 @@ export const TIERS: Record<string, { entry: string; perms: string[] }> = {
       "--allow-env",
       "--allow-run",
       "--allow-sys=setPriority",
+      // libc's madvise (huge pages for big memory Drops) and process_vm_readv/writev (PyFuncApp
+      // payloads straight between the node and its python workers). Graph authors can already
+      // run commands here (--allow-run), so this adds no reach.
+      "--allow-ffi",
     ],
   },
   "dlg-island": {

@@ -35,14 +35,15 @@ export function requestLog(name: string): MiddlewareHandler {
       const props = { method: c.req.method, path: c.req.path, status, reason, ms };
       if (status >= 500) log.error("{method} {path} -> {status} {reason}", props);
       else log.warn("{method} {path} -> {status} {reason}", props);
-    } else if (CHANGES.test(what)) {
+    } else if (c.req.method !== "GET" && CHANGES.test(what)) {
       log.info("{method} {path} -> {status} ({ms} ms)", {
         method: c.req.method,
         path: c.req.path,
         status,
         ms,
       });
-    } else {
+    } else if (log.isEnabledFor("debug")) {
+      // Status polls come by the thousand: no record made for them unless debug is on.
       log.debug("{method} {path} -> {status} ({ms} ms)", {
         method: c.req.method,
         path: c.req.path,

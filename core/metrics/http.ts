@@ -17,9 +17,9 @@ export function httpMetrics(m: Metrics): MiddlewareHandler {
     const route = matched === "/*" || matched === "*" ? "unmatched" : matched;
     const method = c.req.method;
     const status = c.res.status;
-    m.httpRequests.inc({ method, route, status: String(status) });
-    m.httpSeconds.observe({ method, route }, secs);
+    const kind = m.served(method, route, status, secs);
+    if (kind === "control") return; // what it carries is only counted for data, events, graphs
     const out = length(c.res.headers.get("content-length"));
-    m.inbound(method, c.req.path, status, length(c.req.header("content-length")), out);
+    m.inbound(method, c.req.path, status, length(c.req.header("content-length")), out, kind);
   };
 }

@@ -37,6 +37,15 @@ export function trafficKind(method: string, path: string): string {
   return "control";
 }
 
+/** One (method, route, status) the HTTP metrics have seen: its label objects, made once. */
+interface Served {
+  count: { method: string; route: string; status: string };
+  seconds: { method: string; route: string };
+  kind: string;
+  /** Requests since the last scrape (the counter takes them as it is collected). */
+  n: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   #sources: MetricsSources = {};
@@ -49,15 +58,25 @@ export class Metrics {
   readonly #dropChanges: Counter<"state">;
   /** Changes counted since the last scrape: Drops by the state entered, session states, logs. */
   #seen = { drops: [] as number[], session: 0, log: 0 };
+  /** Requests served by method, route and status (`served`). */
+  #served = new Map<string, Served>();
 
   constructor(tier: string) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ tier });
+    const served = this.#served;
     this.httpRequests = new Counter({
       name: "dlg_http_requests_total",
       help: "HTTP requests served, by route and status",
       labelNames: ["method", "route", "status"],
       registers,
+      // Counted in `served` (no label hashing per request), taken in at each scrape.
+      collect() {
+        for (const s of served.values()) {
+          if (s.n) this.inc(s.count, s.n);
+          s.n = 0;
+        }
+      },
     });
     this.httpSeconds = new Histogram({
       name: "dlg_http_request_duration_seconds",
@@ -129,9 +148,36 @@ export class Metrics {
     if (call.bytesIn) this.#bytes.inc({ direction: "in", kind }, call.bytesIn);
   }
 
+  /**
+   * A request answered: counted by its route pattern (not its path: ids would make a series per
+   * session) and status, timed; returns its traffic kind (`trafficKind`).
+   */
+  served(method: string, route: string, status: number, secs: number): string {
+    const key = `${method} ${status} ${route}`;
+    let s = this.#served.get(key);
+    if (!s) {
+      s = {
+        count: { method, route, status: String(status) },
+        seconds: { method, route },
+        kind: trafficKind(method, route),
+        n: 0,
+      };
+      this.#served.set(key, s);
+    }
+    s.n++;
+    this.httpSeconds.observe(s.seconds, secs);
+    return s.kind;
+  }
+
   /** A request served to another tier or a client. */
-  inbound(method: string, path: string, status: number, bytesIn?: number, bytesOut?: number) {
-    const kind = trafficKind(method, path);
+  inbound(
+    method: string,
+    path: string,
+    status: number,
+    bytesIn?: number,
+    bytesOut?: number,
+    kind = trafficKind(method, path),
+  ) {
     if (kind === "control") return; // counted by the HTTP metrics
     this.#calls.inc({ direction: "in", kind, status: String(status) });
     if (bytesIn) this.#bytes.inc({ direction: "in", kind }, bytesIn);

@@ -31,6 +31,15 @@ Deno.test("Metrics counts requests by route pattern and status, with latency his
     [{ method: "GET", route: "unmatched", status: "404", tier: "node" }, "1"],
   ]);
   assert.equal(f.get("dlg_http_request_duration_seconds")!.type, "HISTOGRAM");
+  // Counted between scrapes, taken in at each: totals keep adding up.
+  await app.request("/api/sessions/c");
+  const again = (await families(app)).get("dlg_http_requests_total")!;
+  assert.equal(
+    again.metrics.find((x) =>
+      x.labels && "route" in x.labels && x.labels.route === "/api/sessions/:sid"
+    )?.value,
+    "3",
+  );
 });
 
 Deno.test("Metrics counts Drop changes as they happen and reads gauges at scrape time", async () => {

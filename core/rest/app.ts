@@ -47,11 +47,13 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   // the token, when the manager has one.
   app.use("*", originGuard(opts.allowOrigins), tokenGuard(opts.token));
   const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
-  // Drop bytes between nodes are streams of any size; everything else has the limit.
-  app.use(
-    "/api/*",
-    (c, next) => /\/drops\/[^/]+\/data$/.test(c.req.path) ? next() : limited(c, next),
-  );
+  // Drop bytes between nodes are streams of any size; every other body has the limit (GETs,
+  // status polls by the thousand, have none to check).
+  app.use("/api/*", (c, next) => {
+    const m = c.req.method;
+    if (m === "GET" || m === "HEAD" || /\/drops\/[^/]+\/data$/.test(c.req.path)) return next();
+    return limited(c, next);
+  });
 
   const ok = <T>(value: T | void) => value === undefined ? SUCCESS : value;
 

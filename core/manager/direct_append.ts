@@ -6,7 +6,13 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
-import { type ClassTable, knownClass, type LightItem, lightItems } from "../graph/mod.ts";
+import {
+  type ClassTable,
+  knownClass,
+  type LightItem,
+  lightItems,
+  yieldLoop,
+} from "../graph/mod.ts";
 import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
@@ -159,7 +165,7 @@ export class DirectSend {
       }
     }
     // Let the requests go out before reading on.
-    await new Promise((r) => setTimeout(r, 0));
+    await yieldLoop();
   }
 
   /** Wait for every node, place the Drops on their islands; undo all if anything failed. */

@@ -1,14 +1,14 @@
 /**
  * Runs ready apps in order, in slices of a few milliseconds. Between slices it yields with
- * `setImmediate` (a `setTimeout(0)` costs a millisecond or more), but `setImmediate` alone does
- * not let Deno's HTTP server in: requests waited for the whole run (seconds). So a timer is kept
- * armed while the scheduler runs; when it has not fired for IO_EVERY_MS, the next slice waits
- * for a timer turn, where I/O is served.
+ * `setImmediate` (the cheapest turn), but that alone never lets Deno's HTTP server in: requests
+ * waited for the whole run (seconds). So once a run has gone IO_EVERY_MS without, the next slice
+ * waits for `yieldLoop`, a turn where sockets are polled.
  */
 import type { AppDrop } from "../drops/mod.ts";
+import { yieldLoop } from "../graph/mod.ts";
 
 const SLICE_MS = 4;
-const IO_EVERY_MS = 10;
+const IO_EVERY_MS = 5;
 
 export class Scheduler {
   #queue: AppDrop[] = [];
@@ -16,10 +16,8 @@ export class Scheduler {
   /** A slice is queued (an immediate or a timer): pushes only add to the queue. */
   #scheduled = false;
   #stopped = false;
-  /** When a timer turn (I/O served) was last seen. */
+  /** When this run began, or last let I/O in. */
   #ioSeen = 0;
-  /** The timer that proves a turn is armed and has not fired yet. */
-  #probing = false;
   #onError: (app: AppDrop, e: unknown) => void;
 
   constructor(onError: (app: AppDrop, e: unknown) => void) {
@@ -29,11 +27,9 @@ export class Scheduler {
   push(app: AppDrop): void {
     this.#queue.push(app);
     if (!this.#scheduled && !this.#stopped) {
+      // Apps a run makes ready are pushed while it is scheduled: they do not restart its clock.
       this.#scheduled = true;
-      // A run that starts after a timer turn has its full IO_EVERY_MS; one that starts while
-      // the last probe is still waiting (the loop kept busy since) does not.
-      if (!this.#probing) this.#ioSeen = performance.now();
-      this.#probe();
+      this.#ioSeen = performance.now();
       setImmediate(this.#run);
     }
   }
@@ -44,17 +40,6 @@ export class Scheduler {
     this.#queue = [];
     this.#head = 0;
   }
-
-  #probe(): void {
-    if (this.#probing) return;
-    this.#probing = true;
-    setTimeout(this.#turn, 0);
-  }
-
-  #turn = (): void => {
-    this.#probing = false;
-    this.#ioSeen = performance.now();
-  };
 
   #run = (): void => {
     if (this.#stopped) {
@@ -83,10 +68,8 @@ export class Scheduler {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
-    if (performance.now() - this.#ioSeen < IO_EVERY_MS) {
-      this.#probe();
-      setImmediate(this.#run);
-    } else setTimeout(this.#runAfterIo, 0);
+    if (performance.now() - this.#ioSeen < IO_EVERY_MS) setImmediate(this.#run);
+    else yieldLoop().then(this.#runAfterIo);
   };
 
   #runAfterIo = (): void => {

@@ -7,7 +7,14 @@ export {
   parseJson,
 } from "./batch.ts";
 export { readGraph, SLICED_FROM } from "./read_graph.ts";
-export { SLICE_MS, type TimeSlices, timeSlices, yieldLoop } from "./slices.ts";
+export {
+  FULL_TURN_MS,
+  SLICE_MS,
+  type TimeSlices,
+  timeSlices,
+  yieldIo,
+  yieldLoop,
+} from "./slices.ts";
 export { concatBytes, jsonList, type LightItem, lightItems, RAW, specBytes } from "./raw_items.ts";
 export { packBySize } from "./pack.ts";
 export { graphRoots } from "./roots.ts";

@@ -6,13 +6,7 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
-import {
-  type ClassTable,
-  knownClass,
-  type LightItem,
-  lightItems,
-  yieldLoop,
-} from "../graph/mod.ts";
+import { type ClassTable, knownClass, type LightItem, lightItems, yieldIo } from "../graph/mod.ts";
 import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
@@ -165,7 +159,7 @@ export class DirectSend {
       }
     }
     // Let the requests go out before reading on.
-    await yieldLoop();
+    await yieldIo();
   }
 
   /** Wait for every node, place the Drops on their islands; undo all if anything failed. */

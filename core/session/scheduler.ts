@@ -2,10 +2,11 @@
  * Runs ready apps in order, in slices of a few milliseconds. Between slices it yields with
  * `setImmediate` (the cheapest turn), but that alone never lets Deno's HTTP server in: requests
  * waited for the whole run (seconds). So once a run has gone IO_EVERY_MS without, the next slice
- * waits for `yieldLoop`, a turn where sockets are polled.
+ * waits for a turn where sockets are polled: a quick one (`yieldIo`), or a full one
+ * (`yieldLoop`) once FULL_TURN_MS have gone by without.
  */
 import type { AppDrop } from "../drops/mod.ts";
-import { yieldLoop } from "../graph/mod.ts";
+import { FULL_TURN_MS, yieldIo, yieldLoop } from "../graph/mod.ts";
 
 const SLICE_MS = 4;
 const IO_EVERY_MS = 5;
@@ -18,6 +19,8 @@ export class Scheduler {
   #stopped = false;
   /** When this run began, or last let I/O in. */
   #ioSeen = 0;
+  /** When this run began, or last had a full turn. */
+  #fullSeen = 0;
   #onError: (app: AppDrop, e: unknown) => void;
 
   constructor(onError: (app: AppDrop, e: unknown) => void) {
@@ -29,7 +32,7 @@ export class Scheduler {
     if (!this.#scheduled && !this.#stopped) {
       // Apps a run makes ready are pushed while it is scheduled: they do not restart its clock.
       this.#scheduled = true;
-      this.#ioSeen = performance.now();
+      this.#ioSeen = this.#fullSeen = performance.now();
       setImmediate(this.#run);
     }
   }
@@ -68,8 +71,13 @@ export class Scheduler {
       this.#queue = this.#queue.slice(this.#head);
       this.#head = 0;
     }
-    if (performance.now() - this.#ioSeen < IO_EVERY_MS) setImmediate(this.#run);
-    else yieldLoop().then(this.#runAfterIo);
+    const now = performance.now();
+    if (now - this.#ioSeen < IO_EVERY_MS) setImmediate(this.#run);
+    else if (now - this.#fullSeen < FULL_TURN_MS) yieldIo().then(this.#runAfterIo);
+    else {
+      this.#fullSeen = now;
+      yieldLoop().then(this.#runAfterIo);
+    }
   };
 
   #runAfterIo = (): void => {

@@ -33,14 +33,23 @@ function openMadvise(): Madvise | undefined {
 const madvise = openMadvise();
 
 /**
- * Advise huge pages for the whole 2 MiB-aligned pages inside `buf` (not yet written; a growable
- * buffer up to its maximum, the address range it holds for growing). Only page sizes change:
- * contents, length and ownership do not. True when the advice was taken.
+ * Advise huge pages for the whole 2 MiB-aligned pages inside `mem` (not yet written): a view's
+ * own bytes, or a buffer (a growable one up to its maximum, the address range it holds for
+ * growing), when it is at least `from` bytes. Only page sizes change: contents, length and
+ * ownership do not. True when the advice was taken.
  */
-export function adviseHugePages(buf: SharedArrayBuffer): boolean {
-  const size = buf.growable ? buf.maxByteLength : buf.byteLength;
-  if (!madvise || size < HUGE_PAGES_FROM || buf.byteLength === 0) return false;
-  const addr = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(new Uint8Array(buf))));
+export function adviseHugePages(
+  mem: SharedArrayBuffer | Uint8Array,
+  from = HUGE_PAGES_FROM,
+): boolean {
+  const view = mem instanceof Uint8Array ? mem : new Uint8Array(mem);
+  const size = mem instanceof Uint8Array
+    ? mem.length
+    : mem.growable
+    ? mem.maxByteLength
+    : mem.byteLength;
+  if (!madvise || size < from || view.byteLength === 0) return false;
+  const addr = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(view)));
   if (addr === 0n) return false;
   const start = (addr + HUGE - 1n) / HUGE * HUGE;
   const len = (addr + BigInt(size) - start) / HUGE * HUGE;

@@ -1,14 +1,14 @@
 /**
  * Big payloads between the node and its workers without files, when the node may use FFI on
  * Linux: copied straight from and into a worker's memory (process_vm_readv / process_vm_writev,
- * one copy, off the event loop), into buffers advised onto transparent huge pages. On this
- * machine class (a VM) a first touch of a 4 KiB page costs ~15 us: 256 MiB of fresh memory took
- * 1.1 s to fill, 0.13 s on huge pages. Without FFI (or when the kernel refuses) the pool keeps
- * passing big payloads through files.
+ * one copy, off the event loop), into buffers advised onto transparent huge pages
+ * (`adviseHugePages`). On this machine class (a VM) a first touch of a 4 KiB page costs ~15 us:
+ * 256 MiB of fresh memory took 1.1 s to fill, 0.13 s on huge pages. Without FFI (or when the
+ * kernel refuses) the pool keeps passing big payloads through files.
  */
+import { adviseHugePages } from "../../drops/mod.ts";
 
 const SYMBOLS = {
-  madvise: { parameters: ["pointer", "usize", "i32"], result: "i32" },
   process_vm_readv: {
     parameters: ["i32", "pointer", "usize", "pointer", "usize", "usize"],
     result: "isize",
@@ -21,8 +21,6 @@ const SYMBOLS = {
   },
 } as const;
 
-const MADV_HUGEPAGE = 14;
-const HUGE = 2 * 1024 * 1024;
 /** Buffers from this size on are advised onto huge pages. */
 export const HUGE_FROM = 4 * 1024 * 1024;
 
@@ -54,11 +52,7 @@ export class Vm {
 
   /** Ask for huge pages under `buf` (before it is first touched); harmless when refused. */
   hugePages(buf: Uint8Array): void {
-    if (buf.length < HUGE_FROM || this.#closing) return;
-    const at = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf)));
-    const start = (at + BigInt(HUGE - 1)) & ~BigInt(HUGE - 1);
-    const len = (at + BigInt(buf.length) - start) & ~BigInt(HUGE - 1);
-    if (len > 0n) this.#lib.symbols.madvise(Deno.UnsafePointer.create(start), len, MADV_HUGEPAGE);
+    if (!this.#closing) adviseHugePages(buf, HUGE_FROM);
   }
 
   /** Copy `into.length` bytes from address `addr` of process `pid`. */

@@ -10,6 +10,7 @@ export { readGraph, SLICED_FROM } from "./read_graph.ts";
 export {
   FULL_TURN_MS,
   SLICE_MS,
+  slicedPieces,
   type TimeSlices,
   timeSlices,
   yieldIo,

@@ -50,3 +50,27 @@ export function timeSlices(ms = SLICE_MS): TimeSlices {
     },
   };
 }
+
+/** Characters of text gathered into each piece by `slicedPieces`. */
+const PIECE_CHARS = 256 * 1024;
+
+/**
+ * `parts` joined into pieces of about PIECE_CHARS characters (big JSON answers and snapshots),
+ * the event loop let in whenever a slice has run its time; made only as fast as they are taken.
+ */
+export async function* slicedPieces(parts: Iterable<string>): AsyncGenerator<string> {
+  const slices = timeSlices();
+  let buf: string[] = [];
+  let size = 0;
+  for (const p of parts) {
+    buf.push(p);
+    size += p.length;
+    if (size >= PIECE_CHARS || slices.due()) {
+      yield buf.join("");
+      buf = [];
+      size = 0;
+      if (slices.due()) await slices.next();
+    }
+  }
+  if (buf.length) yield buf.join("");
+}

@@ -7,6 +7,7 @@
 import type { Context, Hono } from "hono";
 import { AppDrop } from "../drops/mod.ts";
 import { type DropManager, NodeManager } from "../manager/mod.ts";
+import { stateText } from "../session/mod.ts";
 import { uiGraphText } from "./graph_view.ts";
 import { jsonResponse, objectText, slicedBody, STREAM_AT } from "./json_stream.ts";
 
@@ -32,8 +33,7 @@ export function graphRoutes(app: Hono, manager: DropManager): void {
     if (drops && drops.size >= STREAM_AT) {
       const entries = function* () {
         for (const d of drops.values()) {
-          const x = d instanceof AppDrop ? `,"execStatus":${d.execStatus}` : "";
-          yield [d.oid, `{"status":${d.status}${x}}`] as const;
+          yield [d.oid, stateText(d.status, d instanceof AppDrop ? d.execStatus : -1)] as const;
         }
       };
       return jsonResponse(slicedBody(objectText(entries())));

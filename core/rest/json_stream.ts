@@ -3,13 +3,10 @@
  * than 200 ms). The text is the same as `JSON.stringify` of the whole value would give; it is
  * made as the client reads it, about a slice's worth of entries at a time.
  */
-import { timeSlices } from "../graph/mod.ts";
+import { slicedPieces } from "../graph/mod.ts";
 
 /** Collections at least this big are streamed; smaller ones are answered in one go. */
 export const STREAM_AT = 20_000;
-/** Text gathered before it is handed to the stream (characters). */
-const PIECE = 256 * 1024;
-
 /**
  * `parts` as one response body: each string is written as is, and the loop is let in whenever
  * a slice has run its time. The generator runs only as fast as the client reads.
@@ -17,20 +14,7 @@ const PIECE = 256 * 1024;
 export function slicedBody(parts: Iterable<string>): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    const slices = timeSlices();
-    let buf: string[] = [];
-    let size = 0;
-    for (const p of parts) {
-      buf.push(p);
-      size += p.length;
-      if (size >= PIECE || slices.due()) {
-        yield enc.encode(buf.join(""));
-        buf = [];
-        size = 0;
-        if (slices.due()) await slices.next();
-      }
-    }
-    if (buf.length) yield enc.encode(buf.join(""));
+    for await (const p of slicedPieces(parts)) yield enc.encode(p);
   }
   return ReadableStream.from(pieces());
 }

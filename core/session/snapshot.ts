@@ -5,17 +5,22 @@
  * The text is what `JSON.stringify({...head, drops: graphStatus()})` gives.
  */
 import { AppDrop, type Drop } from "../drops/mod.ts";
-import { timeSlices } from "../graph/mod.ts";
+import { slicedPieces } from "../graph/mod.ts";
 
 /** Sessions with at least this many Drops get a sliced snapshot. */
 export const SLICED_SNAPSHOT_AT = 20_000;
-/** Characters of JSON per piece. */
-const PIECE = 256 * 1024;
 
 /** A session's Drops, as its DropIndex gives them. */
 export interface DropList {
   readonly size: number;
   values(): Iterable<Drop>;
+}
+
+/** A Drop's entry in `graph/status` as JSON text; `execStatus` < 0 (a data Drop): none. */
+export function stateText(status: number, execStatus: number): string {
+  return execStatus < 0
+    ? `{"status":${status}}`
+    : `{"status":${status},"execStatus":${execStatus}}`;
 }
 
 export class SlicedSnapshot {
@@ -41,22 +46,18 @@ export class SlicedSnapshot {
   }
 
   /** The JSON text in pieces, the event loop let in between slices. */
-  async *pieces(): AsyncGenerator<string> {
-    const slices = timeSlices();
+  pieces(): AsyncGenerator<string> {
+    return slicedPieces(this.#texts());
+  }
+
+  *#texts(): Generator<string> {
     const head = JSON.stringify(this.#head);
-    let buf = `${head.slice(0, -1)},"drops":{`;
+    yield `${head.slice(0, -1)},"drops":{`;
     for (let i = 0; i < this.#oids.length; i++) {
       const x = this.#exec[i]!;
-      buf += `${i ? "," : ""}${JSON.stringify(this.#oids[i])}:{"status":${this.#status[i]}${
-        x < 0 ? "" : `,"execStatus":${x}`
-      }}`;
-      if (buf.length >= PIECE || slices.due()) {
-        yield buf;
-        buf = "";
-        if (slices.due()) await slices.next();
-      }
+      yield `${i ? "," : ""}${JSON.stringify(this.#oids[i])}:${stateText(this.#status[i]!, x)}`;
     }
-    yield buf + "}}";
+    yield "}}";
   }
 
   /** The whole value at once (for in-process readers that ask for `data`). */

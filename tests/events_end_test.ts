@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { NodeManager } from "../core/manager/mod.ts";
+import { withNode } from "./_util/inproc.ts";
 
 const mem = (oid: string, extra = {}) => ({
   oid,
@@ -46,19 +47,8 @@ async function follow(nm: NodeManager, sid: string, start: () => void) {
   return { states, last };
 }
 
-async function withNode(fn: (nm: NodeManager) => Promise<void>) {
-  const workDir = await Deno.makeTempDir({ prefix: "dlg-events-end-" });
-  const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
-  try {
-    await fn(nm);
-  } finally {
-    await nm.stop();
-    await Deno.remove(workDir, { recursive: true });
-  }
-}
-
 Deno.test("cancel publishes each cancelled Drop before the CANCELLED session event", async () => {
-  await withNode(async (nm) => {
+  await withNode(async ({ nm }) => {
     nm.createSession("c");
     await nm.append("c", [
       mem("A", { pydata: "x", consumers: ["B"] }),
@@ -81,7 +71,7 @@ Deno.test("cancel publishes each cancelled Drop before the CANCELLED session eve
 });
 
 Deno.test("an EndDROP publishes the Drops it skips before the session ends", async () => {
-  await withNode(async (nm) => {
+  await withNode(async ({ nm }) => {
     nm.createSession("e");
     await nm.append("e", [
       app("A", "NullBarrierApp", { outputs: ["END"] }),

@@ -44,20 +44,49 @@ function stallable(to: string) {
   };
 }
 
-Deno.test("faults: a node called down during a deploy's first step: no part is left running", async () => {
+/** Two in-process nodes and the island over them, one node reached through a `stallable` way. */
+interface Pair {
+  x: NodeManager;
+  y: NodeManager;
+  island: CompositeManager;
+  /** Each node's `host:port` as the island reaches it (the stalled one's is its way's). */
+  at: { x: string; y: string };
+  way: ReturnType<typeof stallable>;
+}
+
+/** Run `fn` over a Pair whose node `stalled` can be stalled; everything stopped after. */
+async function withPair(stalled: "x" | "y", fn: (p: Pair) => Promise<void>): Promise<void> {
   const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
   const x = new NodeManager({ workDir: dirs[0]!, dlmCheckPeriod: 0 });
   const y = new NodeManager({ workDir: dirs[1]!, dlmCheckPeriod: 0 });
   const sx = serveManager(x);
   const sy = serveManager(y);
-  const px = stallable(sx.hostPort);
+  const way = stallable((stalled === "x" ? sx : sy).hostPort);
+  const at = stalled === "x"
+    ? { x: way.hostPort, y: sy.hostPort }
+    : { x: sx.hostPort, y: way.hostPort };
   const island = new CompositeManager({
     attr: "node",
-    children: [px.hostPort, sy.hostPort],
+    children: [at.x, at.y],
     checkPeriod: 0.2,
     childTimeout: 1,
   });
   try {
+    await fn({ x, y, island, at, way });
+  } finally {
+    way.resume();
+    await island.stop();
+    await way.stop();
+    await sx.stop();
+    await sy.stop();
+    await x.stop();
+    await y.stop();
+    for (const d of dirs) await Deno.remove(d, { recursive: true });
+  }
+}
+
+Deno.test("faults: a node called down during a deploy's first step: no part is left running", async () => {
+  await withPair("x", async ({ x, y, island, at, way: px }) => {
     await island.createSession("s");
     // P (on x) sleeps, then A goes to C on y: y's part waits for x's events.
     await island.append("s", [
@@ -67,17 +96,17 @@ Deno.test("faults: a node called down during a deploy's first step: no part is l
         dropclass: "dlg.apps.simple.SleepAndCopyApp",
         sleep_time: 3,
         outputs: ["A"],
-        node: px.hostPort,
+        node: at.x,
       },
-      { oid: "A", categoryType: "Data", dropclass: MEM, consumers: ["C"], node: px.hostPort },
+      { oid: "A", categoryType: "Data", dropclass: MEM, consumers: ["C"], node: at.x },
       {
         oid: "C",
         categoryType: "Application",
         dropclass: "dlg.apps.simple.CopyApp",
         outputs: ["F"],
-        node: sy.hostPort,
+        node: at.y,
       },
-      { oid: "F", categoryType: "Data", dropclass: MEM, node: sy.hostPort },
+      { oid: "F", categoryType: "Data", dropclass: MEM, node: at.y },
     ]);
     px.stall();
     const deployed = island.deploy("s", ["P"]).then(() => "ok", (e) => String(e));
@@ -96,44 +125,23 @@ Deno.test("faults: a node called down during a deploy's first step: no part is l
     assert.equal(y.sessionStatus("s"), 5, "y's part was cancelled");
     const d = await island.session("s") as { error?: string };
     assert.match(d.error ?? "", new RegExp(px.hostPort.replace(/\./g, "\\.")));
-  } finally {
-    px.resume();
-    await island.stop();
-    await px.stop();
-    await sx.stop();
-    await sy.stop();
-    await x.stop();
-    await y.stop();
-    for (const d of dirs) await Deno.remove(d, { recursive: true });
-  }
+  });
 });
 
 Deno.test("faults: a node down during a deploy that holds none of the session's Drops does not keep it running", async () => {
-  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir()];
-  const x = new NodeManager({ workDir: dirs[0]!, dlmCheckPeriod: 0 });
-  const y = new NodeManager({ workDir: dirs[1]!, dlmCheckPeriod: 0 });
-  const sx = serveManager(x);
-  const sy = serveManager(y);
-  const py = stallable(sy.hostPort);
-  const island = new CompositeManager({
-    attr: "node",
-    children: [sx.hostPort, py.hostPort],
-    checkPeriod: 0.2,
-    childTimeout: 1,
-  });
-  try {
+  await withPair("y", async ({ y, island, at, way: py }) => {
     await island.createSession("s");
     // Every Drop on x: y's part of the session is empty.
     await island.append("s", [
-      { oid: "A", categoryType: "Data", dropclass: MEM, consumers: ["C"], node: sx.hostPort },
+      { oid: "A", categoryType: "Data", dropclass: MEM, consumers: ["C"], node: at.x },
       {
         oid: "C",
         categoryType: "Application",
         dropclass: "dlg.apps.simple.CopyApp",
         outputs: ["F"],
-        node: sx.hostPort,
+        node: at.x,
       },
-      { oid: "F", categoryType: "Data", dropclass: MEM, node: sx.hostPort },
+      { oid: "F", categoryType: "Data", dropclass: MEM, node: at.x },
     ]);
     const events = await island.watch("s");
     py.stall();
@@ -153,14 +161,5 @@ Deno.test("faults: a node down during a deploy that holds none of the session's 
     let last: { status?: unknown } = {};
     for await (const e of events) if (e.event === "session") last = JSON.parse(e.data);
     assert.equal(reduceSessionStatus(last.status), 4);
-  } finally {
-    py.resume();
-    await island.stop();
-    await py.stop();
-    await sx.stop();
-    await sy.stop();
-    await x.stop();
-    await y.stop();
-    for (const d of dirs) await Deno.remove(d, { recursive: true });
-  }
+  });
 });

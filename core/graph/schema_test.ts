@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as v from "valibot";
 import { DropSpecSchema, fitsDropSpec } from "./schema.ts";
+import { LINK_KEYS } from "../wire/mod.ts";
 
 const base = { oid: "a", categoryType: "Data" };
 const odd: unknown[] = [
@@ -33,12 +34,7 @@ Deno.test("fitsDropSpec agrees with DropSpecSchema on every key and value", () =
     "storage",
     "node",
     "island",
-    "consumers",
-    "streamingConsumers",
-    "producers",
-    "inputs",
-    "streamingInputs",
-    "outputs",
+    ...LINK_KEYS,
     "other",
   ];
   let checked = 0;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { NodeManager } from "../manager/mod.ts";
+import { withNode } from "./_test_node.ts";
 import { waitFor } from "../testing/mod.ts";
 import { SessionStates } from "../drops/mod.ts";
 
@@ -30,17 +30,6 @@ function chains(n: number) {
     }
   }
   return { specs, roots };
-}
-
-async function withNode(fn: (nm: NodeManager) => Promise<void>) {
-  const workDir = await Deno.makeTempDir({ prefix: "dlg-deploy-" });
-  const nm = new NodeManager({ workDir, maxThreads: 1, dlmCheckPeriod: 0 });
-  try {
-    await fn(nm);
-  } finally {
-    await nm.stop();
-    await Deno.remove(workDir, { recursive: true });
-  }
 }
 
 Deno.test("a big deploy is built in slices: timers run meanwhile, and the graph runs to FINISHED", async () => {

@@ -3,6 +3,7 @@ import { NodeManager } from "../manager/mod.ts";
 import type { DataDrop } from "../drops/mod.ts";
 import { MemoryStore } from "../drops/store.ts";
 import { waitFor } from "../testing/mod.ts";
+import { withNode as withTestNode } from "./_test_node.ts";
 
 const MOD = new URL("../../tests/fixtures/modules/sum.ts", import.meta.url).pathname;
 const FIXTURES = MOD.slice(0, MOD.lastIndexOf("/"));
@@ -34,18 +35,12 @@ const graph = [
   { oid: "C", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" },
 ];
 
-async function withNode(
+/** A node with these DLM periods that finds the fixture modules. */
+function withNode(
   periods: { dlmCheckPeriod: number; dlmCleanupPeriod: number },
   fn: (nm: NodeManager) => Promise<void>,
 ) {
-  const workDir = await Deno.makeTempDir({ prefix: "dlg-dlm-" });
-  const nm = new NodeManager({ workDir, maxThreads: 1, appRoots: [FIXTURES], ...periods });
-  try {
-    await fn(nm);
-  } finally {
-    await nm.stop();
-    await Deno.remove(workDir, { recursive: true });
-  }
+  return withTestNode(fn, { appRoots: [FIXTURES], ...periods });
 }
 
 Deno.test("memory Drops expire after their consumers finish, then are deleted; persist keeps", async () => {

@@ -8,7 +8,8 @@ import * as v from "valibot";
 import { FrameReader } from "./frames.ts";
 import { type CallMsg, type DoneMsg, frameHeader, FromPython } from "./protocol.ts";
 import { writeRunner } from "./runner.ts";
-import { Vm } from "./vm.ts";
+import { HUGE_FROM, Vm } from "./vm.ts";
+import { adviseHugePages } from "../../drops/mod.ts";
 
 export interface PythonPoolOptions {
   /** The interpreter (default `python3`). */
@@ -330,7 +331,7 @@ export class PythonPool {
     const pid = w.child.pid;
     const mem = vm && {
       copyFrom: (addr: number, into: Uint8Array) => vm.read(pid, addr, into),
-      hugePages: (buf: Uint8Array) => vm.hugePages(buf),
+      hugePages: (buf: Uint8Array) => void adviseHugePages(buf, HUGE_FROM),
     };
     const frames = new FrameReader(w.child.stdout, this.#runner!.dir, mem || null);
     try {

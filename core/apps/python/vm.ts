@@ -1,13 +1,11 @@
 /**
  * Big payloads between the node and its workers without files, when the node may use FFI on
  * Linux: copied straight from and into a worker's memory (process_vm_readv / process_vm_writev,
- * one copy, off the event loop), into buffers advised onto transparent huge pages
- * (`adviseHugePages`). On this machine class (a VM) a first touch of a 4 KiB page costs ~15 us:
- * 256 MiB of fresh memory took 1.1 s to fill, 0.13 s on huge pages. Without FFI (or when the
- * kernel refuses) the pool keeps passing big payloads through files.
+ * one copy, off the event loop), into buffers advised onto transparent huge pages from HUGE_FROM
+ * bytes (`adviseHugePages`, by the pool). On this machine class (a VM) a first touch of a 4 KiB
+ * page costs ~15 us: 256 MiB of fresh memory took 1.1 s to fill, 0.13 s on huge pages. Without
+ * FFI (or when the kernel refuses) the pool keeps passing big payloads through files.
  */
-import { adviseHugePages } from "../../drops/mod.ts";
-
 const SYMBOLS = {
   process_vm_readv: {
     parameters: ["i32", "pointer", "usize", "pointer", "usize", "usize"],
@@ -48,11 +46,6 @@ export class Vm {
       }
     } catch { /* no FFI in this runtime */ }
     return null;
-  }
-
-  /** Ask for huge pages under `buf` (before it is first touched); harmless when refused. */
-  hugePages(buf: Uint8Array): void {
-    if (!this.#closing) adviseHugePages(buf, HUGE_FROM);
   }
 
   /** Copy `into.length` bytes from address `addr` of process `pid`. */

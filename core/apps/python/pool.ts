@@ -51,6 +51,8 @@ interface Job {
   files: string[];
   /** Resolved or rejected (a payload file written after that is removed at once). */
   settled: boolean;
+  /** The payload file being written now: a failed call says so only once it is removed. */
+  writing?: Promise<void>;
   msg: CallMsg;
   payloads: Uint8Array[];
   signal: AbortSignal | undefined;
@@ -189,7 +191,8 @@ export class PythonPool {
       };
       job.reject = (e) => {
         done();
-        reject(e);
+        if (job.writing) job.writing.finally(() => reject(e));
+        else reject(e);
       };
       this.#queue.push(job);
       this.#dispatch();
@@ -247,8 +250,13 @@ export class PythonPool {
         }
         const path = `${this.#runner!.dir}/in-${id}-${i}`;
         job.files.push(path);
-        await writePayloadFile(path, p);
-        if (job.settled) removeQuietly(path); // its worker died while it was being written
+        job.writing = writePayloadFile(path, p);
+        try {
+          await job.writing;
+        } finally {
+          job.writing = undefined;
+          if (job.settled) removeQuietly(path); // its worker died while it was being written
+        }
         files.push(path);
       }
     }

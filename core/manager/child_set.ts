@@ -67,17 +67,12 @@ export class ChildSet {
   }
 
   /**
-   * Split a batch among `children` (a session's) by this tier's attribute; 400 naming the Drop
-   * for one this tier cannot place.
+   * Which of `children` (a session's) a partition value names, or undefined; each value is
+   * parsed once (they repeat).
    */
-  split(
-    children: readonly Child[],
-    items: Record<string, unknown>[],
-    o: { state: SplitState; apart?: SplitOptions["apart"] },
-  ): Split {
-    // Partition values repeat: each is parsed once per batch.
+  partOf(children: readonly Child[]): (value: string) => number | undefined {
     const seen = new Map<string, number | undefined>();
-    const partOf = (v: string) => {
+    return (v) => {
       if (seen.has(v)) return seen.get(v);
       let i: number | undefined;
       try {
@@ -89,6 +84,18 @@ export class ChildSet {
       seen.set(v, i < 0 ? undefined : i);
       return seen.get(v);
     };
+  }
+
+  /**
+   * Split a batch among `children` (a session's) by this tier's attribute; 400 naming the Drop
+   * for one this tier cannot place.
+   */
+  split(
+    children: readonly Child[],
+    items: Record<string, unknown>[],
+    o: { state: SplitState; apart?: SplitOptions["apart"] },
+  ): Split {
+    const partOf = this.partOf(children);
     return splitBatch(
       items,
       { attr: this.attr, nParts: children.length, partOf, apart: o.apart },

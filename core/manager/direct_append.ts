@@ -288,12 +288,27 @@ export async function commitDirect(
   return undo;
 }
 
-/** An island records Drops its master sent straight to its nodes, with the links cut from them. */
+/**
+ * An island records Drops its master sent straight to its nodes, with the links cut from them:
+ * straight into the session (no split: placements carry no links to follow), 400 naming the
+ * first Drop it cannot take, changing nothing.
+ */
 export function placeDrops(set: ChildSet, s: CompositeSession, placed: Placed[]): void {
-  const items = placed.map(([oid, uid, node]) => ({ oid, uid, node }));
-  const split = set.split(s.children, items, { state: s });
-  const removed = placed.flatMap(([oid, , , cut]) =>
-    (cut ?? []).map(([key, entry]) => [oid, key, entry] as [string, LinkKey, unknown])
-  );
-  s.commit({ ...split, rels: [], removed, waiting: new Map(), resolved: [] });
+  const partOf = set.partOf(s.children);
+  const owners = new Map<string, Owned>();
+  const removed: [string, LinkKey, unknown][] = [];
+  for (const [oid, uid, node, cut] of placed) {
+    if (!oid) throw invalidGraph("a placed Drop has no oid");
+    if (s.owners.has(oid)) {
+      throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
+    }
+    if (owners.has(oid)) throw invalidGraph(`Drop ${oid} appears twice in the graph`);
+    const part = partOf(node);
+    if (part === undefined) {
+      throw invalidGraph(`Drop ${oid}'s node ${node} does not belong to this manager`);
+    }
+    owners.set(oid, { uid: uid || oid, part, node });
+    if (cut) for (const [key, entry] of cut) removed.push([oid, key, entry]);
+  }
+  s.commit({ parts: [], owners, rels: [], removed, waiting: new Map(), resolved: [] });
 }

@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { invalidGraph } from "../errors/mod.ts";
 import type { ClassTable } from "./classes.ts";
-import { type DropSpec, normalizeSpec } from "./normalize.ts";
+import { type DropSpec, normalizeSpec, type Shared } from "./normalize.ts";
 import { describeIssues, GraphBodySchema, isGraphMetadata } from "./schema.ts";
 import { timeSlices } from "./slices.ts";
 
@@ -42,8 +42,9 @@ function normalizeOne(
   i: number,
   existing: ReadonlyMap<string, unknown>,
   classes: ClassTable,
+  shared: Shared,
 ): DropSpec {
-  const spec = normalizeSpec(item, i, classes);
+  const spec = normalizeSpec(item, i, classes, shared);
   if (existing.has(spec.oid)) {
     throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
   }
@@ -61,7 +62,10 @@ export function normalizeBatch(
   classes: ClassTable,
 ): DropSpec[] {
   const out: DropSpec[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) out[i] = normalizeOne(items[i]!, i, existing, classes);
+  const shared: Shared = new Map();
+  for (let i = 0; i < items.length; i++) {
+    out[i] = normalizeOne(items[i]!, i, existing, classes, shared);
+  }
   return out;
 }
 
@@ -80,9 +84,10 @@ export async function normalizeBatchSliced(
   // time slice made ingestion quadratic.
   const out: DropSpec[] = [];
   const slices = timeSlices();
+  const shared: Shared = new Map();
   let from = 0;
   for (let i = 0; i < items.length; i++) {
-    out.push(normalizeOne(items[i]!, i, existing, classes));
+    out.push(normalizeOne(items[i]!, i, existing, classes, shared));
     if ((i & 255) === 255 && slices.due()) {
       check?.(out.slice(from, i + 1));
       from = i + 1;

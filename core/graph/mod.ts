@@ -26,7 +26,14 @@ export {
   type DropClass,
   type Lookup,
 } from "./classes.ts";
-export { type DropSpec, knownClass, type Links, normalizeSpec } from "./normalize.ts";
+export {
+  type DropSpec,
+  knownClass,
+  type Links,
+  normalizeSpec,
+  share,
+  type Shared,
+} from "./normalize.ts";
 export { allParams, type ParamDecl, type Params, rawParam, resolveParams } from "./params.ts";
 export {
   describeIssues,

@@ -43,6 +43,20 @@ function str(x: unknown): string | undefined {
   return typeof x === "string" && x ? x : typeof x === "number" ? String(x) : undefined;
 }
 
+/** Values that repeat across a batch's specs (`node`, `island`), one copy each. */
+export type Shared = Map<string, string>;
+
+/** Distinct values a `Shared` keeps at most (a batch names a few nodes; more are left alone). */
+const SHARED_MAX = 4096;
+
+/** The copy of `s` already in `shared` (or `s`, now kept there). */
+export function share(s: string, shared: Shared): string {
+  const had = shared.get(s);
+  if (had !== undefined) return had;
+  if (shared.size < SHARED_MAX) shared.set(s, s);
+  return s;
+}
+
 /** The list itself when it has no repeated OID, else a copy without repeats. */
 function unique(oids: string[]): string[] {
   if (oids.length < 2) return oids;
@@ -72,12 +86,13 @@ export function knownClass(raw: Record<string, unknown>, classes: ClassTable): b
 
 /**
  * Validate and normalise one spec, its class from `classes`; `index` names it when it has no
- * usable `oid`.
+ * usable `oid`. `shared` (one per batch) keeps one copy of the `node` and `island` values.
  */
 export function normalizeSpec(
   raw: Record<string, unknown>,
   index: number,
   classes: ClassTable,
+  shared: Shared = new Map(),
 ): DropSpec {
   const name = typeof raw.oid === "string" && raw.oid ? `Drop ${raw.oid}` : `Drop #${index}`;
   const parsed = fitsDropSpec(raw)
@@ -135,16 +150,20 @@ export function normalizeSpec(
   if (raw.dropclass === found.cls.name) raw.dropclass = found.cls.name;
   const category = CATEGORIES[spec.categoryType];
   if (category) raw.categoryType = category;
+  // So with `uid` (mostly the OID again) and the few `node`/`island` values of a batch.
+  if (raw.uid === spec.oid) raw.uid = spec.oid;
+  if (typeof raw.node === "string") raw.node = share(raw.node, shared);
+  if (typeof raw.island === "string") raw.island = share(raw.island, shared);
   return {
     oid: spec.oid,
-    uid: spec.uid ?? spec.oid,
+    uid: spec.uid === undefined || spec.uid === spec.oid ? spec.oid : spec.uid,
     cls: found.cls,
     raw,
     params,
     links,
     ports,
-    node: str(spec.node),
-    island: str(spec.island),
+    node: str(raw.node),
+    island: str(raw.island),
     drop: undefined,
   };
 }

@@ -6,7 +6,15 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
-import { type ClassTable, knownClass, type LightItem, lightItems, yieldIo } from "../graph/mod.ts";
+import {
+  type ClassTable,
+  knownClass,
+  type LightItem,
+  lightItems,
+  share,
+  type Shared,
+  yieldIo,
+} from "../graph/mod.ts";
 import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
@@ -296,6 +304,7 @@ export async function commitDirect(
 export function placeDrops(set: ChildSet, s: CompositeSession, placed: Placed[]): void {
   const partOf = set.partOf(s.children);
   const owners = new Map<string, Owned>();
+  const shared: Shared = new Map();
   const removed: [string, LinkKey, unknown][] = [];
   for (const [oid, uid, node, cut] of placed) {
     if (!oid) throw invalidGraph("a placed Drop has no oid");
@@ -307,8 +316,8 @@ export function placeDrops(set: ChildSet, s: CompositeSession, placed: Placed[])
     if (part === undefined) {
       throw invalidGraph(`Drop ${oid}'s node ${node} does not belong to this manager`);
     }
-    owners.set(oid, { uid: uid || oid, part, node });
-    if (cut) for (const [key, entry] of cut) removed.push([oid, key, entry]);
+    owners.set(oid, { uid: !uid || uid === oid ? oid : uid, part, node: share(node, shared) });
+    if (cut) { for (const [key, entry] of cut) removed.push([oid, key, entry]); }
   }
   s.commit({ parts: [], owners, rels: [], removed, waiting: new Map(), resolved: [] });
 }

@@ -5,6 +5,7 @@
  * `(lhs, linkType, rhs)`: "lhs is linkType of rhs".
  */
 import { invalidGraph } from "../errors/mod.ts";
+import { share, type Shared } from "../graph/mod.ts";
 import { LINK_KEYS, LINK_TYPE_OF, type LinkKey, linkOid } from "../wire/mod.ts";
 
 /** Where a Drop went. */
@@ -73,6 +74,9 @@ export function splitBatch(
 ): Split {
   const apart = o.apart ?? ((a: Owned, b: Owned) => a.part !== b.part);
   const owners = new Map<string, Owned>();
+  // What the session keeps of each Drop: one copy per batch of each `node` value, the OID as
+  // the UID when they are equal (JSON.parse gives every spec its own copies).
+  const shared: Shared = new Map();
   items.forEach((item, i) => {
     const oid = item.oid;
     if (typeof oid !== "string" || !oid) throw invalidGraph(`Drop #${i} has no oid`);
@@ -86,7 +90,13 @@ export function splitBatch(
     if (part === undefined) {
       throw invalidGraph(`Drop ${oid}'s ${o.attr} ${value} does not belong to this manager`);
     }
-    owners.set(oid, { uid: str(item.uid) ?? oid, part, node: str(item.node) });
+    const uid = str(item.uid);
+    const node = str(item.node);
+    owners.set(oid, {
+      uid: uid === undefined || uid === oid ? oid : uid,
+      part,
+      node: node === undefined ? node : share(node, shared),
+    });
   });
   const out: Split = {
     parts: Array.from({ length: o.nParts }, () => []),

@@ -88,6 +88,25 @@ Deno.test("master appends straight to the nodes; the island learns only where Dr
     });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).type, "InvalidGraphException");
+    // A placement naming a Drop the island holds, or one twice, changes nothing.
+    for (
+      const body of [[["A", "A", api.nodes[0]]], [["Y", "Y", api.nodes[0]], [
+        "Y",
+        "Y",
+        api.nodes[0],
+      ]]]
+    ) {
+      const again = await fetch(`${island}/api/sessions/s/graph/placement`, {
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "content-type": "application/json" },
+      });
+      assert.equal(again.status, 400);
+      const err = await again.json();
+      assert.match(err.args[0], /Drop [AY] (is already in the session|appears twice)/);
+    }
+    const size = await (await fetch(`${island}/api/sessions/s/graph/size`)).json();
+    assert.equal(size, 3);
     await api.post("/api/sessions/s/deploy", "completed=A", FORM);
     await waitFor(async () =>
       flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 4)

@@ -4,7 +4,8 @@
  * by state, pools, children) are read from the manager when scraped, so the Drops' hot path
  * pays nothing for them.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Registry } from "prom-client";
+import { RouteHistogram, type Series } from "./route_histogram.ts";
 import { dropStateName } from "../drops/mod.ts";
 import type { CallInfo, Transport } from "../client/mod.ts";
 import type { ManagerEvents } from "../session/mod.ts";
@@ -40,7 +41,8 @@ export function trafficKind(method: string, path: string): string {
 /** One (method, route, status) the HTTP metrics have seen: its label objects, made once. */
 interface Served {
   count: { method: string; route: string; status: string };
-  seconds: { method: string; route: string };
+  /** Its (method, route) series of the duration histogram (shared by its statuses). */
+  seconds: Series;
   kind: string;
   /** Requests since the last scrape (the counter takes them as it is collected). */
   n: number;
@@ -50,7 +52,7 @@ export class Metrics {
   readonly registry = new Registry();
   #sources: MetricsSources = {};
   readonly httpRequests: Counter<"method" | "route" | "status">;
-  readonly httpSeconds: Histogram<"method" | "route">;
+  readonly httpSeconds: RouteHistogram;
   readonly #calls: Counter<"direction" | "kind" | "status">;
   readonly #bytes: Counter<"direction" | "kind">;
   readonly #retries: Counter<"kind">;
@@ -60,6 +62,8 @@ export class Metrics {
   #seen = { drops: [] as number[], session: 0, log: 0 };
   /** Requests served by method, route and status (`served`). */
   #served = new Map<string, Served>();
+  /** The duration histogram's series, by method and route. */
+  #seconds = new Map<string, Series>();
 
   constructor(tier: string) {
     const registers = [this.registry];
@@ -78,12 +82,11 @@ export class Metrics {
         }
       },
     });
-    this.httpSeconds = new Histogram({
+    this.httpSeconds = new RouteHistogram({
       name: "dlg_http_request_duration_seconds",
       help: "Time to answer HTTP requests, by route",
-      labelNames: ["method", "route"],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
-      registers,
+      registry: this.registry,
     });
     this.#calls = new Counter({
       name: "dlg_tier_requests_total",
@@ -156,9 +159,12 @@ export class Metrics {
     const key = `${method} ${status} ${route}`;
     let s = this.#served.get(key);
     if (!s) {
+      const pair = `${method} ${route}`;
+      let seconds = this.#seconds.get(pair);
+      if (!seconds) this.#seconds.set(pair, seconds = this.httpSeconds.series({ method, route }));
       s = {
         count: { method, route, status: String(status) },
-        seconds: { method, route },
+        seconds,
         kind: trafficKind(method, route),
         n: 0,
       };

@@ -31,6 +31,23 @@ Deno.test("Metrics counts requests by route pattern and status, with latency his
     [{ method: "GET", route: "unmatched", status: "404", tier: "node" }, "1"],
   ]);
   assert.equal(f.get("dlg_http_request_duration_seconds")!.type, "HISTOGRAM");
+  // One series per (method, route), whatever the statuses; cumulative buckets up to +Inf.
+  const text = await (await app.request("/metrics")).text();
+  const line = (suffix: string, route: string, le?: string) =>
+    text.split("\n").find((l) =>
+      l.startsWith(`dlg_http_request_duration_seconds_${suffix}{`) &&
+      l.includes(`route="${route}"`) && (le === undefined || l.includes(`le="${le}"`))
+    )?.split(" ").at(-1);
+  assert.equal(line("count", "/api/sessions/:sid"), "2");
+  assert.equal(line("count", "unmatched"), "1");
+  assert.equal(line("bucket", "/api/sessions/:sid", "+Inf"), "2");
+  const buckets = text.split("\n").filter((l) =>
+    l.startsWith("dlg_http_request_duration_seconds_bucket{") && l.includes("/api/sessions/:sid")
+  ).map((l) => Number(l.split(" ").at(-1)));
+  assert.equal(buckets.length, 10);
+  assert.deepEqual(buckets, [...buckets].sort((a, b) => a - b));
+  const sum = Number(line("sum", "/api/sessions/:sid"));
+  assert.ok(sum >= 0 && sum < 1, String(sum));
   // Counted between scrapes, taken in at each: totals keep adding up.
   await app.request("/api/sessions/c");
   const again = (await families(app)).get("dlg_http_requests_total")!;

@@ -28,7 +28,10 @@ export function requestLog(name: string): MiddlewareHandler {
     const t0 = performance.now();
     await next();
     const status = c.res.status;
-    const what = `${c.req.method} ${c.req.path}`;
+    const method = c.req.method;
+    // Status polls come by the thousand: nothing is made for a successful GET unless debug is on.
+    if (status < 400 && method === "GET" && !log.isEnabledFor("debug")) return;
+    const what = `${method} ${c.req.path}`;
     const ms = Math.round(performance.now() - t0);
     if (status >= 400) {
       const reason = (await reasonOf(c.res)).slice(0, 500);
@@ -43,7 +46,6 @@ export function requestLog(name: string): MiddlewareHandler {
         ms,
       });
     } else if (log.isEnabledFor("debug")) {
-      // Status polls come by the thousand: no record made for them unless debug is on.
       log.debug("{method} {path} -> {status} ({ms} ms)", {
         method: c.req.method,
         path: c.req.path,

@@ -36,17 +36,40 @@ export interface MemoryAccess {
   hugePages(buf: Uint8Array): void;
 }
 
+/** What a byte stream is read into, reused (no fresh 64 KiB buffer per read, as plain reads get). */
+const READ_BUFFER = 64 * 1024;
+
 export class FrameReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | ReadableStreamBYOBReader;
+  /** The reused buffer of a byte stream (BYOB reads hand it back), or null for plain reads. */
+  #buffer: ArrayBuffer | null = null;
+  /** Bytes read and not yet taken (a view of the last chunk: taken before the next read). */
   #rest: Uint8Array | null = null;
   /** Where payload files may be (the pool's private directory). */
   #dir: string;
   #mem: MemoryAccess | null;
 
   constructor(stream: ReadableStream<Uint8Array>, dir: string, mem: MemoryAccess | null = null) {
-    this.#reader = stream.getReader();
+    try {
+      this.#reader = stream.getReader({ mode: "byob" });
+      this.#buffer = new ArrayBuffer(READ_BUFFER);
+    } catch {
+      this.#reader = stream.getReader(); // not a byte stream
+    }
     this.#dir = dir.endsWith("/") ? dir : `${dir}/`;
     this.#mem = mem;
+  }
+
+  /** The next chunk, or null at the end of the stream. */
+  async #read(): Promise<Uint8Array | null> {
+    if (!this.#buffer) {
+      const r = await (this.#reader as ReadableStreamDefaultReader<Uint8Array>).read();
+      return r.done ? null : r.value;
+    }
+    const reader = this.#reader as ReadableStreamBYOBReader;
+    const r = await reader.read(new Uint8Array(this.#buffer));
+    if (r.value) this.#buffer = r.value.buffer as ArrayBuffer;
+    return r.done ? null : r.value;
   }
 
   /** Fill `into` from the stream; false at end of stream before anything was read. */
@@ -56,12 +79,11 @@ export class FrameReader {
       let chunk = this.#rest;
       this.#rest = null;
       if (!chunk) {
-        const r = await this.#reader.read();
-        if (r.done) {
+        chunk = await this.#read();
+        if (!chunk) {
           if (off === 0) return false;
           throw new Error(`the stream ended inside a frame (${off} of ${into.length} bytes)`);
         }
-        chunk = r.value;
       }
       const n = Math.min(chunk.length, into.length - off);
       into.set(n === chunk.length ? chunk : chunk.subarray(0, n), off);

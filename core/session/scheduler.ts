@@ -8,7 +8,14 @@
 import type { AppDrop } from "../drops/mod.ts";
 import { FULL_TURN_MS, yieldIo, yieldLoop } from "../graph/mod.ts";
 
-const SLICE_MS = 4;
+/**
+ * While a run streams its events, Deno's loop did not park at all (strace: no `epoll_wait` for
+ * 100-250 ms, with `yieldIo` or timers alike) and requests got in only in bursts that far apart:
+ * sockets are then polled at the runtime's periodic check, which (as tokio's event interval)
+ * counts loop turns, not time. Short slices make the turns come faster: 4 ms slices held the
+ * event-stream probes 110-190 ms (p99), 0.5 ms 68-91 ms, with no throughput lost.
+ */
+const SLICE_MS = 0.5;
 const IO_EVERY_MS = 5;
 
 export class Scheduler {

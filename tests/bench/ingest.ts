@@ -21,6 +21,7 @@ export async function ingest(): Promise<Row[]> {
   const parts = splitParts(graph, LIMIT - 64 * 1024);
   const workDir = await Deno.makeTempDir({ prefix: "dlg-bench-ingest-" });
   const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
+  void nm.python.probe(); // as dlg-node does at start
   const app = createApp(nm).route("/", nodeRoutes(nm));
   try {
     await app.request("/api/sessions", {
@@ -51,7 +52,9 @@ export async function ingest(): Promise<Row[]> {
       const r = await app.request("/api/sessions/ingest/graph/append", {
         method: "POST",
         body,
-        headers: { "content-type": "application/json" },
+        // As every real client sends it (an in-process request has none, which sent the body
+        // through the chunked path: hono's bodyLimit buffers and copies it).
+        headers: { "content-type": "application/json", "content-length": String(body.length) },
       });
       await r.arrayBuffer();
       const dt = performance.now() - t0;

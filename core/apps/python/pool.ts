@@ -88,6 +88,14 @@ async function writePayloadFile(path: string, bytes: Uint8Array): Promise<void> 
   }
 }
 
+/** What the version check's exit says: null when python runs and is 3.8 or newer. */
+function verdict(python: string, r: Deno.CommandOutput): string | null {
+  if (r.success) return null;
+  if (r.code === 3) return `${python} is older than Python 3.8`;
+  const said = new TextDecoder().decode(r.stderr).trim().slice(0, 200);
+  return `${python} does not run (exit code ${r.code}): ${said}`;
+}
+
 export class PythonPool {
   readonly python: string;
   readonly size: number;
@@ -100,6 +108,8 @@ export class PythonPool {
   #nextId = 1;
   #stopped = false;
   #check: string | null | undefined = undefined;
+  /** The background check (`probe`), once started. */
+  #probing: Promise<void> | undefined = undefined;
   /** Direct memory access to the workers (undefined until the first spawn tried it). */
   #vm: Vm | null | undefined = undefined;
 
@@ -138,29 +148,43 @@ export class PythonPool {
   }
 
   /**
-   * Why this node cannot run Python (checked once, on first use), or null when it can.
-   * Blocks for the few milliseconds python takes to start, once.
+   * Why this node cannot run Python (checked once), or null when it can. Blocks for the time
+   * python takes to start, unless `probe` has found out already (a pyenv shim took 0.4 s).
    */
   unavailable(): string | null {
     if (this.#check !== undefined) return this.#check;
     try {
-      const r = new Deno.Command(this.python, {
-        args: ["-c", "import sys; sys.exit(0 if sys.version_info >= (3, 8) else 3)"],
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-      }).outputSync();
-      this.#check = r.success
-        ? null
-        : r.code === 3
-        ? `${this.python} is older than Python 3.8`
-        : `${this.python} does not run (exit code ${r.code}): ${
-          new TextDecoder().decode(r.stderr).trim().slice(0, 200)
-        }`;
+      this.#check = verdict(this.python, this.#checkCommand().outputSync());
     } catch (e) {
       this.#check = `${this.python} cannot be started (${(e as Error).message})`;
     }
     return this.#check;
+  }
+
+  /**
+   * Find out in the background whether this node can run Python (dlg-node does at start), so
+   * that the first PyFuncApp appended does not hold the event loop while python starts.
+   */
+  probe(): Promise<void> {
+    this.#probing ??= (async () => {
+      let why: string | null;
+      try {
+        why = verdict(this.python, await this.#checkCommand().output());
+      } catch (e) {
+        why = `${this.python} cannot be started (${(e as Error).message})`;
+      }
+      this.#check ??= why;
+    })();
+    return this.#probing;
+  }
+
+  #checkCommand(): Deno.Command {
+    return new Deno.Command(this.python, {
+      args: ["-c", "import sys; sys.exit(0 if sys.version_info >= (3, 8) else 3)"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    });
   }
 
   /** Run one call; `payloads` are the bytes its inputs refer to by index. */
@@ -202,6 +226,7 @@ export class PythonPool {
   /** Kill every worker (running and queued calls fail) and remove the runner's directory. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    await this.#probing;
     const err = new Error("the python pool is stopped");
     for (const job of this.#queue.splice(0)) job.reject(err);
     const closing = [...this.#workers].map((w) => {

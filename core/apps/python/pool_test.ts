@@ -104,6 +104,23 @@ Deno.test("PythonPool says once why a python cannot be used", async () => {
   await pool.stop();
 });
 
+Deno.test("PythonPool.probe finds out in the background what unavailable() then says", async () => {
+  for (const [python, says] of [["/nonexistent/python3", /cannot be started/], [PYTHON, null]]) {
+    const pool = new PythonPool({ python: python as string });
+    const probing = pool.probe();
+    assert.equal(pool.probe(), probing, "probed once");
+    await probing;
+    const why = pool.unavailable();
+    if (says === null) assert.equal(why, null);
+    else assert.match(why!, says as RegExp);
+    await pool.stop();
+  }
+  // A pool stopped while its probe runs waits for it (no process left behind).
+  const pool = new PythonPool({ python: PYTHON });
+  void pool.probe();
+  await pool.stop();
+});
+
 Deno.test("PythonPool passes big payloads through files both ways and leaves none behind", async () => {
   const pool = new PythonPool({ python: PYTHON, size: 1, directMemory: false });
   try {

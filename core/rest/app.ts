@@ -45,13 +45,13 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.route("/", uiRoutes());
   // State-changing requests from other origins are refused (CORS only for allowed ones); then
   // the token, when the manager has one.
-  app.use("*", originGuard(opts.allowOrigins), tokenGuard(opts.token));
+  app.use("*", originGuard(opts.allowOrigins));
+  if (opts.token !== undefined) app.use("*", tokenGuard(opts.token));
   const limited = bodyLimit({ maxSize: limit, onError: () => Promise.reject(tooLarge(limit)) });
-  // Drop bytes between nodes are streams of any size; every other body has the limit (GETs,
-  // status polls by the thousand, have none to check).
-  app.use("/api/*", (c, next) => {
-    const m = c.req.method;
-    if (m === "GET" || m === "HEAD" || /\/drops\/[^/]+\/data$/.test(c.req.path)) return next();
+  // Drop bytes between nodes are streams of any size; every other body has the limit. GETs
+  // (status polls by the thousand) have none to check, and do not pass through this at all.
+  app.on(["POST", "PUT", "PATCH", "DELETE"], "/api/*", (c, next) => {
+    if (/\/drops\/[^/]+\/data$/.test(c.req.path)) return next();
     return limited(c, next);
   });
 

@@ -358,9 +358,8 @@ export class CompositeManager implements DropManager {
       throw invalidState(`Session ${sessionId} is already deployed; deploy needs BUILDING`);
     }
     this.#alive(s);
-    const byUid = new Map<string, { node: string | undefined }>();
-    for (const o of s.owners.values()) byUid.set(o.uid, o);
-    const missing = completed.filter((u) => !byUid.has(u));
+    const byUid = s.byUid();
+    const missing = completed.filter((u) => !byUid(u));
     if (missing.length) {
       throw invalidGraph(`UIDs for completed drops not found: ${missing.join(", ")}`);
     }

@@ -86,6 +86,19 @@ export class CompositeSession {
     this.children = children;
   }
 
+  /**
+   * Where Drops went, by UID: UIDs are mostly their OIDs (the owners' key), so only the others
+   * get a map (a 10M-Drop deploy built a map of every Drop). For one use: the owners as now.
+   */
+  byUid(): (uid: string) => Owned | undefined {
+    const others = new Map<string, Owned>();
+    for (const [oid, o] of this.owners) if (o.uid !== oid) others.set(o.uid, o);
+    return (uid) => {
+      const o = others.get(uid) ?? this.owners.get(uid);
+      return o?.uid === uid ? o : undefined;
+    };
+  }
+
   /** Record a batch; the returned function undoes exactly that. */
   commit(s: Split): () => void {
     const phase = this.phase;

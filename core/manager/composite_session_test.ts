@@ -46,3 +46,16 @@ Deno.test("CompositeSession.statusOf: failed is 6, over stays, an empty part is 
   s.statusOf(a, { status: 5 });
   assert.equal(s.statusOf(a), 5);
 });
+
+Deno.test("CompositeSession.byUid finds Drops by UID, mapping only the UIDs that are not OIDs", () => {
+  const s = new CompositeSession("s", [child(1)]);
+  s.owners.set("x", { uid: "y", part: 0, node: "n1" });
+  s.owners.set("y", { uid: "z", part: 0, node: "n2" });
+  s.owners.set("w", { uid: "w", part: 0, node: "n3" });
+  const byUid = s.byUid();
+  assert.equal(byUid("y")?.node, "n1");
+  assert.equal(byUid("z")?.node, "n2");
+  assert.equal(byUid("w")?.node, "n3");
+  assert.equal(byUid("x"), undefined, "an OID, but no Drop's UID");
+  assert.equal(byUid("nope"), undefined);
+});

@@ -62,7 +62,7 @@ export function subscriptionParts<T>(
 export async function deploySteps(
   kids: ChildSet,
   s: CompositeSession,
-  o: { completed: string[]; byUid: Map<string, { node: string | undefined }> },
+  o: { completed: string[]; byUid: (uid: string) => { node: string | undefined } | undefined },
 ): Promise<Record<string, ChildError>> {
   const id = s.id;
   // 1. Each node learns which of its Drops link to Drops on which other nodes.
@@ -78,7 +78,7 @@ export async function deploySteps(
   const r2 = childErrors(s, await fanOut(s.targets(), (c) => c.bulk.deploySession(id)));
   if (Object.keys(r2).length) return r2;
   // 3. The roots start on their own nodes.
-  const roots = Map.groupBy(o.completed, (uid) => o.byUid.get(uid)!.node ?? "");
+  const roots = Map.groupBy(o.completed, (uid) => o.byUid(uid)!.node ?? "");
   const targets = [...roots.keys()].map((n) => ({ ...kids.nodeClient(n), node: n }));
   const r3 = await fanOut(targets, async (n) => {
     const uids = roots.get(n.node)!;

@@ -76,18 +76,16 @@ export class SessionRemote implements RemoteLinks {
   }
 
   /** Deploy time: wire proxies into the freshly built local graph. */
-  attach(drops: { values(): Iterable<Drop> }): void {
+  attach(drops: { byUid(uid: string): Drop | undefined }): void {
     if (this.#edges.size === 0) return;
-    const byUid = new Map<string, Drop>();
-    for (const d of drops.values()) byUid.set(d.uid, d);
     for (const e of this.#edges.values()) {
       if (e.local === "data") {
-        const d = byUid.get(e.data);
+        const d = drops.byUid(e.data);
         if (!(d instanceof DataDrop)) continue;
         if (e.kind === "produce") d.nProducers++;
         else this.#remoteConsumer(d, e.peer);
       } else {
-        const a = byUid.get(e.app);
+        const a = drops.byUid(e.app);
         if (!(a instanceof AppDrop)) continue;
         if (e.kind === "produce") {
           a.outputs = addTo(

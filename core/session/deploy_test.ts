@@ -104,3 +104,24 @@ Deno.test("an append's repeated OID is refused in a small and in a big (sliced) 
     assert.equal(nm.get("s").size, 11);
   });
 });
+
+Deno.test("Drops are found by UID: UIDs that are OIDs of other Drops, and UIDs no Drop has", async () => {
+  await withNode(async (nm) => {
+    const mem = { categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" };
+    nm.createSession("uids");
+    // x's UID is y's OID; y's UID is z; w's UID is its OID.
+    await nm.append("uids", [
+      { oid: "x", uid: "y", ...mem },
+      { oid: "y", uid: "z", ...mem },
+      { oid: "w", ...mem },
+    ]);
+    await nm.deploy("uids", []);
+    const s = nm.get("uids");
+    assert.equal(s.dropByUid("y")?.oid, "x");
+    assert.equal(s.dropByUid("z")?.oid, "y");
+    assert.equal(s.dropByUid("w")?.oid, "w");
+    // "x" is an OID, but no Drop's UID.
+    assert.equal(s.dropByUid("x"), undefined);
+    assert.equal(s.dropByUid("nope"), undefined);
+  });
+});

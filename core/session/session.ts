@@ -92,7 +92,6 @@ export class Session implements DropHost {
   /** `hasUid`'s index, made on first use after the specs change. */
   #otherUids: Set<string> | undefined;
   #drops: DropIndex | null = null;
-  #byUid: Map<string, Drop> | null = null;
   #pendingLeaves = 0;
   /** An EndDROP is ending the session: the Drops it skips are said before the session's end. */
   #ending = false;
@@ -418,12 +417,7 @@ export class Session implements DropHost {
   }
 
   dropByUid(uid: string): Drop | undefined {
-    if (!this.#drops) return undefined;
-    if (!this.#byUid) {
-      this.#byUid = new Map();
-      for (const d of this.#drops.values()) if (d.uid !== d.oid) this.#byUid.set(d.uid, d);
-    }
-    return this.#byUid.get(uid) ?? this.#drops.get(uid);
+    return this.#drops?.byUid(uid);
   }
 
   /** The stored graph, `{oid: spec}`. */

@@ -134,8 +134,6 @@ export async function main(args = Deno.args): Promise<void> {
     eventRetry: eventRetry * 1000,
     transport,
   });
-  // Whether PyFuncApp Drops can run, found out now rather than at the first one appended.
-  void manager.python.probe();
   Deno.exit(
     await serveManager(manager, c, {
       name: "dlg-node",

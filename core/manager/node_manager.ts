@@ -1,5 +1,11 @@
 /** The Node Drop Manager: a collection of sessions that are created, fed, deployed and run. */
-import { DropClasses, moduleAppChecker, PythonPool, type PythonPoolOptions } from "../apps/mod.ts";
+import {
+  DropClasses,
+  moduleAppChecker,
+  PYFUNC_APP,
+  PythonPool,
+  type PythonPoolOptions,
+} from "../apps/mod.ts";
 import {
   AppDrop,
   appStateName,
@@ -65,6 +71,12 @@ export function checkSessionId(id: unknown): string {
     );
   }
   return id;
+}
+
+/** A spec of a PyFuncApp (its class named as DALiuGE's translator names it). */
+function needsPython(raw: Record<string, unknown>): boolean {
+  return raw.dropclass === PYFUNC_APP || raw.appclass === PYFUNC_APP ||
+    raw.Application === PYFUNC_APP;
 }
 
 export class NodeManager implements DropManager {
@@ -184,7 +196,13 @@ export class NodeManager implements DropManager {
   }
 
   append(sessionId: string, items: Record<string, unknown>[]): void | Promise<void> {
-    return this.get(sessionId).append(items);
+    const session = this.get(sessionId);
+    // Whether this node runs Python is found out off the loop (python can take 0.4 s to start),
+    // before the first batch that needs to know is checked.
+    if (!this.python.checked && items.some(needsPython)) {
+      return this.python.probe().then(() => session.append(items));
+    }
+    return session.append(items);
   }
 
   /** A big body is parsed in slices, so the event loop keeps answering meanwhile. */

@@ -125,3 +125,40 @@ Deno.test("Drops are found by UID: UIDs that are OIDs of other Drops, and UIDs n
     assert.equal(s.dropByUid("nope"), undefined);
   });
 });
+
+Deno.test("the first batch with a PyFuncApp waits for the Python check off the event loop", async () => {
+  const fake = await Deno.makeTempFile({ suffix: ".sh" });
+  // A "python" that takes 300 ms to answer that it runs.
+  await Deno.writeTextFile(fake, "#!/bin/sh\nsleep 0.3\nexit 0\n");
+  await Deno.chmod(fake, 0o755);
+  try {
+    await withNode(async (nm) => {
+      const app = {
+        oid: "a",
+        categoryType: "Application",
+        dropclass: "dlg.apps.pyfunc.PyFuncApp",
+        func_name: "builtins.abs",
+      };
+      nm.createSession("py");
+      // No Python in the batch: nothing is checked.
+      await nm.append("py", [{
+        oid: "d",
+        categoryType: "Data",
+        dropclass: "dlg.data.drops.memory.InMemoryDROP",
+      }]);
+      assert.equal(nm.python.checked, false);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 20);
+      try {
+        await nm.append("py", [app]);
+      } finally {
+        clearInterval(timer);
+      }
+      assert.ok(ticks >= 5, `timers ran while python was checked (${ticks})`);
+      assert.equal(nm.python.checked, true);
+      assert.deepEqual(Object.keys(nm.get("py").graph()).sort(), ["a", "d"]);
+    }, { python: { python: fake } });
+  } finally {
+    await Deno.remove(fake);
+  }
+});

@@ -21,7 +21,9 @@ export async function ingest(): Promise<Row[]> {
   const parts = splitParts(graph, LIMIT - 64 * 1024);
   const workDir = await Deno.makeTempDir({ prefix: "dlg-bench-ingest-" });
   const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
-  void nm.python.probe(); // as dlg-node does at start
+  // A node that has seen a PyFuncApp before knows whether it runs Python (the first batch with
+  // one waits for that check, off the event loop).
+  await nm.python.probe();
   const app = createApp(nm).route("/", nodeRoutes(nm));
   try {
     await app.request("/api/sessions", {

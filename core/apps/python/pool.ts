@@ -161,9 +161,14 @@ export class PythonPool {
     return this.#check;
   }
 
+  /** Whether `unavailable` knows its answer (it would block to find out otherwise). */
+  get checked(): boolean {
+    return this.#check !== undefined;
+  }
+
   /**
-   * Find out in the background whether this node can run Python (dlg-node does at start), so
-   * that the first PyFuncApp appended does not hold the event loop while python starts.
+   * Find out without blocking whether this node can run Python: a node waits for this before
+   * checking the first batch with a PyFuncApp, rather than hold its loop while python starts.
    */
   probe(): Promise<void> {
     this.#probing ??= (async () => {

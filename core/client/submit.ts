@@ -14,8 +14,13 @@ type Spec = Record<string, unknown>;
  */
 export { graphRoots };
 
-/** Default part size for `graph/append`: well under the managers' 10 MB default limit. */
-export const DEFAULT_PART_BYTES = 4 * 1024 * 1024;
+/**
+ * Default part size for `graph/append`, well under the managers' 10 MB default limit. Small parts
+ * keep every tier busy (the next part is read while the last is checked, a master's nodes start
+ * on the first) and their buffers small: against 4 MiB parts, 1 MiB made the hierarchy row ~20%
+ * faster (31k -> 37-38k Drops/s) and one node's 100k row ~10% (10 MB parts: 1.15 s -> ~1.0 s).
+ */
+export const DEFAULT_PART_BYTES = 1024 * 1024;
 
 /** The Drop specs of a graph file's JSON: the list without DALiuGE's trailing metadata. */
 export function graphSpecs(graph: unknown): Spec[] {
@@ -64,7 +69,7 @@ export interface SubmitOptions {
   sessionId?: string;
   /** Used for a generated session id. */
   name?: string;
-  /** Largest `graph/append` body in bytes (default 4 MiB). */
+  /** Largest `graph/append` body in bytes (default 1 MiB). */
   partBytes?: number;
   compress?: AppendOptions["compress"];
   /** UIDs to complete at deploy (default: the graph's roots). */

@@ -1,7 +1,7 @@
 /**
  * DESIGN §4 hierarchy scenario: master -> 2 islands -> 4 nodes (real processes), 100k Drops
  * (memory data + no-op apps in chains), 10% of the edges crossing nodes, sent in `dlg submit`'s
- * parts (4 MiB, two in flight) after a small warm-up graph; append -> deploy -> every node
+ * parts (its default size, two in flight) after a small warm-up graph; append -> deploy -> every node
  * FINISHED, timed end to end at the master.
  */
 import { MasterManagerClient, splitGraph } from "../../core/client/mod.ts";

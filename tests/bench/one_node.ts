@@ -1,9 +1,9 @@
 /**
- * DESIGN §4, one dlg-node: parallel chains of InMemoryDROP -> NullBarrierApp, appended in
- * ~10 MB parts (two in flight, as `dlg submit` sends them), deployed with the roots completed,
- * timed until FINISHED; RSS per Drop.
+ * DESIGN §4, one dlg-node: parallel chains of InMemoryDROP -> NullBarrierApp, appended in the
+ * parts `dlg submit` makes and sends (its default size, two in flight), deployed with the roots
+ * completed, timed until FINISHED; RSS per Drop.
  */
-import { NodeManagerClient } from "../../core/client/mod.ts";
+import { NodeManagerClient, splitGraph } from "../../core/client/mod.ts";
 import { startNode } from "../_util/procs.ts";
 import { atLeast, atMost, benchToken, procMemory, type Row } from "./_report.ts";
 
@@ -89,7 +89,8 @@ export async function runOnNode(url: string, sid: string, parts: string[], roots
 export async function oneNode(drops: number, label: string): Promise<Row[]> {
   const length = 100;
   const { specs, roots } = chainGraph(Math.ceil(drops / length), length);
-  const parts = toParts(specs, 10 * 1000 * 1000 - 1024);
+  // The parts `dlg submit` makes (its default size), two in flight as it sends them.
+  const parts = splitGraph(specs);
   const v8 = Deno.env.get("BENCH_V8_FLAGS");
   const node = await startNode(
     ["--dlm-check-period", "0", "-m", "10"],
@@ -131,7 +132,7 @@ export async function oneNode(drops: number, label: string): Promise<Row[]> {
 }
 
 /**
- * 1M Drops in ~10 MB parts: <= 6 s and <= 1.2 GB RSS (DESIGN §4 holds the 1M run to these two;
+ * 1M Drops in `dlg submit` parts: <= 6 s and <= 1.2 GB RSS (DESIGN §4 holds the 1M run to these two;
  * its Drops/s and RSS per Drop stay in the details).
  */
 export async function oneNodeMillion(): Promise<Row[]> {

@@ -27,7 +27,7 @@ tests/bench/results/latest.json (scale.json for --scale); exits 1 when a row fai
   --token         run with a cluster token on (managers require it, clients send it)
   --scale [N]     only the scale run: N Drops (default 10000000) over master -> 2 islands ->
                   4 nodes, target FINISHED within 3 min and 24 GB (sum of the tiers' peak RSS)
-  --part N        with --scale: Drops per append sent to the master (default 200000)
+  --part-bytes N  with --scale: largest append body sent to the master (default: dlg submit's)
   --heap MB       with --scale: V8 old-space limit of every tier (default 16384; Deno's own
                   default on this 24 GB machine is about 4 GB)
   --give-up S     with --scale: stop and report how far it got after S seconds (default 1200)
@@ -79,7 +79,7 @@ function parse() {
       scenario: { type: "string" },
       token: { type: "boolean" },
       scale: { type: "boolean" },
-      part: { type: "string" },
+      "part-bytes": { type: "string" },
       heap: { type: "string" },
       "give-up": { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -99,7 +99,7 @@ function parse() {
   return {
     ...values,
     drops,
-    part: count(values.part, "--part"),
+    partBytes: count(values["part-bytes"], "--part-bytes"),
     heap: count(values.heap, "--heap"),
     giveUp: count(values["give-up"], "--give-up"),
   };
@@ -121,7 +121,7 @@ async function main() {
     const run = values.scenario === "scale"
       ? () =>
         scale(values.drops, {
-          part: values.part,
+          partBytes: values.partBytes,
           heapMb: values.heap,
           giveUpMs: values.giveUp && values.giveUp * 1000,
         })
@@ -133,7 +133,7 @@ async function main() {
   const rows: Row[] = [];
   const scaleArgs = [
     String(values.drops),
-    ...(values.part ? ["--part", String(values.part)] : []),
+    ...(values.partBytes ? ["--part-bytes", String(values.partBytes)] : []),
     ...(values.heap ? ["--heap", String(values.heap)] : []),
     ...(values.giveUp ? ["--give-up", String(values.giveUp)] : []),
   ];

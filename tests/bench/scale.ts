@@ -1,13 +1,13 @@
 /**
  * DESIGN §4's 10M row, `deno task bench --scale [N]` (not in the default run): N Drops (default
  * 10M) of the hierarchy row's graph over master -> 2 islands -> 4 nodes (real processes),
- * generated lazily and appended through the master in gzip parts, deployed, followed until
+ * generated lazily and appended through the master as `dlg submit` sends a graph (its parts, two
+ * in flight), deployed, followed until
  * FINISHED. Rows: wall time (<= 3 min) and the sum of the tiers' peak RSS (<= 24 GB), with each
  * tier's peak in the detail. When it fails, the row says where: which phase, how many Drops
  * were appended, which tier died and the tiers' RSS then.
  */
-import { gzipSync } from "node:zlib";
-import { MasterManagerClient } from "../../core/client/mod.ts";
+import { DEFAULT_PART_BYTES, MasterManagerClient } from "../../core/client/mod.ts";
 import { startCluster } from "../_util/cluster.ts";
 import { atMost, type Row } from "./_report.ts";
 import { flat, type GraphStats, hierarchyDrops } from "./hierarchy.ts";
@@ -15,8 +15,8 @@ import { clusterTiers, PeakTracker } from "./_tiers.ts";
 import { Progress } from "./scale_progress.ts";
 
 export interface ScaleOptions {
-  /** Drops per append sent to the master. */
-  part?: number;
+  /** Largest append body sent to the master (default: `dlg submit`'s). */
+  partBytes?: number;
   /** V8 old-space limit of every tier, in MB (Deno's default here is about 4 GB). */
   heapMb?: number;
   /** Seconds without an answer before a parent takes a child for dead (product default 10). */
@@ -30,25 +30,31 @@ export function dropsLabel(n: number): string {
   return n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
 }
 
-/** Parts of `part` specs from `drops`, as gzip JSON bodies (level 1: the bench shares 2 cores). */
-export function* gzipParts(drops: Iterator<Record<string, unknown>>, part: number) {
-  for (;;) {
-    const specs: Record<string, unknown>[] = [];
-    for (let r = drops.next(); !r.done; r = drops.next()) {
-      specs.push(r.value);
-      if (specs.length >= part) break;
+/**
+ * `drops` as `graph/append` bodies of at most `maxBytes` of JSON, made lazily (a 10M graph is never
+ * held): the parts `dlg submit` makes (`splitGraph`, its default size).
+ */
+export function* jsonParts(
+  drops: Iterator<Record<string, unknown>>,
+  maxBytes = DEFAULT_PART_BYTES,
+) {
+  let texts: string[] = [];
+  let size = 2;
+  for (let r = drops.next(); !r.done; r = drops.next()) {
+    const t = JSON.stringify(r.value);
+    if (texts.length && size + t.length + 1 > maxBytes) {
+      yield { n: texts.length, body: `[${texts.join(",")}]` };
+      texts = [];
+      size = 2;
     }
-    if (!specs.length) return;
-    const z = gzipSync(JSON.stringify(specs), { level: 1 });
-    yield {
-      n: specs.length,
-      body: new Uint8Array(z.buffer as ArrayBuffer, z.byteOffset, z.length),
-    };
+    texts.push(t);
+    size += t.length + 1;
   }
+  if (texts.length) yield { n: texts.length, body: `[${texts.join(",")}]` };
 }
 
 export async function scale(total = 10_000_000, o: ScaleOptions = {}): Promise<Row[]> {
-  const part = o.part ?? 200_000;
+  const partBytes = o.partBytes ?? DEFAULT_PART_BYTES;
   const heapMb = o.heapMb ?? 16_384;
   const label = dropsLabel(total);
   const childTimeout = o.childTimeoutS ?? 300;
@@ -76,19 +82,20 @@ export async function scale(total = 10_000_000, o: ScaleOptions = {}): Promise<R
     await m.createSession("scale");
     const nodes = c.nodes.flat().map((p) => p.hostPort);
     const islandOf = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
-    const parts = gzipParts(hierarchyDrops(total, nodes, islandOf, stats), part);
-    let next = parts.next();
-    while (!next.done) {
-      const cur = next.value;
-      const sent = m.request("POST", "/api/sessions/scale/graph/append", {
-        body: cur.body,
-        headers: { "content-type": "application/json", "content-encoding": "gzip" },
-      });
-      next = parts.next(); // the next part is made while this one is sent and ingested
-      await progress.guard(sent);
-      progress.appended += cur.n;
-      if (performance.now() > giveUp) throw new Error(`gave up after ${giveUpMs} ms`);
-    }
+    // As `dlg submit` sends a graph: its parts, two in flight (each made as a sender is free).
+    const parts = jsonParts(hierarchyDrops(total, nodes, islandOf, stats), partBytes);
+    const sender = async () => {
+      for (let next = parts.next(); !next.done; next = parts.next()) {
+        const cur = next.value;
+        await progress.guard(m.request("POST", "/api/sessions/scale/graph/append", {
+          body: cur.body,
+          headers: { "content-type": "application/json" },
+        }));
+        progress.appended += cur.n;
+        if (performance.now() > giveUp) throw new Error(`gave up after ${giveUpMs} ms`);
+      }
+    };
+    await Promise.all([sender(), sender()]);
     times.appendMs = performance.now() - t0;
     progress.phase = "deploy";
     await progress.guard(m.deploySession("scale", stats.roots));
@@ -118,7 +125,7 @@ export async function scale(total = 10_000_000, o: ScaleOptions = {}): Promise<R
   timeRow.detail = {
     drops: total,
     appended: progress.appended,
-    part,
+    partBytes,
     edges: stats.edges,
     crossNode: stats.crossing,
     heapLimitMB: heapMb,

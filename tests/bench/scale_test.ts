@@ -1,8 +1,7 @@
 /** The scale run's helpers: the lazy hierarchy graph, its parts and the per-tier peaks. */
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
 import { type GraphStats, hierarchyDrops, hierarchyGraph } from "./hierarchy.ts";
-import { dropsLabel, gzipParts } from "./scale.ts";
+import { dropsLabel, jsonParts } from "./scale.ts";
 import { PeakTracker } from "./_tiers.ts";
 import { PEAK_RSS } from "./_report.ts";
 
@@ -23,10 +22,12 @@ Deno.test("hierarchyDrops yields the hierarchy row's graph lazily, node and isla
   for (const d of lazy) assert.equal(d.island, ISLANDS[NODES.indexOf(d.node as string)]);
 });
 
-Deno.test("gzipParts splits the Drops into gzip JSON bodies of `part` specs", () => {
-  const parts = [...gzipParts(hierarchyDrops(2_500, NODES, ISLANDS), 1000)];
-  assert.deepEqual(parts.map((p) => p.n), [1000, 1000, 500]);
-  const specs = parts.flatMap((p) => JSON.parse(new TextDecoder().decode(gunzipSync(p.body))));
+Deno.test("jsonParts splits the Drops into JSON bodies of at most the given size", () => {
+  const parts = [...jsonParts(hierarchyDrops(2_500, NODES, ISLANDS), 64 * 1024)];
+  assert.ok(parts.length > 1, `${parts.length} parts`);
+  for (const p of parts) assert.ok(p.body.length <= 64 * 1024, `${p.body.length} bytes`);
+  assert.equal(parts.reduce((n, p) => n + p.n, 0), 2_500);
+  const specs = parts.flatMap((p) => JSON.parse(p.body));
   assert.deepEqual(specs, hierarchyGraph(2_500, NODES, ISLANDS).graph);
 });
 

@@ -268,6 +268,8 @@ export class PythonPool {
     const sizes = job.payloads.map((p) => p.length);
     const big = sizes.some((s) => s >= FILE_PAYLOAD);
     if (big && this.#vm) await w.ready.promise;
+    // The worker may have died before it was ready (that settles the call): write nothing for it.
+    if (job.settled) return;
     if (big && this.#vm && w.vm) return await this.#sendToMemory(w, job, sizes);
     // Big payloads go through files in the private directory (much faster than the pipe).
     let files: (string | null)[] | undefined;

@@ -223,6 +223,27 @@ Deno.test("PythonPool: a worker killed holding a big input fails its call, leave
   }
 });
 
+Deno.test("PythonPool writes no payload for a call whose worker died before it was ready", async () => {
+  const slowStart = await Deno.makeTempFile({ suffix: ".sh" });
+  await Deno.writeTextFile(slowStart, `#!/bin/sh\nsleep 1\nexec ${PYTHON} "$@"\n`);
+  await Deno.chmod(slowStart, 0o755);
+  for (const directMemory of [true, false]) {
+    const pool = new PythonPool({ python: slowStart, size: 1, directMemory });
+    try {
+      const { msg, input } = npyCall(1024 * 1024);
+      const p = pool.call(msg, [input]);
+      await waitFor(() => pool.busy, { until: (n) => n === 1, timeout: 5000, what: "busy" });
+      Deno.kill(pool.pids()[0]!, "SIGKILL"); // still sleeping: not ready
+      await assert.rejects(p, /was killed by SIGKILL/);
+      const left = pool.dir ? [...Deno.readDirSync(pool.dir)].map((e) => e.name) : [];
+      assert.deepEqual(left.filter((n) => n !== "runner.py"), [], "no payload file");
+    } finally {
+      await pool.stop();
+    }
+  }
+  await Deno.remove(slowStart);
+});
+
 Deno.test("PythonPool removes the output files of a worker that died before sending them", async () => {
   await withPool(async (pool) => {
     const code = "import os\ndef die():\n" +

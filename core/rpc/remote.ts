@@ -3,7 +3,7 @@
  * (`{peerNode: [[lhsUid, linkType, rhsUid], ...]}`, "lhs is linkType of rhs"). At deploy the
  * links become proxies (see proxies.ts); afterwards incoming events drive them.
  */
-import { addTo, AppDrop, DataDrop, type Drop, DropStates } from "../drops/mod.ts";
+import { addTo, AppDrop, DataDrop, DropStates } from "../drops/mod.ts";
 import type { RemoteLinks, Session } from "../session/mod.ts";
 import { type Edge, edgeOf, parseNode, type WireEvent } from "../wire/mod.ts";
 import { fromBase64 } from "./base64.ts";
@@ -76,16 +76,16 @@ export class SessionRemote implements RemoteLinks {
   }
 
   /** Deploy time: wire proxies into the freshly built local graph. */
-  attach(drops: { byUid(uid: string): Drop | undefined }): void {
+  attach(): void {
     if (this.#edges.size === 0) return;
     for (const e of this.#edges.values()) {
       if (e.local === "data") {
-        const d = drops.byUid(e.data);
+        const d = this.#session.dropByUid(e.data);
         if (!(d instanceof DataDrop)) continue;
         if (e.kind === "produce") d.nProducers++;
         else this.#remoteConsumer(d, e.peer);
       } else {
-        const a = drops.byUid(e.app);
+        const a = this.#session.dropByUid(e.app);
         if (!(a instanceof AppDrop)) continue;
         if (e.kind === "produce") {
           a.outputs = addTo(

@@ -30,21 +30,9 @@ import { filePath } from "./paths.ts";
  */
 export class DropIndex {
   #specs: ReadonlyMap<string, DropSpec>;
-  /** Specs whose UID is not their OID, by UID (made on first use: rarely any). */
-  #otherUids: Map<string, DropSpec> | undefined;
 
   constructor(specs: ReadonlyMap<string, DropSpec>) {
     this.#specs = specs;
-  }
-
-  /** The Drop with UID `uid`: UIDs are mostly their OIDs, so only the others get a map. */
-  byUid(uid: string): Drop | undefined {
-    if (!this.#otherUids) {
-      this.#otherUids = new Map();
-      for (const s of this.#specs.values()) if (s.uid !== s.oid) this.#otherUids.set(s.uid, s);
-    }
-    const s = this.#otherUids.get(uid) ?? this.#specs.get(uid);
-    return s?.uid === uid ? s.drop as Drop | undefined : undefined;
   }
 
   get size(): number {

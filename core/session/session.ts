@@ -63,8 +63,8 @@ export interface SessionOptions extends LifecycleOptions {
 export interface RemoteLinks {
   /** Is `oid` a Drop on another node that local Drops may link to? */
   has(oid: string): boolean;
-  /** Deploy time: wire the links into the freshly built local graph. */
-  attach(drops: DropIndex): void;
+  /** Deploy time: wire the links into the freshly built local graph (`dropByUid` finds it). */
+  attach(): void;
 }
 
 /** Batches up to this many specs are checked in one go; larger ones in time slices. */
@@ -89,8 +89,8 @@ export class Session implements DropHost {
   startedAt: number | undefined;
   finishedAt: number | undefined;
   #specs = new Map<string, DropSpec>();
-  /** `hasUid`'s index, made on first use after the specs change. */
-  #otherUids: Set<string> | undefined;
+  /** `#specByUid`'s index, made on first use after the specs change. */
+  #otherUids: Map<string, DropSpec> | undefined;
   #drops: DropIndex | null = null;
   #pendingLeaves = 0;
   /** An EndDROP is ending the session: the Drops it skips are said before the session's end. */
@@ -301,7 +301,7 @@ export class Session implements DropHost {
     if (this.#status !== DEPLOYING) return;
     this.#drops = built.drops;
     this.#pendingLeaves = built.leaves;
-    this.#links?.attach(built.drops);
+    this.#links?.attach();
     this.#setStatus(RUNNING);
     this.#lifecycle.start();
     this.trigger(completed);
@@ -416,8 +416,9 @@ export class Session implements DropHost {
     return { status: s, error: this.#error, ...lost };
   }
 
+  /** The deployed Drop with UID `uid`. */
   dropByUid(uid: string): Drop | undefined {
-    return this.#drops?.byUid(uid);
+    return this.#drops ? this.#specByUid(uid)?.drop as Drop | undefined : undefined;
   }
 
   /** The stored graph, `{oid: spec}`. */
@@ -433,13 +434,19 @@ export class Session implements DropHost {
 
   /** Is a Drop with this UID in the session (specs, deployed or not)? */
   hasUid(uid: string): boolean {
-    if (this.#specs.get(uid)?.uid === uid) return true;
+    return this.#specByUid(uid) !== undefined;
+  }
+
+  /** The spec with UID `uid`: by its OID when they are equal (mostly), else `#otherUids`. */
+  #specByUid(uid: string): DropSpec | undefined {
+    const s = this.#specs.get(uid);
+    if (s?.uid === uid) return s;
     // UIDs that differ from their OID, indexed once per change of the specs (rarely any).
     if (!this.#otherUids) {
-      this.#otherUids = new Set<string>();
-      for (const s of this.#specs.values()) if (s.uid !== s.oid) this.#otherUids.add(s.uid);
+      this.#otherUids = new Map();
+      for (const s of this.#specs.values()) if (s.uid !== s.oid) this.#otherUids.set(s.uid, s);
     }
-    return this.#otherUids.has(uid);
+    return this.#otherUids.get(uid);
   }
 
   /** The Drops by OID once deployed (read by sliced writers of `graph/status`). */

@@ -27,6 +27,7 @@ export {
   type Lookup,
 } from "./classes.ts";
 export {
+  className,
   type DropSpec,
   knownClass,
   type Links,

@@ -70,6 +70,11 @@ function unique(oids: string[]): string[] {
   return set.size === oids.length ? oids : [...set];
 }
 
+/** The class a spec names: `dropclass`, else DALiuGE's older `appclass` or `Application`. */
+export function className(raw: Record<string, unknown>): unknown {
+  return raw.dropclass ?? raw.appclass ?? raw.Application ?? undefined;
+}
+
 /**
  * A cheap first look (a master's, before it forwards a spec unparsed): does the spec name a
  * category and a class this engine runs? `normalizeSpec` says what is wrong when not.
@@ -77,7 +82,7 @@ function unique(oids: string[]): string[] {
 export function knownClass(raw: Record<string, unknown>, classes: ClassTable): boolean {
   const kind = typeof raw.categoryType === "string" ? kindOf(raw.categoryType) : undefined;
   if (!kind) return false;
-  const name = raw.dropclass ?? raw.appclass ?? raw.Application ?? undefined;
+  const name = className(raw);
   const storage = raw.storage ?? undefined;
   if (name !== undefined && typeof name !== "string") return false;
   if (storage !== undefined && typeof storage !== "string") return false;
@@ -114,7 +119,7 @@ export function normalizeSpec(
       `${name} has categoryType ${JSON.stringify(spec.categoryType)}; expected Data or Application`,
     );
   }
-  const clsName = spec.dropclass ?? spec.appclass ?? spec.Application ?? undefined;
+  const clsName = className(spec) as string | undefined;
   const found = classes.lookup(kind, clsName, spec.storage ?? undefined);
   if ("error" in found) throw invalidGraph(`${name}: ${found.error}`);
   let params: Params;

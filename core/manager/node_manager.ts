@@ -17,7 +17,7 @@ import {
 } from "../drops/mod.ts";
 import { badRequest, invalidState, noDrop, noSession, sessionExists } from "../errors/mod.ts";
 import { WorkerPool } from "../exec/mod.ts";
-import { type DropSpec, readGraph } from "../graph/mod.ts";
+import { className, type DropSpec, readGraph } from "../graph/mod.ts";
 import { EventSender, SessionRemote } from "../rpc/mod.ts";
 import {
   type EventReader,
@@ -73,10 +73,9 @@ export function checkSessionId(id: unknown): string {
   return id;
 }
 
-/** A spec of a PyFuncApp (its class named as DALiuGE's translator names it). */
+/** A spec of a PyFuncApp (the class its checks will look up). */
 function needsPython(raw: Record<string, unknown>): boolean {
-  return raw.dropclass === PYFUNC_APP || raw.appclass === PYFUNC_APP ||
-    raw.Application === PYFUNC_APP;
+  return className(raw) === PYFUNC_APP;
 }
 
 export class NodeManager implements DropManager {

@@ -33,6 +33,11 @@ export function appearsTwice(oid: string): Error {
   return invalidGraph(`Drop ${oid} appears twice in the graph`);
 }
 
+/** 400: `oid` is in the session from an earlier append. */
+export function alreadyInSession(oid: string): Error {
+  return invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
+}
+
 /**
  * One spec of a batch normalised and checked against the session's OIDs. Repeats within the
  * batch are the committer's to find (`appearsTwice`): its map tells, with no set per batch.
@@ -46,7 +51,7 @@ function normalizeOne(
 ): DropSpec {
   const spec = normalizeSpec(item, i, classes, shared);
   if (existing.has(spec.oid)) {
-    throw invalidGraph(`Drop ${spec.oid} is already in the session (duplicate oid)`);
+    throw alreadyInSession(spec.oid);
   }
   return spec;
 }

@@ -1,5 +1,6 @@
 /** Physical graphs: Drop-spec schema, DALiuGE's forms normalised, validation. */
 export {
+  alreadyInSession,
   appearsTwice,
   graphItems,
   normalizeBatch,

@@ -7,11 +7,12 @@
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
 import {
+  alreadyInSession,
+  appearsTwice,
   type ClassTable,
   knownClass,
   type LightItem,
   lightItems,
-  share,
   type Shared,
   yieldIo,
 } from "../graph/mod.ts";
@@ -19,7 +20,7 @@ import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
 import type { CompositeSession } from "./composite_session.ts";
-import type { Owned, Split } from "./partition.ts";
+import { type Owned, owned, type Split } from "./partition.ts";
 import { appendChunk, chunks } from "./send.ts";
 
 /** One node's share of a batch. */
@@ -287,9 +288,7 @@ export async function commitDirect(
   }
   // A batch appended while the islands' nodes were asked for may have taken these OIDs.
   for (const oid of split.owners.keys()) {
-    if (s.owners.has(oid)) {
-      throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
-    }
+    if (s.owners.has(oid)) throw alreadyInSession(oid);
   }
   const undo = s.commit(split);
   await send.add(placed);
@@ -308,15 +307,13 @@ export function placeDrops(set: ChildSet, s: CompositeSession, placed: Placed[])
   const removed: [string, LinkKey, unknown][] = [];
   for (const [oid, uid, node, cut] of placed) {
     if (!oid) throw invalidGraph("a placed Drop has no oid");
-    if (s.owners.has(oid)) {
-      throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
-    }
-    if (owners.has(oid)) throw invalidGraph(`Drop ${oid} appears twice in the graph`);
+    if (s.owners.has(oid)) throw alreadyInSession(oid);
+    if (owners.has(oid)) throw appearsTwice(oid);
     const part = partOf(node);
     if (part === undefined) {
       throw invalidGraph(`Drop ${oid}'s node ${node} does not belong to this manager`);
     }
-    owners.set(oid, { uid: !uid || uid === oid ? oid : uid, part, node: share(node, shared) });
+    owners.set(oid, owned(oid, uid || undefined, part, node, shared));
     if (cut) { for (const [key, entry] of cut) removed.push([oid, key, entry]); }
   }
   s.commit({ parts: [], owners, rels: [], removed, waiting: new Map(), resolved: [] });

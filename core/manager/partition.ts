@@ -5,7 +5,7 @@
  * `(lhs, linkType, rhs)`: "lhs is linkType of rhs".
  */
 import { invalidGraph } from "../errors/mod.ts";
-import { share, type Shared } from "../graph/mod.ts";
+import { alreadyInSession, appearsTwice, share, type Shared } from "../graph/mod.ts";
 import { LINK_KEYS, LINK_TYPE_OF, type LinkKey, linkOid } from "../wire/mod.ts";
 
 /** Where a Drop went. */
@@ -14,6 +14,24 @@ export interface Owned {
   part: number;
   /** The `node` attribute: where the Drop runs. */
   node: string | undefined;
+}
+
+/**
+ * What a tier keeps of Drop `oid`: one copy per batch (`shared`) of each `node` value, the OID as
+ * the UID when they are equal (JSON.parse gives every spec its own copies of both).
+ */
+export function owned(
+  oid: string,
+  uid: string | undefined,
+  part: number,
+  node: string | undefined,
+  shared: Shared,
+): Owned {
+  return {
+    uid: uid === undefined || uid === oid ? oid : uid,
+    part,
+    node: node === undefined ? node : share(node, shared),
+  };
 }
 
 /** A cross-partition relation, in UIDs, with the nodes of both ends. */
@@ -74,29 +92,19 @@ export function splitBatch(
 ): Split {
   const apart = o.apart ?? ((a: Owned, b: Owned) => a.part !== b.part);
   const owners = new Map<string, Owned>();
-  // What the session keeps of each Drop: one copy per batch of each `node` value, the OID as
-  // the UID when they are equal (JSON.parse gives every spec its own copies).
   const shared: Shared = new Map();
   items.forEach((item, i) => {
     const oid = item.oid;
     if (typeof oid !== "string" || !oid) throw invalidGraph(`Drop #${i} has no oid`);
-    if (state.owners.has(oid)) {
-      throw invalidGraph(`Drop ${oid} is already in the session (duplicate oid)`);
-    }
-    if (owners.has(oid)) throw invalidGraph(`Drop ${oid} appears twice in the graph`);
+    if (state.owners.has(oid)) throw alreadyInSession(oid);
+    if (owners.has(oid)) throw appearsTwice(oid);
     const value = str(item[o.attr]);
     if (!value) throw invalidGraph(`Drop ${oid} doesn't specify a ${o.attr} attribute`);
     const part = o.partOf(value);
     if (part === undefined) {
       throw invalidGraph(`Drop ${oid}'s ${o.attr} ${value} does not belong to this manager`);
     }
-    const uid = str(item.uid);
-    const node = str(item.node);
-    owners.set(oid, {
-      uid: uid === undefined || uid === oid ? oid : uid,
-      part,
-      node: node === undefined ? node : share(node, shared),
-    });
+    owners.set(oid, owned(oid, str(item.uid), part, str(item.node), shared));
   });
   const out: Split = {
     parts: Array.from({ length: o.nParts }, () => []),

@@ -4,6 +4,7 @@
  * `Last-Event-ID` gets what it missed (or a fresh snapshot when that is no longer kept). Used by
  * every tier: a node fills it from its session bus, a composite from its children's streams.
  */
+import { SlicedSnapshot } from "./snapshot.ts";
 
 /** One server-sent event: `id`, `event` name and its JSON `data`. */
 export interface SseEvent {
@@ -15,8 +16,6 @@ export interface SseEvent {
   /** A big snapshot's data, to be written in slices (`data` makes it all at once). */
   sliced?: SlicedSnapshot;
 }
-
-import { SlicedSnapshot } from "./snapshot.ts";
 
 const encoder = new TextEncoder();
 

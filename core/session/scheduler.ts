@@ -1,5 +1,5 @@
 /**
- * Runs ready apps in order, in slices of a few milliseconds. Between slices it yields with
+ * Runs ready apps in order, in short slices (SLICE_MS, below). Between slices it yields with
  * `setImmediate` (the cheapest turn), but that alone never lets Deno's HTTP server in: requests
  * waited for the whole run (seconds). So once a run has gone IO_EVERY_MS without, the next slice
  * waits for a turn where sockets are polled: a quick one (`yieldIo`), or a full one

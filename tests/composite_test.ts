@@ -83,18 +83,18 @@ Deno.test("master appends straight to the nodes; the island learns only where Dr
     const island = `http://${api.islands[0]}`;
     const bad = await fetch(`${island}/api/sessions/s/graph/placement`, {
       method: "POST",
-      body: JSON.stringify([["X", "X", "127.0.0.1:1"]]),
+      body: JSON.stringify({ nodes: { "127.0.0.1:1": ["X"] } }),
       headers: { "content-type": "application/json" },
     });
     assert.equal(bad.status, 400);
     assert.equal((await bad.json()).type, "InvalidGraphException");
     // A placement naming a Drop the island holds, or one twice, changes nothing.
     for (
-      const body of [[["A", "A", api.nodes[0]]], [["Y", "Y", api.nodes[0]], [
-        "Y",
-        "Y",
-        api.nodes[0],
-      ]]]
+      const body of [
+        { nodes: { [api.nodes[0]!]: ["A"] } },
+        { nodes: { [api.nodes[0]!]: ["Y", "Y"] } },
+        { nodes: { [api.nodes[0]!]: ["Z"], [api.nodes[1]!]: ["Z"] } },
+      ]
     ) {
       const again = await fetch(`${island}/api/sessions/s/graph/placement`, {
         method: "POST",
@@ -103,7 +103,7 @@ Deno.test("master appends straight to the nodes; the island learns only where Dr
       });
       assert.equal(again.status, 400);
       const err = await again.json();
-      assert.match(err.args[0], /Drop [AY] (is already in the session|appears twice)/);
+      assert.match(err.args[0], /Drop [AYZ] (is already in the session|appears twice)/);
     }
     const size = await (await fetch(`${island}/api/sessions/s/graph/size`)).json();
     assert.equal(size, 3);

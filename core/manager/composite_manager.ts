@@ -27,8 +27,8 @@ import {
   appendLight,
   commitDirect,
   DirectSend,
-  type Placed,
   placeDrops,
+  type Placement,
 } from "./direct_append.ts";
 import { appendInParts } from "./send.ts";
 import { needsPlacing } from "./placement.ts";
@@ -335,7 +335,7 @@ export class CompositeManager implements DropManager {
    * uid, node, cut?]`, no specs), recorded so that status, failures, removal and Drop reads find
    * them, and `GET .../graph` shows the links between nodes (`cut`) the master took out.
    */
-  place(sessionId: string, placed: Placed[]): void {
+  place(sessionId: string, placed: Placement): void {
     placeDrops(this.childSet, this.#building(sessionId, "graph/placement"), placed);
   }
 
@@ -353,7 +353,7 @@ export class CompositeManager implements DropManager {
   async deploy(sessionId: string, completed: string[]): Promise<void> {
     const s = this.get(sessionId);
     await s.appended; // a deploy sent right after its appends waits for them to be read
-    const empty = s.owners.size === 0;
+    const empty = s.size === 0;
     if (s.phase !== Phase.BUILDING && !(s.phase === Phase.PRISTINE && empty)) {
       throw invalidState(`Session ${sessionId} is already deployed; deploy needs BUILDING`);
     }

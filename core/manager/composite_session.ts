@@ -1,7 +1,8 @@
 /** What a composite manager keeps per session: where each Drop went and the links between. */
 import { type Child, type ChildError, describe } from "./children.ts";
-import type { Owned, Rel, Split, Waiting } from "./partition.ts";
+import { type Owned, owned, type Rel, type Split, type Waiting } from "./partition.ts";
 import type { LinkKey, LostEvents } from "../wire/mod.ts";
+import { alreadyInSession, appearsTwice, type Shared } from "../graph/mod.ts";
 import { isSessionOver, SessionStates } from "../drops/mod.ts";
 import type { CompositeStream } from "./composite_stream.ts";
 import { newMemory, type PlaceMemory } from "./placement.ts";
@@ -30,6 +31,13 @@ export interface SessionWatcher {
   deployed?(): void;
 }
 
+/** Drops a master sent to one node of an island: their OIDs and the node's part. */
+export interface PlacedGroup {
+  part: number;
+  node: string;
+  oids: string[];
+}
+
 export class CompositeSession {
   readonly id: string;
   /** The children the session was created on. */
@@ -43,7 +51,15 @@ export class CompositeSession {
   deploying: Promise<void> | undefined = undefined;
   /** The appends in flight, one after the other (each splits against the ones before it). */
   #appending: Promise<void> = Promise.resolve();
-  owners = new Map<string, Owned>();
+  #owners = new Map<string, Owned>();
+  /**
+   * At an island: the Drops its master placed, as sent (OIDs by node), not yet in `owners`.
+   * Only their OIDs are indexed (for duplicates); a record per Drop is made the first time
+   * `owners` is asked for (removal, a Drop's reads), which an append and a deploy never do.
+   */
+  #placed: PlacedGroup[] = [];
+  #placedOids = new Set<string>();
+  #placedUids = new Map<string, string>();
   pending = new Map<string, Waiting[]>();
   rels: Rel[] = [];
   removed: [string, LinkKey, unknown][] = [];
@@ -86,17 +102,82 @@ export class CompositeSession {
     this.children = children;
   }
 
+  /** Where each Drop went, by OID. */
+  get owners(): Map<string, Owned> {
+    if (this.#placed.length) this.#fold();
+    return this.#owners;
+  }
+
+  /** How many Drops the session holds. */
+  get size(): number {
+    return this.#owners.size + this.#placedOids.size;
+  }
+
+  /** Does the session hold Drop `oid`? */
+  has(oid: string): boolean {
+    return this.#owners.has(oid) || this.#placedOids.has(oid);
+  }
+
   /**
    * Where Drops went, by UID: UIDs are mostly their OIDs (the owners' key), so only the others
-   * get a map (a 10M-Drop deploy built a map of every Drop). For one use: the owners as now.
+   * get a map (a 10M-Drop deploy built a map of every Drop), made on the first call. For one
+   * use: the owners as now.
    */
   byUid(): (uid: string) => Owned | undefined {
-    const others = new Map<string, Owned>();
-    for (const [oid, o] of this.owners) if (o.uid !== oid) others.set(o.uid, o);
+    let others: Map<string, Owned> | undefined;
     return (uid) => {
+      if (!others) {
+        others = new Map();
+        for (const [oid, o] of this.owners) if (o.uid !== oid) others.set(o.uid, o);
+      }
       const o = others.get(uid) ?? this.owners.get(uid);
       return o?.uid === uid ? o : undefined;
     };
+  }
+
+  /**
+   * Record Drops a master sent straight to this island's nodes (`uids`: those that are not
+   * their OIDs; `cut`: links taken out of their specs). 400 naming the first OID already in the
+   * session or given twice, changing nothing.
+   */
+  place(
+    groups: PlacedGroup[],
+    uids: Map<string, string>,
+    cut: [string, LinkKey, unknown][],
+  ): void {
+    const added: string[] = [];
+    for (const g of groups) {
+      for (const oid of g.oids) {
+        if (this.#owners.has(oid) || this.#placedOids.has(oid)) {
+          const twice = added.includes(oid);
+          for (const a of added) this.#placedOids.delete(a);
+          throw twice ? appearsTwice(oid) : alreadyInSession(oid);
+        }
+        this.#placedOids.add(oid);
+        added.push(oid);
+      }
+    }
+    if (!added.length) return;
+    for (const g of groups) {
+      this.#placed.push(g);
+      this.parts.add(g.part);
+    }
+    for (const [oid, uid] of uids) if (this.#placedOids.has(oid)) this.#placedUids.set(oid, uid);
+    for (const c of cut) if (this.#placedOids.has(c[0])) this.removed.push(c);
+    this.phase = Phase.BUILDING;
+  }
+
+  /** The placed Drops into `owners`, one record each. */
+  #fold(): void {
+    const shared: Shared = new Map();
+    for (const g of this.#placed) {
+      for (const oid of g.oids) {
+        this.#owners.set(oid, owned(oid, this.#placedUids.get(oid), g.part, g.node, shared));
+      }
+    }
+    this.#placed = [];
+    this.#placedOids.clear();
+    this.#placedUids.clear();
   }
 
   /** Record a batch; the returned function undoes exactly that. */
@@ -104,7 +185,7 @@ export class CompositeSession {
     const phase = this.phase;
     const resolved = s.resolved.map((oid) => [oid, this.pending.get(oid)] as const);
     for (const [oid, o] of s.owners) {
-      this.owners.set(oid, o);
+      this.#owners.set(oid, o);
       this.parts.add(o.part);
     }
     for (const oid of s.resolved) this.pending.delete(oid);

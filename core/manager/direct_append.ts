@@ -8,19 +8,17 @@ import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
 import {
   alreadyInSession,
-  appearsTwice,
   type ClassTable,
   knownClass,
   type LightItem,
   lightItems,
-  type Shared,
   yieldIo,
 } from "../graph/mod.ts";
 import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
-import type { CompositeSession } from "./composite_session.ts";
-import { type Owned, owned, type Split } from "./partition.ts";
+import type { CompositeSession, PlacedGroup } from "./composite_session.ts";
+import type { Owned, Split } from "./partition.ts";
 import { appendChunk, chunks } from "./send.ts";
 
 /** One node's share of a batch. */
@@ -33,10 +31,34 @@ export interface NodePart {
 }
 
 /**
- * `[oid, uid, node, cut?]` of each Drop an island holds; `cut` lists the links taken out of its
- * spec (to Drops on other nodes) as `[key, entry]`, for the island's `GET .../graph`.
+ * What an island is told of an append (`graph/placement`): the OIDs sent to each of its nodes,
+ * the UIDs that are not their OIDs, and the links taken out of the specs (to Drops on other
+ * nodes) as `[holderOid, key, entry]`, for the island's `GET .../graph`.
  */
-export type Placed = [string, string, string, [LinkKey, unknown][]?];
+export interface Placement {
+  nodes: Record<string, string[]>;
+  uids?: Record<string, string>;
+  cut?: [string, LinkKey, unknown][];
+}
+
+/** `from` added to `into` (the same island, a later batch). */
+function mergePlacement(into: Placement, from: Placement): void {
+  for (const [node, oids] of Object.entries(from.nodes)) {
+    const list = into.nodes[node];
+    if (!list) into.nodes[node] = oids;
+    else for (const oid of oids) list.push(oid);
+  }
+  if (from.uids) Object.assign(into.uids ??= {}, from.uids);
+  if (from.cut) {
+    const cut = into.cut ??= [];
+    for (const c of from.cut) cut.push(c);
+  }
+}
+
+/** Every OID of a placement. */
+function placedOids(p: Placement): string[] {
+  return Object.values(p.nodes).flat();
+}
 
 /** A memo of `node` values' `host:port` for one batch (the value itself when it does not parse). */
 export function nodeKeys(): (raw: string | undefined) => string {
@@ -66,10 +88,10 @@ export async function byNode(
   islands: readonly Child[],
   nodesOf: (c: Child, fresh: boolean) => Promise<Set<string>>,
   nodeKey: (raw: string | undefined) => string,
-): Promise<{ nodes: NodePart[]; placed: Map<Child, Placed[]> }> {
+): Promise<{ nodes: NodePart[]; placed: Map<Child, Placement> }> {
   const known = new Map<Child, Set<string>>();
   const asked = new Set<Child>();
-  const placed = new Map<Child, Placed[]>();
+  const placed = new Map<Child, Placement>();
   for (const [oid, o] of split.owners) {
     if (!o.node) throw invalidGraph(`Drop ${oid} doesn't specify a node attribute`);
     const island = islands[o.part]!;
@@ -83,9 +105,12 @@ export async function byNode(
     if (!nodes.has(key)) {
       throw invalidGraph(`Drop ${oid}'s node ${o.node} is not a node of island ${island.name}`);
     }
-    const list = placed.get(island);
-    if (list) list.push([oid, o.uid, o.node]);
-    else placed.set(island, [[oid, o.uid, o.node]]);
+    let p = placed.get(island);
+    if (!p) placed.set(island, p = { nodes: {} });
+    const list = p.nodes[o.node];
+    if (list) list.push(oid);
+    else p.nodes[o.node] = [oid];
+    if (o.uid !== oid) (p.uids ??= {})[oid] = o.uid;
   }
   const parts = new Map<string, NodePart>();
   for (const specs of split.parts) {
@@ -127,7 +152,7 @@ export class DirectSend {
   #sessionId: string;
   #client: (node: string) => NodeManagerClient;
   #nodes = new Map<string, NodeSends>();
-  #placed = new Map<Child, Placed[]>();
+  #placed = new Map<Child, Placement>();
   #errors: Record<string, ChildError> = {};
   /** Islands sent their placements (by `finish`). */
   #placing: Child[] = [];
@@ -143,11 +168,11 @@ export class DirectSend {
   }
 
   /** Start sending a batch; resolves when there is room for the next. */
-  async add(batch: { nodes: NodePart[]; placed: Map<Child, Placed[]> }): Promise<void> {
-    for (const [c, list] of batch.placed) {
+  async add(batch: { nodes: NodePart[]; placed: Map<Child, Placement> }): Promise<void> {
+    for (const [c, p] of batch.placed) {
       const all = this.#placed.get(c);
-      if (all) all.push(...list);
-      else this.#placed.set(c, list);
+      if (all) mergePlacement(all, p);
+      else this.#placed.set(c, p);
     }
     for (const p of batch.nodes) {
       let n = this.#nodes.get(p.name);
@@ -199,7 +224,7 @@ export class DirectSend {
       fanOut(nodes, (n) => n.client.removeDrops(this.#sessionId, n.oids)),
       fanOut(
         this.#placing,
-        (c) => c.client.removeDrops(this.#sessionId, this.#placed.get(c)!.map((x) => x[0])),
+        (c) => c.client.removeDrops(this.#sessionId, placedOids(this.#placed.get(c)!)),
       ),
     ]);
   }
@@ -278,17 +303,14 @@ export async function commitDirect(
   const split = set.split(s.children, items, { state: s, apart });
   const nodesOf = (c: Child, fresh: boolean) => set.islandNodes(c, fresh);
   const placed = await byNode(split, s.children, nodesOf, nodeKey);
-  // Each placed Drop carries the links cut from its spec, for its island's graph view.
-  const cut = Map.groupBy(split.removed, ([holder]) => holder);
-  for (const list of placed.placed.values()) {
-    for (const p of list) {
-      const links = cut.get(p[0]);
-      if (links) p[3] = links.map(([, key, entry]) => [key, entry]);
-    }
+  // The links cut from the specs go to the holder's island, for its graph view.
+  for (const c of split.removed) {
+    const p = placed.placed.get(s.children[split.owners.get(c[0])!.part]!)!;
+    (p.cut ??= []).push(c);
   }
   // A batch appended while the islands' nodes were asked for may have taken these OIDs.
   for (const oid of split.owners.keys()) {
-    if (s.owners.has(oid)) throw alreadyInSession(oid);
+    if (s.has(oid)) throw alreadyInSession(oid);
   }
   const undo = s.commit(split);
   await send.add(placed);
@@ -300,21 +322,17 @@ export async function commitDirect(
  * straight into the session (no split: placements carry no links to follow), 400 naming the
  * first Drop it cannot take, changing nothing.
  */
-export function placeDrops(set: ChildSet, s: CompositeSession, placed: Placed[]): void {
+export function placeDrops(set: ChildSet, s: CompositeSession, p: Placement): void {
   const partOf = set.partOf(s.children);
-  const owners = new Map<string, Owned>();
-  const shared: Shared = new Map();
-  const removed: [string, LinkKey, unknown][] = [];
-  for (const [oid, uid, node, cut] of placed) {
-    if (!oid) throw invalidGraph("a placed Drop has no oid");
-    if (s.owners.has(oid)) throw alreadyInSession(oid);
-    if (owners.has(oid)) throw appearsTwice(oid);
+  const groups: PlacedGroup[] = [];
+  for (const [node, oids] of Object.entries(p.nodes)) {
+    if (!oids.length) continue;
+    if (oids.some((oid) => !oid)) throw invalidGraph("a placed Drop has no oid");
     const part = partOf(node);
     if (part === undefined) {
-      throw invalidGraph(`Drop ${oid}'s node ${node} does not belong to this manager`);
+      throw invalidGraph(`Drop ${oids[0]}'s node ${node} does not belong to this manager`);
     }
-    owners.set(oid, owned(oid, uid || undefined, part, node, shared));
-    if (cut) { for (const [key, entry] of cut) removed.push([oid, key, entry]); }
+    groups.push({ part, node, oids });
   }
-  s.commit({ parts: [], owners, rels: [], removed, waiting: new Map(), resolved: [] });
+  s.place(groups, new Map(Object.entries(p.uids ?? {})), p.cut ?? []);
 }

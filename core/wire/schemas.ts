@@ -31,18 +31,19 @@ export const SubscriptionsBody = v.pipe(
 );
 
 /**
- * `graph/placement` (master to island): `[[oid, uid, node, cut?], ...]`, `cut` being the links
- * taken out of the Drop's spec as `[key, entry]`.
+ * `graph/placement` (master to island): `{nodes: {node: [oid, ...]}, uids?: {oid: uid},
+ * cut?: [[oid, key, entry], ...]}`: the OIDs sent to each node, the UIDs that are not their OIDs,
+ * and the links taken out of the specs (to Drops on other nodes).
  */
-export const PlacementBody = v.array(
-  v.tuple([
-    v.string(),
-    v.string(),
-    v.string(),
-    v.optional(v.array(v.tuple([v.picklist(LINK_KEYS), v.unknown()]))),
-  ]),
-  "the body must be a JSON list of [oid, uid, node, links?]",
-);
+const PLACEMENT_MESSAGE =
+  "the body must be a JSON object {nodes: {node: [oid, ...]}, uids?: {oid: uid}, cut?: [[oid, linkKey, entry], ...]}";
+export const PlacementBody = v.object({
+  nodes: v.record(v.string(), v.array(v.string(), PLACEMENT_MESSAGE), PLACEMENT_MESSAGE),
+  uids: v.optional(v.record(v.string(), v.string(), PLACEMENT_MESSAGE)),
+  cut: v.optional(
+    v.array(v.tuple([v.string(), v.picklist(LINK_KEYS), v.unknown()]), PLACEMENT_MESSAGE),
+  ),
+}, PLACEMENT_MESSAGE);
 
 /** `graph/link` query or form fields. */
 export const LinkParams = v.object({

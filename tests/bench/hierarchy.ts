@@ -1,7 +1,8 @@
 /**
  * DESIGN §4 hierarchy scenario: master -> 2 islands -> 4 nodes (real processes), 100k Drops
  * (memory data + no-op apps in chains), 10% of the edges crossing nodes, sent in `dlg submit`'s
- * parts (its default size, two in flight) after a small warm-up graph; append -> deploy -> every node
+ * parts (its default size, two in flight) after a warm-up graph (10k Drops per node, as the one-node
+ * row warms its node); append -> deploy -> every node
  * FINISHED, timed end to end at the master.
  */
 import { MasterManagerClient, splitGraph } from "../../core/client/mod.ts";
@@ -99,8 +100,8 @@ export async function hierarchy(total = 100_000): Promise<Row[]> {
     const nodes = c.nodes.flat().map((p) => p.hostPort);
     const islandOf = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
     const m = new MasterManagerClient(c.master.url, { timeoutMs: 300_000 });
-    // Warm the code paths with a small graph first (as the one-node row does).
-    const warm = hierarchyGraph(10_000, nodes, islandOf);
+    // Warm the code paths first, with as many Drops per node as the one-node row's warm-up.
+    const warm = hierarchyGraph(10_000 * nodes.length, nodes, islandOf);
     await runOnMaster(m, "warm", splitGraph(warm.graph), warm.roots);
     await m.destroySession("warm");
     // The graph's JSON is made before the clock starts, in `dlg submit`'s parts.

@@ -30,6 +30,32 @@ Deno.test("EventSender coalesces one turn's events per peer and session into one
   }
 });
 
+Deno.test("EventSender holds what comes while a post awaits its answer, and sends it as the next post", async () => {
+  const posts: number[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
+    posts.push((await req.json()).length);
+    await new Promise((r) => setTimeout(r, 500));
+    return Response.json({ Status: "Success" });
+  });
+  const peer = `http://127.0.0.1:${server.addr.port}`;
+  const sender = new EventSender();
+  const ev = (i: number) => ({ type: "dropCompleted" as const, uid: `d${i}`, status: 2, size: 0 });
+  try {
+    sender.send(peer, "s", ev(0));
+    await new Promise((r) => setTimeout(r, 30));
+    // Over many turns while the first post waits for its answer.
+    for (let i = 1; i <= 50; i++) {
+      sender.send(peer, "s", ev(i));
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await sender.drain();
+    assert.deepEqual(posts, [1, 50]);
+  } finally {
+    await sender.stop();
+    await server.shutdown();
+  }
+});
+
 Deno.test("EventSender hands a batch it gives up to onLost: the peer, and its events as ERRORs saying why", async () => {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const peer = `http://127.0.0.1:${l.addr.port}`;

@@ -353,7 +353,7 @@ export class CompositeManager implements DropManager {
   async deploy(sessionId: string, completed: string[]): Promise<void> {
     const s = this.get(sessionId);
     await s.appended; // a deploy sent right after its appends waits for them to be read
-    const empty = s.size === 0;
+    const empty = s.empty;
     if (s.phase !== Phase.BUILDING && !(s.phase === Phase.PRISTINE && empty)) {
       throw invalidState(`Session ${sessionId} is already deployed; deploy needs BUILDING`);
     }

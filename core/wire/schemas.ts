@@ -31,14 +31,19 @@ export const SubscriptionsBody = v.pipe(
 );
 
 /**
- * `graph/placement` (master to island): `{nodes: {node: [oid, ...]}, uids?: {oid: uid},
- * cut?: [[oid, key, entry], ...]}`: the OIDs sent to each node, the UIDs that are not their OIDs,
- * and the links taken out of the specs (to Drops on other nodes).
+ * `graph/placement` (master to island): `{nodes: {node: oids}, uids?: {oid: uid}, cut?: [[oid,
+ * key, entry], ...]}`: the OIDs sent to each node (a list, or one string of them separated by
+ * newlines), the UIDs that are not their OIDs, and the links taken out of the specs (to Drops on
+ * other nodes).
  */
 const PLACEMENT_MESSAGE =
-  "the body must be a JSON object {nodes: {node: [oid, ...]}, uids?: {oid: uid}, cut?: [[oid, linkKey, entry], ...]}";
+  "the body must be a JSON object {nodes: {node: oids}, uids?: {oid: uid}, cut?: [[oid, linkKey, entry], ...]}, oids a list or a newline-separated string";
 export const PlacementBody = v.object({
-  nodes: v.record(v.string(), v.array(v.string(), PLACEMENT_MESSAGE), PLACEMENT_MESSAGE),
+  nodes: v.record(
+    v.string(),
+    v.union([v.string(), v.array(v.string())], PLACEMENT_MESSAGE),
+    PLACEMENT_MESSAGE,
+  ),
   uids: v.optional(v.record(v.string(), v.string(), PLACEMENT_MESSAGE)),
   cut: v.optional(
     v.array(v.tuple([v.string(), v.picklist(LINK_KEYS), v.unknown()]), PLACEMENT_MESSAGE),

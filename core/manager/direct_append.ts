@@ -6,14 +6,7 @@
  */
 import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
-import {
-  alreadyInSession,
-  type ClassTable,
-  knownClass,
-  type LightItem,
-  lightItems,
-  yieldIo,
-} from "../graph/mod.ts";
+import { type ClassTable, knownClass, type LightItem, lightItems, yieldIo } from "../graph/mod.ts";
 import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
 import { type Child, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
@@ -327,10 +320,8 @@ export async function commitDirect(
     const p = placed.placed.get(s.children[split.owners.get(c[0])!.part]!)!;
     (p.cut ??= []).push(c);
   }
-  // A batch appended while the islands' nodes were asked for may have taken these OIDs.
-  for (const oid of split.owners.keys()) {
-    if (s.owners.has(oid)) throw alreadyInSession(oid);
-  }
+  // No other batch can have taken these OIDs while the islands' nodes were asked for: a
+  // session's appends run one after the other (`serially`), and the split checked them.
   const undo = s.commit(split);
   await send.add(placed);
   return undo;

@@ -6,7 +6,7 @@
 /** Work this long (ms) before letting timers and I/O run. */
 export const SLICE_MS = 15;
 
-/** A full turn (`yieldLoop`) at least this often (ms), quick ones (`yieldIo`) between. */
+/** The scheduler's full turn (`yieldLoop`) at least this often (ms), quick ones (`yieldIo`) between. */
 export const FULL_TURN_MS = 40;
 
 /**
@@ -36,23 +36,16 @@ export interface TimeSlices {
 }
 
 /**
- * A clock for one long job cut into slices of about `ms`, each followed by a quick turn
- * (`yieldIo`), and by a full one (`yieldLoop`) once FULL_TURN_MS have gone by without, as the
- * scheduler does (a full turn costs ~2.4 ms on the benchmark VM): 100k Drops on one node
- * went 2-3% faster with the mix (105-113k -> 108-116k Drops/s, runs alternated), and the longest
- * status answer during a 10 MB gzip append did not grow (103-118 ms -> 88-114 ms).
+ * A clock for one long job cut into slices of about `ms`, each followed by a full turn: quick
+ * turns between slices made a status request wait ~40% longer on a busy machine (a full turn
+ * every 40 ms: 168-170 ms against 117-128 ms while a 10 MB append was read).
  */
 export function timeSlices(ms = SLICE_MS): TimeSlices {
   let start = performance.now();
-  let full = start;
   return {
     due: () => performance.now() - start >= ms,
     next: async () => {
-      if (performance.now() - full < FULL_TURN_MS) await yieldIo();
-      else {
-        await yieldLoop();
-        full = performance.now();
-      }
+      await yieldLoop();
       start = performance.now();
     },
   };

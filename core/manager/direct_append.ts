@@ -60,7 +60,7 @@ function mergePlacement(into: Placing, from: Placing): void {
     if (!list) into.nodes[node] = oids;
     else for (const oid of oids) list.push(oid);
   }
-  if (from.uids) Object.assign(into.uids ??= {}, from.uids);
+  if (from.uids) Object.assign(into.uids ??= Object.create(null), from.uids);
   if (from.cut) {
     const cut = into.cut ??= [];
     for (const c of from.cut) cut.push(c);
@@ -122,7 +122,8 @@ export async function byNode(
     const list = p.nodes[o.node];
     if (list) list.push(oid);
     else p.nodes[o.node] = [oid];
-    if (o.uid !== oid) (p.uids ??= {})[oid] = o.uid;
+    // No prototype: an OID may be any string, `__proto__` too.
+    if (o.uid !== oid) (p.uids ??= Object.create(null) as Record<string, string>)[oid] = o.uid;
   }
   const parts = new Map<string, NodePart>();
   for (const specs of split.parts) {

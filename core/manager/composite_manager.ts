@@ -331,9 +331,9 @@ export class CompositeManager implements DropManager {
   }
 
   /**
-   * `graph/placement` at an island: Drops its master appended straight to its nodes (`[oid,
-   * uid, node, cut?]`, no specs), recorded so that status, failures, removal and Drop reads find
-   * them, and `GET .../graph` shows the links between nodes (`cut`) the master took out.
+   * `graph/placement` at an island: Drops its master appended straight to its nodes (their OIDs
+   * by node, no specs), recorded so that status, failures, removal and Drop reads find them, and
+   * `GET .../graph` shows the links between nodes (`cut`) the master took out.
    */
   place(sessionId: string, placed: Placement): void {
     placeDrops(this.childSet, this.#building(sessionId, "graph/placement"), placed);

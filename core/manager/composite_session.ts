@@ -140,7 +140,7 @@ export class CompositeSession {
    */
   place(
     groups: PlacedGroup[],
-    uids: Map<string, string>,
+    uids: Iterable<[string, string]>,
     cut: [string, LinkKey, unknown][],
   ): void {
     if (!groups.length) return;

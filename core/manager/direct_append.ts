@@ -349,5 +349,5 @@ export function placeDrops(set: ChildSet, s: CompositeSession, p: Placement): vo
     }
     groups.push({ part, node, oids });
   }
-  s.place(groups, new Map(Object.entries(p.uids ?? {})), p.cut ?? []);
+  s.place(groups, Object.entries(p.uids ?? {}), p.cut ?? []);
 }

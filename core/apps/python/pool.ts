@@ -88,8 +88,12 @@ async function writePayloadFile(path: string, bytes: Uint8Array): Promise<void> 
   }
 }
 
-/** What the version check's exit says: null when python runs and is 3.8 or newer. */
-function verdict(python: string, r: Deno.CommandOutput): string | null {
+/**
+ * What the version check says: null when python runs and is 3.8 or newer. `r` is its output, or
+ * the error that kept it from starting.
+ */
+function verdict(python: string, r: Deno.CommandOutput | Error): string | null {
+  if (r instanceof Error) return `${python} cannot be started (${r.message})`;
   if (r.success) return null;
   if (r.code === 3) return `${python} is older than Python 3.8`;
   const said = new TextDecoder().decode(r.stderr).trim().slice(0, 200);
@@ -153,12 +157,13 @@ export class PythonPool {
    */
   unavailable(): string | null {
     if (this.#check !== undefined) return this.#check;
+    let r: Deno.CommandOutput | Error;
     try {
-      this.#check = verdict(this.python, this.#checkCommand().outputSync());
+      r = this.#checkCommand().outputSync();
     } catch (e) {
-      this.#check = `${this.python} cannot be started (${(e as Error).message})`;
+      r = e as Error;
     }
-    return this.#check;
+    return this.#check = verdict(this.python, r);
   }
 
   /** Whether `unavailable` knows its answer (it would block to find out otherwise). */
@@ -172,13 +177,13 @@ export class PythonPool {
    */
   probe(): Promise<void> {
     this.#probing ??= (async () => {
-      let why: string | null;
+      let r: Deno.CommandOutput | Error;
       try {
-        why = verdict(this.python, await this.#checkCommand().output());
+        r = await this.#checkCommand().output();
       } catch (e) {
-        why = `${this.python} cannot be started (${(e as Error).message})`;
+        r = e as Error;
       }
-      this.#check ??= why;
+      this.#check ??= verdict(this.python, r);
     })();
     return this.#probing;
   }

@@ -33,6 +33,7 @@ export type {
 } from "./types.ts";
 export {
   DEFAULT_PART_BYTES,
+  graphParts,
   graphRoots,
   graphSpecs,
   newSessionId,

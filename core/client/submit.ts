@@ -2,7 +2,7 @@
  * Submitting a physical graph the way DALiuGE's deploy tooling does: create a session, append
  * the Drop specs in parts, deploy with the graph's roots completed.
  */
-import { graphRoots, isGraphMetadata, packBySize } from "../graph/mod.ts";
+import { graphRoots, isGraphMetadata, packsBySize } from "../graph/mod.ts";
 import { DlgClientError } from "./base.ts";
 import type { AppendOptions, BaseManagerClient } from "./managers.ts";
 
@@ -51,10 +51,24 @@ function utf8Length(s: string): number {
  * single spec larger than that gets a part of its own.
  */
 export function splitGraph(specs: readonly Spec[], maxBytes = DEFAULT_PART_BYTES): string[] {
+  return [...graphParts(specs, maxBytes)].map((p) => p.body);
+}
+
+/**
+ * `splitGraph`'s parts made one at a time as they are taken, with how many specs each holds (a
+ * graph too big to hold as JSON at once: the 10M bench).
+ */
+export function* graphParts(
+  specs: Iterable<Spec>,
+  maxBytes = DEFAULT_PART_BYTES,
+): Generator<{ n: number; body: string }> {
+  function* texts() {
+    for (const spec of specs) yield JSON.stringify(spec);
+  }
   // Each spec's JSON and a comma, within the list's two brackets.
-  const texts = specs.map((spec) => JSON.stringify(spec));
-  const parts = packBySize(texts, (t) => utf8Length(t) + 1, { maxBytes: maxBytes - 2 });
-  return parts.map((part) => `[${part.join(",")}]`);
+  for (const part of packsBySize(texts(), (t) => utf8Length(t) + 1, { maxBytes: maxBytes - 2 })) {
+    yield { n: part.length, body: `[${part.join(",")}]` };
+  }
 }
 
 /** A session id for a new submission: `<name>-<UTC date-time>-<random>`. */

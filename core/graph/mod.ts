@@ -18,7 +18,7 @@ export {
   yieldLoop,
 } from "./slices.ts";
 export { concatBytes, jsonList, type LightItem, lightItems, RAW, specBytes } from "./raw_items.ts";
-export { packBySize } from "./pack.ts";
+export { packBySize, packsBySize } from "./pack.ts";
 export { graphRoots } from "./roots.ts";
 export {
   type AppClass,

@@ -9,20 +9,27 @@ export function packBySize<T>(
   sizeOf: (item: T) => number,
   o: { maxBytes: number; maxItems?: number },
 ): T[][] {
+  return [...packsBySize(items, sizeOf, o)];
+}
+
+/** `packBySize`, each part made as it is taken (items too many to hold at once). */
+export function* packsBySize<T>(
+  items: Iterable<T>,
+  sizeOf: (item: T) => number,
+  o: { maxBytes: number; maxItems?: number },
+): Generator<T[]> {
   const maxItems = o.maxItems ?? Infinity;
-  const out: T[][] = [];
   let part: T[] = [];
   let size = 0;
   for (const item of items) {
     const n = sizeOf(item);
     if (part.length && (size + n > o.maxBytes || part.length >= maxItems)) {
-      out.push(part);
+      yield part;
       part = [];
       size = 0;
     }
     part.push(item);
     size += n;
   }
-  if (part.length) out.push(part);
-  return out;
+  if (part.length) yield part;
 }

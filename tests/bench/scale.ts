@@ -7,7 +7,7 @@
  * tier's peak in the detail. When it fails, the row says where: which phase, how many Drops
  * were appended, which tier died and the tiers' RSS then.
  */
-import { DEFAULT_PART_BYTES, MasterManagerClient } from "../../core/client/mod.ts";
+import { DEFAULT_PART_BYTES, graphParts, MasterManagerClient } from "../../core/client/mod.ts";
 import { startCluster } from "../_util/cluster.ts";
 import { atMost, type Row } from "./_report.ts";
 import { flat, type GraphStats, hierarchyDrops } from "./hierarchy.ts";
@@ -28,29 +28,6 @@ export interface ScaleOptions {
 /** `10M`, `2.5M`, `100k`. */
 export function dropsLabel(n: number): string {
   return n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
-}
-
-/**
- * `drops` as `graph/append` bodies of at most `maxBytes` of JSON, made lazily (a 10M graph is never
- * held): the parts `dlg submit` makes (`splitGraph`, its default size).
- */
-export function* jsonParts(
-  drops: Iterator<Record<string, unknown>>,
-  maxBytes = DEFAULT_PART_BYTES,
-) {
-  let texts: string[] = [];
-  let size = 2;
-  for (let r = drops.next(); !r.done; r = drops.next()) {
-    const t = JSON.stringify(r.value);
-    if (texts.length && size + t.length + 1 > maxBytes) {
-      yield { n: texts.length, body: `[${texts.join(",")}]` };
-      texts = [];
-      size = 2;
-    }
-    texts.push(t);
-    size += t.length + 1;
-  }
-  if (texts.length) yield { n: texts.length, body: `[${texts.join(",")}]` };
 }
 
 export async function scale(total = 10_000_000, o: ScaleOptions = {}): Promise<Row[]> {
@@ -83,7 +60,7 @@ export async function scale(total = 10_000_000, o: ScaleOptions = {}): Promise<R
     const nodes = c.nodes.flat().map((p) => p.hostPort);
     const islandOf = [0, 0, 1, 1].map((i) => c.islands[i]!.hostPort);
     // As `dlg submit` sends a graph: its parts, two in flight (each made as a sender is free).
-    const parts = jsonParts(hierarchyDrops(total, nodes, islandOf, stats), partBytes);
+    const parts = graphParts(hierarchyDrops(total, nodes, islandOf, stats), partBytes);
     const sender = async () => {
       for (let next = parts.next(); !next.done; next = parts.next()) {
         const cur = next.value;

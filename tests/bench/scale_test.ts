@@ -1,7 +1,8 @@
 /** The scale run's helpers: the lazy hierarchy graph, its parts and the per-tier peaks. */
 import assert from "node:assert/strict";
 import { type GraphStats, hierarchyDrops, hierarchyGraph } from "./hierarchy.ts";
-import { dropsLabel, jsonParts } from "./scale.ts";
+import { dropsLabel } from "./scale.ts";
+import { graphParts } from "../../core/client/mod.ts";
 import { PeakTracker } from "./_tiers.ts";
 import { PEAK_RSS } from "./_report.ts";
 
@@ -22,8 +23,8 @@ Deno.test("hierarchyDrops yields the hierarchy row's graph lazily, node and isla
   for (const d of lazy) assert.equal(d.island, ISLANDS[NODES.indexOf(d.node as string)]);
 });
 
-Deno.test("jsonParts splits the Drops into JSON bodies of at most the given size", () => {
-  const parts = [...jsonParts(hierarchyDrops(2_500, NODES, ISLANDS), 64 * 1024)];
+Deno.test("graphParts splits lazily made Drops into JSON bodies of at most the given size", () => {
+  const parts = [...graphParts(hierarchyDrops(2_500, NODES, ISLANDS), 64 * 1024)];
   assert.ok(parts.length > 1, `${parts.length} parts`);
   for (const p of parts) assert.ok(p.body.length <= 64 * 1024, `${p.body.length} bytes`);
   assert.equal(parts.reduce((n, p) => n + p.n, 0), 2_500);

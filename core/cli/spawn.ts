@@ -24,6 +24,23 @@ export interface Spawned {
  */
 export const TIER_V8_FLAGS = ["--max-semi-space-size=4", "--max-old-space-size=16384"];
 
+/**
+ * Environment every tier we start runs with, unless the caller's environment sets it already.
+ * Deno's runtime is tokio's current-thread scheduler: while JS always has work, it polls sockets
+ * only every `event_interval` task polls (61 by default), so during a run an event waited 50-120
+ * ms to leave on its stream. 8 brought the event row's p99 to 17-20 ms with `GET status` under wrk
+ * unchanged (1 and 4 cost a third of it). Read once, at process start: a compiled binary started
+ * by hand needs it in its environment (docs/performance.md, round 5).
+ */
+export const TIER_ENV: Readonly<Record<string, string>> = { DENO_TOKIO_EVENT_INTERVAL: "8" };
+
+/** `TIER_ENV` under `env`, each variable only where this process's environment has none. */
+export function tierEnv(env: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(TIER_ENV)) if (Deno.env.get(k) === undefined) out[k] = v;
+  return { ...out, ...env };
+}
+
 const URL_RE = /https?:\/\/[\w.\-\[\]:]+:\d+/;
 
 /** Run `script` (a tier entry, `.ts` or `.js`) with this Deno, `-P 0` and `args`. */
@@ -45,7 +62,10 @@ export function spawnTier(
   return spawnListening(Deno.execPath(), denoArgs, { env: opts.env });
 }
 
-/** Run any command that prints the URL it listens on (a tier, a bundle, a compiled binary). */
+/**
+ * Run any command that prints the URL it listens on (a tier, a bundle, a compiled binary), with
+ * `TIER_ENV` besides `opts.env`.
+ */
 export async function spawnListening(
   cmd: string,
   args: string[],
@@ -56,7 +76,7 @@ export async function spawnListening(
     args,
     stdout: "piped",
     stderr: "piped",
-    env: opts.env,
+    env: tierEnv(opts.env),
   }).spawn();
   let text = "";
   const { promise: listening, resolve, reject } = Promise.withResolvers<string>();

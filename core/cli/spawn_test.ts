@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnListening, spawnTier } from "./spawn.ts";
+import { spawnListening, spawnTier, TIER_ENV, tierEnv } from "./spawn.ts";
 
 const NODE = new URL("../../cmd/dlg-node.ts", import.meta.url).pathname;
 
@@ -29,4 +29,27 @@ Deno.test("spawnListening kills a command that does not print a URL in time", as
   const t0 = Date.now();
   await assert.rejects(spawnListening("/bin/sleep", ["30"], { timeoutMs: 200 }), /did not start/);
   assert.ok(Date.now() - t0 < 5000);
+});
+
+Deno.test("a started tier has TIER_ENV, unless the caller set the variable or says otherwise", async () => {
+  const key = "DENO_TOKIO_EVENT_INTERVAL";
+  const was = Deno.env.get(key);
+  try {
+    Deno.env.delete(key);
+    assert.equal(tierEnv()[key], TIER_ENV[key]);
+    assert.equal(tierEnv({ [key]: "3" })[key], "3");
+    const p = await spawnListening("/bin/sh", [
+      "-c",
+      `echo "http://127.0.0.1:1/$${key}"; exec sleep 5`,
+    ]);
+    assert.equal(p.url, "http://127.0.0.1:1");
+    await p.stop();
+    assert.match(p.output(), new RegExp(`/${TIER_ENV[key]}\n`));
+    // The caller's own value is the child's: nothing is added over it.
+    Deno.env.set(key, "61");
+    assert.equal(tierEnv()[key], undefined);
+  } finally {
+    if (was === undefined) Deno.env.delete(key);
+    else Deno.env.set(key, was);
+  }
 });

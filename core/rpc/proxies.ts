@@ -43,10 +43,11 @@ export class ProxyInput extends DataDrop {
   /** The remote Drop's completion arrived: a repeat (a retried event) changes nothing. */
   #started = false;
 
-  constructor(uid: string, host: DropHost, peer: string) {
-    super(uid, uid, proxyHost(host), new MemoryStore());
+  /** `host`: a `proxyHost`; `origin`: `peerName(peer)` (both made once per session and peer). */
+  constructor(uid: string, host: DropHost, peer: string, origin: string) {
+    super(uid, uid, host, new MemoryStore());
     this.peer = peer;
-    this.origin = peerName(peer);
+    this.origin = origin;
   }
 
   /** The remote Drop finished: fetch its bytes if any (once), then tell local consumers. */
@@ -104,12 +105,13 @@ export class RemoteOutput extends DataDrop {
   readonly producerUid: string;
   #ctx: ProxyContext;
 
+  /** `host`: a `proxyHost`. */
   constructor(
     uid: string,
     host: DropHost,
     o: { peer: string; producer: string; ctx: ProxyContext },
   ) {
-    super(uid, uid, proxyHost(host), new MemoryStore());
+    super(uid, uid, host, new MemoryStore());
     this.peer = o.peer;
     this.producerUid = o.producer;
     this.#ctx = o.ctx;

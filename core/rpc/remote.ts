@@ -3,13 +3,14 @@
  * (`{peerNode: [[lhsUid, linkType, rhsUid], ...]}`, "lhs is linkType of rhs"). At deploy the
  * links become proxies (see proxies.ts); afterwards incoming events drive them.
  */
-import { addTo, AppDrop, DataDrop, DropStates } from "../drops/mod.ts";
+import { addTo, AppDrop, DataDrop, type DropHost, DropStates } from "../drops/mod.ts";
 import type { RemoteLinks, Session } from "../session/mod.ts";
 import { type Edge, edgeOf, parseNode, type WireEvent } from "../wire/mod.ts";
 import { fromBase64 } from "./base64.ts";
 import {
   peerName,
   type ProxyContext,
+  proxyHost,
   ProxyInput,
   RemoteConsumer,
   RemoteOutput,
@@ -38,8 +39,13 @@ export class SessionRemote implements RemoteLinks {
   /** Bytes pushes still expected per local Drop (one per remote producer). */
   #pushes = new Map<string, number>();
 
+  /** The host every proxy of this session shares, and how errors name each peer. */
+  readonly #proxyHost: DropHost;
+  readonly #peerNames = new Map<string, string>();
+
   constructor(session: Session, sender: EventSender) {
     this.#session = session;
+    this.#proxyHost = proxyHost(session);
     this.#ctx = { sessionId: session.sessionId, sender, signal: this.#abort.signal };
   }
 
@@ -66,7 +72,13 @@ export class SessionRemote implements RemoteLinks {
       if (dataHere && e.kind === "produce" && !this.#edges.has(key)) {
         this.#pushes.set(e.data, (this.#pushes.get(e.data) ?? 0) + 1);
       }
-      this.#edges.set(key, { ...e, local: dataHere ? "data" : "app", peer });
+      this.#edges.set(key, {
+        kind: e.kind,
+        data: e.data,
+        app: e.app,
+        local: dataHere ? "data" : "app",
+        peer,
+      });
     }
     return foreign;
   }
@@ -90,7 +102,7 @@ export class SessionRemote implements RemoteLinks {
         if (e.kind === "produce") {
           a.outputs = addTo(
             a.outputs,
-            new RemoteOutput(e.data, this.#session, {
+            new RemoteOutput(e.data, this.#proxyHost, {
               peer: e.peer,
               producer: a.uid,
               ctx: this.#ctx,
@@ -98,7 +110,10 @@ export class SessionRemote implements RemoteLinks {
           );
         } else {
           let p = this.#proxies.get(e.data);
-          if (!p) this.#proxies.set(e.data, p = new ProxyInput(e.data, this.#session, e.peer));
+          if (!p) {
+            p = new ProxyInput(e.data, this.#proxyHost, e.peer, this.#peerName(e.peer));
+            this.#proxies.set(e.data, p);
+          }
           a.inputs = addTo(a.inputs, p);
           p.consumers = addTo(p.consumers, a);
         }
@@ -107,6 +122,12 @@ export class SessionRemote implements RemoteLinks {
     const pending = this.#pending ?? [];
     this.#pending = null;
     if (pending.length) queueMicrotask(() => this.deliver(pending));
+  }
+
+  #peerName(peer: string): string {
+    let name = this.#peerNames.get(peer);
+    if (name === undefined) this.#peerNames.set(peer, name = peerName(peer));
+    return name;
   }
 
   #remoteConsumer(d: DataDrop, peer: string): void {
@@ -162,7 +183,7 @@ export class SessionRemote implements RemoteLinks {
       if (ev.status === DropStates.ERROR) {
         d.producerFinished(
           ev.status,
-          `${ev.error ?? "no reason given"} (on ${peerName(edge.peer)})`,
+          `${ev.error ?? "no reason given"} (on ${this.#peerName(edge.peer)})`,
         );
         continue;
       }

@@ -158,12 +158,15 @@ export async function readBytes(
 
 /**
  * A JSON body (inflated when `Content-Encoding` says so) checked against `schema`; a body that
- * is not JSON or does not fit is 400 `DaliugeException`.
+ * is not JSON or does not fit is 400 `DaliugeException`. `fits`: a fast check for bodies sent by
+ * the thousand, true only when `schema` would pass the body unchanged (valibot then only words
+ * what is wrong).
  */
 export async function readBody<S extends v.GenericSchema>(
   c: Context,
   schema: S,
   limit: number,
+  fits?: (x: unknown) => x is v.InferOutput<S>,
 ): Promise<v.InferOutput<S>> {
   const text = decoder.decode(await readBytes(c, limit, badRequest));
   let body: unknown;
@@ -172,6 +175,7 @@ export async function readBody<S extends v.GenericSchema>(
   } catch (e) {
     throw badRequest(`the body is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
+  if (fits?.(body)) return body;
   const r = v.safeParse(schema, body);
   if (!r.success) throw badRequest(describeIssues(r.issues));
   return r.output;

@@ -9,7 +9,15 @@ import { badRequest, dataTooLarge, invalidState } from "../errors/mod.ts";
 import { describeIssues } from "../graph/mod.ts";
 import type { NodeManager } from "../manager/mod.ts";
 import { readLent, SIZE_HEADER, storeStream } from "../rpc/mod.ts";
-import { linkKeyOf, LinkParams, SubscriptionsBody, UidList, WireEventList } from "../wire/mod.ts";
+import {
+  fitsSubscriptions,
+  fitsWireEvents,
+  linkKeyOf,
+  LinkParams,
+  SubscriptionsBody,
+  UidList,
+  WireEventList,
+} from "../wire/mod.ts";
 import { readBody, readFields } from "./body.ts";
 import { bodyLimitOf, type RouteOptions, SUCCESS } from "./reply.ts";
 
@@ -22,13 +30,14 @@ export function nodeRoutes(nm: NodeManager, o: RouteOptions = {}): Hono {
     return c.json(SUCCESS);
   });
   app.post("/api/sessions/:sid/subscriptions", async (c) => {
-    const subs = await readBody(c, SubscriptionsBody, limit);
+    const subs = await readBody(c, SubscriptionsBody, limit, fitsSubscriptions);
     nm.subscribe(c.req.param("sid"), subs);
     return c.json(SUCCESS);
   });
   // Node to node: batched Drop events, and Drop bytes read or written as streams.
   app.post("/api/sessions/:sid/events", async (c) => {
-    nm.deliverEvents(c.req.param("sid"), await readBody(c, WireEventList, limit));
+    const events = await readBody(c, WireEventList, limit, fitsWireEvents);
+    nm.deliverEvents(c.req.param("sid"), events);
     return c.json(SUCCESS);
   });
   app.get("/api/sessions/:sid/drops/:uid/data", async (c) => {

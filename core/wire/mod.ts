@@ -37,6 +37,8 @@ export {
 export {
   CompletedField,
   CreateSessionBody,
+  fitsSubscriptions,
+  fitsWireEvents,
   LinkParams,
   type LostEvents,
   LostEventsList,

@@ -30,6 +30,31 @@ export const SubscriptionsBody = v.pipe(
   v.record(v.string(), v.array(v.tuple([v.string(), LINK_TYPE, v.string()])), SUBS_MESSAGE),
 );
 
+/** Object keys valibot's `record` leaves out: a body with one goes the slow way. */
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+function isLinkType(x: unknown): boolean {
+  return typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= LinkTypes.OUTPUT;
+}
+
+/**
+ * True when `SubscriptionsBody` would pass `x` as it is (a deploy sends thousands of relations:
+ * valibot made a new tuple of each); valibot is left to word what is wrong otherwise.
+ */
+export function fitsSubscriptions(x: unknown): x is v.InferOutput<typeof SubscriptionsBody> {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return false;
+  for (const peer in x) {
+    if (!Object.hasOwn(x, peer) || UNSAFE_KEYS.has(peer)) return false;
+    const rels = (x as Record<string, unknown>)[peer];
+    if (!Array.isArray(rels)) return false;
+    for (const r of rels) {
+      if (!Array.isArray(r) || r.length !== 3) return false;
+      if (typeof r[0] !== "string" || !isLinkType(r[1]) || typeof r[2] !== "string") return false;
+    }
+  }
+  return true;
+}
+
 /**
  * `graph/placement` (master to island): `{nodes: {node: oids}, uids?: {oid: uid}, cut?: [[oid,
  * key, entry], ...]}`: the OIDs sent to each node (a list, or one string of them separated by
@@ -78,8 +103,25 @@ export const WireEventSchema = v.object({
   error: v.optional(v.string()),
 });
 export type WireEvent = v.InferOutput<typeof WireEventSchema>;
+const EVENT_KEYS = new Set(Object.keys(WireEventSchema.entries));
 
 export const WireEventList = v.array(WireEventSchema, "the body must be a JSON list of events");
+
+const optional = (x: unknown, type: "string" | "number") => x === undefined || typeof x === type;
+
+/** True when `WireEventList` would pass `x` as it is (no key besides the schema's). */
+export function fitsWireEvents(x: unknown): x is WireEvent[] {
+  if (!Array.isArray(x)) return false;
+  for (const e of x) {
+    if (typeof e !== "object" || e === null || Array.isArray(e)) return false;
+    if (e.type !== "dropCompleted" && e.type !== "producerFinished") return false;
+    if (typeof e.uid !== "string" || !Number.isInteger(e.status)) return false;
+    if (!optional(e.to, "string") || !optional(e.size, "number")) return false;
+    if (!optional(e.data, "string") || !optional(e.error, "string")) return false;
+    for (const k in e) if (!EVENT_KEYS.has(k)) return false;
+  }
+  return true;
+}
 
 /**
  * Events a node gave up delivering to the node `node` (its URL), as the ERRORs that tell the

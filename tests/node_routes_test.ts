@@ -293,6 +293,20 @@ Deno.test("graph/link adds a link before deploy", async () => {
   });
 });
 
+Deno.test("graph/link of a link the spec already has changes nothing", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [mem("A", { consumers: ["B"] }), appSpec("B", "NullBarrierApp")]);
+    const r = await api.post("/api/sessions/s/graph/link?lhOID=A&rhOID=B&linkType=0");
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual((await api.get("/api/sessions/s/graph")).body, {
+      A: mem("A", { consumers: ["B"] }),
+      B: appSpec("B", "NullBarrierApp"),
+    });
+    await api.post("/api/sessions/s/deploy", { completed: ["A"] });
+    await api.until("s", [FINISHED]);
+  });
+});
+
 Deno.test("DELETE /api/sessions/<sid> of a running session cancels its Drops", async () => {
   await withNode(async (api) => {
     await api.session("s", [

@@ -18,11 +18,10 @@ export interface DropSpec {
   readonly cls: DropClass;
   readonly raw: Record<string, unknown>;
   readonly params: Params;
+  /** The link lists: `raw` itself when its lists are plain OIDs, none twice (mostly). */
   readonly links: Links;
   /** Port names from `{oid: port}` links. */
   readonly ports: Record<string, string> | undefined;
-  readonly node: string | undefined;
-  readonly island: string | undefined;
   /**
    * The Drop a deploy built from this spec (a session's; `unknown` here, the graph module does
    * not know Drops): the session finds its Drops through its spec map, no second map.
@@ -68,6 +67,18 @@ function unique(oids: string[]): string[] {
   }
   const set = new Set(oids);
   return set.size === oids.length ? oids : [...set];
+}
+
+/** Is every link list of `raw` (checked as a spec) OIDs only, none twice? */
+function plainLinks(raw: Record<string, unknown>): boolean {
+  for (const key of LINK_KEYS) {
+    const list = raw[key] as unknown[] | undefined;
+    if (list === undefined) continue;
+    if (!list.every((x) => typeof x === "string") || unique(list as string[]) !== list) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The class a spec names: `dropclass`, else DALiuGE's older `appclass` or `Application`. */
@@ -131,9 +142,11 @@ export function normalizeSpec(
   const problem = found.cls.kind === "app" ? found.cls.check?.(params) : undefined;
   if (problem) throw invalidGraph(`${name}: ${problem}`);
 
-  const links: Links = {};
+  // Mostly every list is plain OIDs without repeats: the spec itself then serves as its links
+  // (no object per Drop; `Session.link` writes such a list once).
+  const links: Links = spec === raw && plainLinks(raw) ? raw as Links : {};
   let ports: Record<string, string> | undefined;
-  for (const key of LINK_KEYS) {
+  for (const key of links === raw ? [] : LINK_KEYS) {
     const list = spec[key];
     if (!list?.length) continue;
     // Plain OID lists are kept as parsed (no copy); object links become OIDs plus port names.
@@ -167,8 +180,11 @@ export function normalizeSpec(
     params,
     links,
     ports,
-    node: str(raw.node),
-    island: str(raw.island),
     drop: undefined,
   };
+}
+
+/** The node a spec names (a number is taken as its text), if any. */
+export function specNode(spec: DropSpec): string | undefined {
+  return str(spec.raw.node);
 }

@@ -252,6 +252,7 @@ export class Session implements DropHost {
     if (!spec) throw invalidGraph(`Drop ${lhs} is not in session ${this.sessionId}`);
     const list = spec.links[key] ?? [];
     if (!list.includes(rhs)) spec.links[key] = [...list, rhs];
+    if (spec.links === spec.raw) return; // one object, the list written once
     const raw = spec.raw[key];
     spec.raw[key] = Array.isArray(raw) ? [...raw, rhs] : [rhs];
   }

@@ -35,6 +35,7 @@ export {
   normalizeSpec,
   share,
   type Shared,
+  specNode,
 } from "./normalize.ts";
 export { allParams, type ParamDecl, type Params, rawParam, resolveParams } from "./params.ts";
 export {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DropClasses } from "../apps/mod.ts";
 import { HttpError } from "../errors/mod.ts";
 import { graphItems, normalizeBatch } from "./batch.ts";
-import { normalizeSpec } from "./normalize.ts";
+import { normalizeSpec, specNode } from "./normalize.ts";
 
 const classes = new DropClasses();
 
@@ -22,7 +22,7 @@ Deno.test("normalizeSpec reads both link styles, deduplicates and keeps port nam
   assert.equal(s.cls.name, "dlg.apps.simple.CopyApp");
   assert.deepEqual(s.links, { inputs: ["X", "Y"], outputs: ["Z"] });
   assert.deepEqual(s.ports, { Y: "in", Z: "out" });
-  assert.equal(s.node, "n1");
+  assert.equal(specNode(s), "n1");
   assert.equal(s.uid, "A");
 });
 

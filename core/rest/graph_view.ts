@@ -10,7 +10,7 @@
  *
  * Made as a generator of text pieces, for `slicedBody`.
  */
-import type { DropSpec } from "../graph/mod.ts";
+import { type DropSpec, specNode } from "../graph/mod.ts";
 import type { LinkKey } from "../wire/mod.ts";
 
 const DOWN: readonly LinkKey[] = ["consumers", "streamingConsumers", "outputs"];
@@ -80,7 +80,7 @@ export function* uiGraphText(specs: ReadonlyMap<string, DropSpec>): Generator<st
     const i = index.size;
     index.set(oid, i);
     app[i] = s.cls.kind === "app" ? 49 : 48;
-    node[i] = interned(nodes, s.node ?? "");
+    node[i] = interned(nodes, specNode(s) ?? "");
     name[i] = interned(names, nameOf(s));
     block.push(oid);
     if (block.length === BLOCK) {

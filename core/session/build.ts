@@ -204,6 +204,7 @@ function* buildSteps(
       for (const k of ["inputs", "outputs", "streamingInputs"] as const) {
         if (l[k]?.length) problems.push(`Drop ${self.oid} is a data Drop but has ${k}`);
       }
+      if (spec.ports) dataPorts(spec, drops);
     } else {
       const a = self as AppDrop;
       for (const o of l.inputs ?? []) {
@@ -225,19 +226,9 @@ function* buildSteps(
     if (problems.length >= 5) break;
   }
   if (problems.length) throw invalidGraph(problems.join("; "));
-  // Ports named on the data side ({appOid: port}) belong to the app too.
-  for (const spec of specs.values()) {
-    if (spec.cls.kind !== "data" || !spec.ports) continue;
-    for (const [oid, port] of Object.entries(spec.ports)) {
-      const a = drops.get(oid);
-      if (a instanceof AppDrop && !a.ports?.[spec.oid]) a.ports = { ...a.ports, [spec.oid]: port };
-    }
-  }
-  const cycle = yield* cycleSteps(drops);
-  if (cycle) throw invalidGraph(`the graph has a cycle through Drop ${cycle}`);
+  // Leaves are marked in the cycle check's first pass over the (linked) Drops.
   let leaves = 0;
-  for (const d of drops.values()) {
-    if (++i % STEP === 0) yield;
+  const cycle = yield* cycleSteps(drops, (d) => {
     const leaf = d instanceof DataDrop
       ? d.consumers.length === 0 && d.streamingConsumers.length === 0
       : (d as AppDrop).outputs.length === 0;
@@ -245,8 +236,17 @@ function* buildSteps(
       d.leaf = true;
       leaves++;
     }
-  }
+  });
+  if (cycle) throw invalidGraph(`the graph has a cycle through Drop ${cycle}`);
   return { drops, leaves };
+}
+
+/** Ports named on the data side ({appOid: port}) belong to the app too. */
+function dataPorts(spec: DropSpec, drops: DropIndex): void {
+  for (const [oid, port] of Object.entries(spec.ports!)) {
+    const a = drops.get(oid);
+    if (a instanceof AppDrop && !a.ports?.[spec.oid]) a.ports = { ...a.ports, [spec.oid]: port };
+  }
 }
 
 /** Kahn's algorithm over the local graph; the OID of a Drop on a cycle, if there is one. */
@@ -254,11 +254,16 @@ export function findCycle(drops: DropIndex): string | undefined {
   return drain(cycleSteps(drops));
 }
 
-function* cycleSteps(drops: DropIndex): Generator<void, string | undefined> {
+/** `each`: called with every Drop on the first pass (one pass less over a big graph). */
+function* cycleSteps(
+  drops: DropIndex,
+  each?: (d: Drop) => void,
+): Generator<void, string | undefined> {
   const ready: Drop[] = [];
   let i = 0;
   for (const d of drops.values()) {
     if (++i % STEP === 0) yield;
+    each?.(d);
     d.mark = d instanceof DataDrop
       ? d.nProducers
       : (d as AppDrop).inputs.length + (d as AppDrop).streamingInputs.length;

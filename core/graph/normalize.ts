@@ -72,8 +72,8 @@ function unique(oids: string[]): string[] {
 /** Is every link list of `raw` (checked as a spec) OIDs only, none twice? */
 function plainLinks(raw: Record<string, unknown>): boolean {
   for (const key of LINK_KEYS) {
-    const list = raw[key] as unknown[] | undefined;
-    if (list === undefined) continue;
+    const list = raw[key] as unknown[] | null | undefined;
+    if (list === undefined || list === null) continue;
     if (!list.every((x) => typeof x === "string") || unique(list as string[]) !== list) {
       return false;
     }

@@ -78,3 +78,22 @@ Deno.test("normalizeBatch is all-or-nothing and names the offending Drop", () =>
     /Drop B has no categoryType/,
   );
 });
+
+Deno.test("normalizeSpec: a spec with plain link lists is its own links; null lists are none", () => {
+  const raw: Record<string, unknown> = {
+    oid: "A",
+    categoryType: "Application",
+    dropclass: "dlg.apps.simple.CopyApp",
+    inputs: ["X"],
+    outputs: null,
+    consumers: [],
+  };
+  const s = normalizeSpec(raw, 0, classes);
+  assert.equal(s.links, raw);
+  assert.deepEqual(s.links.inputs, ["X"]);
+  assert.equal(s.links.outputs ?? undefined, undefined);
+  // A repeat, or an {oid: port} link, needs lists of its own.
+  const twice = normalizeSpec({ ...raw, inputs: ["X", "X"] }, 0, classes);
+  assert.notEqual(twice.links, twice.raw);
+  assert.deepEqual(twice.links.inputs, ["X"]);
+});

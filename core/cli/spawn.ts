@@ -25,19 +25,25 @@ export interface Spawned {
 export const TIER_V8_FLAGS = ["--max-semi-space-size=4", "--max-old-space-size=16384"];
 
 /**
- * Environment every tier we start runs with, unless the caller's environment sets it already.
+ * Environment every node manager we start runs with, unless the caller's environment sets it.
  * Deno's runtime is tokio's current-thread scheduler: while JS always has work, it polls sockets
  * only every `event_interval` task polls (61 by default), so during a run an event waited 50-120
- * ms to leave on its stream. 8 brought the event row's p99 to 17-20 ms with `GET status` under wrk
- * unchanged (1 and 4 cost a third of it). Read once, at process start: a compiled binary started
- * by hand needs it in its environment (docs/performance.md, round 5).
+ * ms to leave on a node's stream. 8 brought the event row's p99 under 20 ms with `GET status` under
+ * wrk unchanged (1 and 4 cost a third of it); on a master and its islands it cost 8-12% of a 2M-Drop
+ * run (deploy most), so they keep the default. Read once, at process start: a compiled `dlg-node`
+ * started by hand needs it in its environment (docs/performance.md, round 5).
  */
-export const TIER_ENV: Readonly<Record<string, string>> = { DENO_TOKIO_EVENT_INTERVAL: "8" };
+export const NODE_ENV: Readonly<Record<string, string>> = { DENO_TOKIO_EVENT_INTERVAL: "8" };
 
-/** `TIER_ENV` under `env`, each variable only where this process's environment has none. */
-export function tierEnv(env: Record<string, string> = {}): Record<string, string> {
+/**
+ * The environment for `cmd` (a tier's entry file or binary) beside `env`: `NODE_ENV` for a node
+ * manager, each variable only where this process's environment has none.
+ */
+export function tierEnv(cmd: string, env: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(TIER_ENV)) if (Deno.env.get(k) === undefined) out[k] = v;
+  if (/(^|\/)dlg-node(\.[jt]s)?$/.test(cmd)) {
+    for (const [k, v] of Object.entries(NODE_ENV)) if (Deno.env.get(k) === undefined) out[k] = v;
+  }
   return { ...out, ...env };
 }
 
@@ -59,12 +65,12 @@ export function spawnTier(
     "0",
     ...args,
   ];
-  return spawnListening(Deno.execPath(), denoArgs, { env: opts.env });
+  return spawnListening(Deno.execPath(), denoArgs, { env: tierEnv(script, opts.env) });
 }
 
 /**
  * Run any command that prints the URL it listens on (a tier, a bundle, a compiled binary), with
- * `TIER_ENV` besides `opts.env`.
+ * `opts.env` (and `NODE_ENV` when `cmd` is a `dlg-node` binary).
  */
 export async function spawnListening(
   cmd: string,
@@ -76,7 +82,7 @@ export async function spawnListening(
     args,
     stdout: "piped",
     stderr: "piped",
-    env: tierEnv(opts.env),
+    env: tierEnv(cmd, opts.env),
   }).spawn();
   let text = "";
   const { promise: listening, resolve, reject } = Promise.withResolvers<string>();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { spawnListening, spawnTier, TIER_ENV, tierEnv } from "./spawn.ts";
+import { NODE_ENV, spawnListening, spawnTier, tierEnv } from "./spawn.ts";
 
 const NODE = new URL("../../cmd/dlg-node.ts", import.meta.url).pathname;
 
@@ -31,23 +31,28 @@ Deno.test("spawnListening kills a command that does not print a URL in time", as
   assert.ok(Date.now() - t0 < 5000);
 });
 
-Deno.test("a started tier has TIER_ENV, unless the caller set the variable or says otherwise", async () => {
+Deno.test("a started node manager has NODE_ENV unless the caller set it; other tiers do not", async () => {
   const key = "DENO_TOKIO_EVENT_INTERVAL";
   const was = Deno.env.get(key);
   try {
     Deno.env.delete(key);
-    assert.equal(tierEnv()[key], TIER_ENV[key]);
-    assert.equal(tierEnv({ [key]: "3" })[key], "3");
-    const p = await spawnListening("/bin/sh", [
-      "-c",
-      `echo "http://127.0.0.1:1/$${key}"; exec sleep 5`,
-    ]);
-    assert.equal(p.url, "http://127.0.0.1:1");
-    await p.stop();
-    assert.match(p.output(), new RegExp(`/${TIER_ENV[key]}\n`));
+    assert.equal(tierEnv("/repo/cmd/dlg-node.ts")[key], NODE_ENV[key]);
+    assert.equal(tierEnv("dist/dlg-node")[key], NODE_ENV[key]);
+    assert.equal(tierEnv("dlg-node.js", { [key]: "3" })[key], "3");
+    assert.equal(tierEnv("/repo/cmd/dlg-master.ts")[key], undefined);
+    assert.equal(tierEnv("dist/dlg-island")[key], undefined);
+    const script = `echo "http://127.0.0.1:1/$${key}"; exec sleep 5`;
+    const shown = async (args: string[], env?: Record<string, string>) => {
+      const p = await spawnListening("/bin/sh", args, { env });
+      await p.stop();
+      return p.output();
+    };
+    // As a compiled dlg-node would see it (the command is /bin/sh here: nothing added).
+    assert.match(await shown(["-c", script], tierEnv("dist/dlg-node")), /\/8\n/);
+    assert.match(await shown(["-c", script]), /\/\n/);
     // The caller's own value is the child's: nothing is added over it.
     Deno.env.set(key, "61");
-    assert.equal(tierEnv()[key], undefined);
+    assert.equal(tierEnv("dist/dlg-node")[key], undefined);
   } finally {
     if (was === undefined) Deno.env.delete(key);
     else Deno.env.set(key, was);

@@ -14,7 +14,7 @@ import { FULL_TURN_MS, yieldIo, yieldLoop } from "../graph/mod.ts";
  * sockets are then polled at the runtime's periodic check, which (as tokio's event interval)
  * counts loop turns, not time. Short slices make the turns come faster: 4 ms slices held the
  * event-stream probes 110-190 ms (p99), 0.5 ms 68-91 ms, with no throughput lost. With sockets
- * polled every 8 turns (`TIER_ENV`), 0.5 ms gave 17.7-21.3 ms and 0.25 ms 13.4-15.6 ms (p50 5.5
+ * polled every 8 turns (`NODE_ENV`), 0.5 ms gave 17.7-21.3 ms and 0.25 ms 13.4-15.6 ms (p50 5.5
  * -> 3.7 ms), the run as long.
  */
 const SLICE_MS = 0.25;

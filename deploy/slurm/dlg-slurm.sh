@@ -18,8 +18,10 @@ REPO="$(cd "$(dirname "$SELF")/../.." && pwd)"
 tier() { # tier NAME ARGS...: run (exec) one tier
   local name=$1
   shift
-  # Sockets polled every 8 task polls while busy, not 61: events leave in time (TIER_ENV).
-  export DENO_TOKIO_EVENT_INTERVAL="${DENO_TOKIO_EVENT_INTERVAL:-8}"
+  # A node polls sockets every 8 task polls while busy, not 61: events leave in time (NODE_ENV).
+  if [[ "$name" == dlg-node ]]; then
+    export DENO_TOKIO_EVENT_INTERVAL="${DENO_TOKIO_EVENT_INTERVAL:-8}"
+  fi
   if [[ -n "${DLG_BIN:-}" ]]; then exec "$DLG_BIN/$name" "$@"; fi
   exec "${DENO:-deno}" run -A --v8-flags=--max-semi-space-size=4,--max-old-space-size=16384 "$REPO/cmd/$name.ts" "$@"
 }

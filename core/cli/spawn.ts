@@ -65,12 +65,12 @@ export function spawnTier(
     "0",
     ...args,
   ];
-  return spawnListening(Deno.execPath(), denoArgs, { env: tierEnv(script, opts.env) });
+  return spawnListening(Deno.execPath(), denoArgs, { env: opts.env });
 }
 
 /**
  * Run any command that prints the URL it listens on (a tier, a bundle, a compiled binary), with
- * `opts.env` (and `NODE_ENV` when `cmd` is a `dlg-node` binary).
+ * `opts.env` (and `NODE_ENV` when what it runs, its entry file or else `cmd`, is a `dlg-node`).
  */
 export async function spawnListening(
   cmd: string,
@@ -82,7 +82,7 @@ export async function spawnListening(
     args,
     stdout: "piped",
     stderr: "piped",
-    env: tierEnv(cmd, opts.env),
+    env: tierEnv(name, opts.env),
   }).spawn();
   let text = "";
   const { promise: listening, resolve, reject } = Promise.withResolvers<string>();

@@ -1,6 +1,13 @@
 /** What a composite manager keeps per session: where each Drop went and the links between. */
 import { type Child, type ChildError, describe } from "./children.ts";
-import { type Owned, owned, type Rel, type Split, type Waiting } from "./partition.ts";
+import {
+  type Owned,
+  owned,
+  type Rel,
+  type SharedOwners,
+  type Split,
+  type Waiting,
+} from "./partition.ts";
 import type { LinkKey, LostEvents } from "../wire/mod.ts";
 import type { Shared } from "../graph/mod.ts";
 import { isSessionOver, SessionStates } from "../drops/mod.ts";
@@ -127,10 +134,12 @@ export class CompositeSession {
     return (uid) => {
       if (!others) {
         others = new Map();
-        for (const [oid, o] of this.owners) if (o.uid !== oid) others.set(o.uid, o);
+        for (const o of this.owners.values()) if (o.uid !== undefined) others.set(o.uid, o);
       }
-      const o = others.get(uid) ?? this.owners.get(uid);
-      return o?.uid === uid ? o : undefined;
+      const o = others.get(uid);
+      if (o) return o;
+      const same = this.owners.get(uid);
+      return same && same.uid === undefined ? same : undefined;
     };
   }
 
@@ -156,9 +165,10 @@ export class CompositeSession {
   /** The placed Drops into `owners`, one record each. */
   #fold(): void {
     const shared: Shared = new Map();
+    const same: SharedOwners = new Map();
     for (const g of this.#placed) {
       for (const oid of typeof g.oids === "string" ? g.oids.split("\n") : g.oids) {
-        this.#owners.set(oid, owned(oid, this.#placedUids.get(oid), g.part, g.node, shared));
+        this.#owners.set(oid, owned(oid, this.#placedUids.get(oid), g.part, g.node, shared, same));
       }
     }
     this.#placed = [];

@@ -75,8 +75,12 @@ Deno.test("CompositeSession.place keeps a master's placements as sent, and answe
   const byUid = s.byUid();
   assert.equal(byUid("B")?.node, "n2");
   assert.equal(byUid("b"), undefined, "b's UID is B");
-  assert.deepEqual(s.owners.get("a"), { uid: "a", part: 1, node: "n2" });
-  assert.deepEqual(s.owners.get("c"), { uid: "c", part: 0, node: "n1" });
+  // A UID is kept only when it is not the OID; Drops alike share one record.
+  assert.deepEqual(s.owners.get("a"), { uid: undefined, part: 1, node: "n2" });
+  assert.deepEqual(s.owners.get("b"), { uid: "B", part: 1, node: "n2" });
+  assert.deepEqual(s.owners.get("c"), { uid: undefined, part: 0, node: "n1" });
+  assert.equal(byUid("a"), s.owners.get("a"));
+  assert.equal(byUid("c"), s.owners.get("c"));
   assert.equal(s.owners.size, 3);
   s.forget(new Set(["a", "b"]));
   assert.deepEqual([...s.parts], [0]);

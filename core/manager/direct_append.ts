@@ -123,7 +123,9 @@ export async function byNode(
     if (list) list.push(oid);
     else p.nodes[o.node] = [oid];
     // No prototype: an OID may be any string, `__proto__` too.
-    if (o.uid !== oid) (p.uids ??= Object.create(null) as Record<string, string>)[oid] = o.uid;
+    if (o.uid !== undefined) {
+      (p.uids ??= Object.create(null) as Record<string, string>)[oid] = o.uid;
+    }
   }
   const parts = new Map<string, NodePart>();
   for (const specs of split.parts) {

@@ -8,7 +8,7 @@ Deno.test("byNode places each island's OIDs by node, with the UIDs that differ (
   const island = new Child(parseNode("127.0.0.1:1"));
   const [n1, n2] = ["127.0.0.1:11", "127.0.0.1:12"];
   const owners = new Map<string, Owned>([
-    ["a", { uid: "a", part: 0, node: n1 }],
+    ["a", { uid: undefined, part: 0, node: n1 }],
     ["__proto__", { uid: "U", part: 0, node: n1 }],
     ["b", { uid: "B", part: 0, node: n2 }],
   ]);

@@ -8,17 +8,29 @@ import { invalidGraph } from "../errors/mod.ts";
 import { alreadyInSession, appearsTwice, share, type Shared } from "../graph/mod.ts";
 import { LINK_KEYS, LINK_TYPE_OF, type LinkKey, linkOid } from "../wire/mod.ts";
 
-/** Where a Drop went. */
+/**
+ * Where a Drop went. Records are shared: every Drop of a batch on one node whose UID is its OID
+ * gets the same one (a tier keeps no object per Drop for it, only its map entry).
+ */
 export interface Owned {
-  uid: string;
-  part: number;
+  /** The UID, when it is not the OID (`uidOf`). */
+  readonly uid: string | undefined;
+  readonly part: number;
   /** The `node` attribute: where the Drop runs. */
-  node: string | undefined;
+  readonly node: string | undefined;
 }
 
+/** Drop `oid`'s UID, by its record. */
+export function uidOf(oid: string, o: Owned): string {
+  return o.uid ?? oid;
+}
+
+/** A batch's shared records, by part and node. */
+export type SharedOwners = Map<string, Owned>;
+
 /**
- * What a tier keeps of Drop `oid`: one copy per batch (`shared`) of each `node` value, the OID as
- * the UID when they are equal (JSON.parse gives every spec its own copies of both).
+ * What a tier keeps of Drop `oid`: one copy per batch (`shared`) of each `node` value, and for a
+ * Drop whose UID is its OID (mostly) the batch's one record for its part and node (`same`).
  */
 export function owned(
   oid: string,
@@ -26,12 +38,18 @@ export function owned(
   part: number,
   node: string | undefined,
   shared: Shared,
+  same: SharedOwners,
 ): Owned {
-  return {
-    uid: uid === undefined || uid === oid ? oid : uid,
-    part,
-    node: node === undefined ? node : share(node, shared),
-  };
+  if (uid !== undefined && uid !== oid) {
+    return { uid, part, node: node === undefined ? node : share(node, shared) };
+  }
+  const key = node === undefined ? `${part}` : `${part}\n${node}`;
+  let o = same.get(key);
+  if (!o) {
+    o = { uid: undefined, part, node: node === undefined ? node : share(node, shared) };
+    same.set(key, o);
+  }
+  return o;
 }
 
 /** A cross-partition relation, in UIDs, with the nodes of both ends. */
@@ -93,6 +111,7 @@ export function splitBatch(
   const apart = o.apart ?? ((a: Owned, b: Owned) => a.part !== b.part);
   const owners = new Map<string, Owned>();
   const shared: Shared = new Map();
+  const same: SharedOwners = new Map();
   items.forEach((item, i) => {
     const oid = item.oid;
     if (typeof oid !== "string" || !oid) throw invalidGraph(`Drop #${i} has no oid`);
@@ -104,7 +123,7 @@ export function splitBatch(
     if (part === undefined) {
       throw invalidGraph(`Drop ${oid}'s ${o.attr} ${value} does not belong to this manager`);
     }
-    owners.set(oid, owned(oid, str(item.uid), part, str(item.node), shared));
+    owners.set(oid, owned(oid, str(item.uid), part, str(item.node), shared, same));
   });
   const out: Split = {
     parts: Array.from({ length: o.nParts }, () => []),
@@ -116,9 +135,9 @@ export function splitBatch(
   };
   const rel = (target: Owned, tOid: string, key: LinkKey, holder: Owned, hOid: string) =>
     out.rels.push({
-      lhs: target.uid,
+      lhs: uidOf(tOid, target),
       rel: LINK_TYPE_OF[key],
-      rhs: holder.uid,
+      rhs: uidOf(hOid, holder),
       lhsOid: tOid,
       rhsOid: hOid,
       lhsNode: target.node,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HttpError } from "../errors/mod.ts";
-import { type Owned, splitBatch, type Waiting } from "./partition.ts";
+import { type Owned, splitBatch, uidOf, type Waiting } from "./partition.ts";
 
 const parts = { attr: "node" as const, nParts: 2, partOf: (v: string) => ({ n0: 0, n1: 1 })[v] };
 const empty = { owners: new Map<string, Owned>(), pending: new Map<string, Waiting[]>() };
@@ -82,4 +82,30 @@ Deno.test("splitBatch with `apart` cuts links between nodes inside one part (a m
     ["B", 0, "A", "h:2", "h:1"],
   ]);
   assert.deepEqual(s.removed, [["A", "consumers", "B"]]);
+});
+
+Deno.test("splitBatch keeps one record per node for Drops whose UID is their OID, and the UIDs that differ", () => {
+  const s = splitBatch(
+    [
+      { oid: "A", node: "n0" },
+      { oid: "B", uid: "B", node: "n0", inputs: [{ C: "port" }] },
+      { oid: "C", uid: "uC", node: "n0" },
+      { oid: "D", node: "n1", consumers: ["C"] },
+    ],
+    parts,
+    empty,
+  );
+  const [a, b, c, d] = ["A", "B", "C", "D"].map((oid) => s.owners.get(oid)!);
+  assert.equal(a, b, "A and B share their record");
+  assert.notEqual(a, d, "D is on another node");
+  assert.deepEqual(a, { uid: undefined, part: 0, node: "n0" });
+  assert.deepEqual(c, { uid: "uC", part: 0, node: "n0" });
+  assert.deepEqual(["A", "B", "C", "D"].map((oid) => uidOf(oid, s.owners.get(oid)!)), [
+    "A",
+    "B",
+    "uC",
+    "D",
+  ]);
+  // Relations name UIDs: D (n1) consumed by C (n0), whose UID is uC.
+  assert.deepEqual(s.rels.map((r) => [r.lhs, r.rhs]), [["uC", "D"]]);
 });

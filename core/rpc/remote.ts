@@ -21,6 +21,10 @@ import type { EventSender } from "./sender.ts";
 interface RemoteEdge extends Edge {
   local: "data" | "app";
   peer: string;
+  /** The next edge to the same remote Drop (a short chain: mostly none). */
+  next: RemoteEdge | undefined;
+  /** Its producer's event was applied (a produce edge to local data): repeats change nothing. */
+  applied: boolean;
 }
 
 /** Made by the session itself (its `links` option): nothing is hooked on from outside. */
@@ -28,14 +32,13 @@ export class SessionRemote implements RemoteLinks {
   readonly #session: Session;
   readonly #ctx: ProxyContext;
   readonly #abort = new AbortController();
-  #edges = new Map<string, RemoteEdge>();
-  /** OIDs of Drops on other nodes that local Drops link to. */
-  #remoteOids = new Set<string>();
+  /** The edges, in the order they were subscribed. */
+  #edges: RemoteEdge[] = [];
+  /** The edges by the UID of their remote end (no key string made per relation or event). */
+  #byRemote = new Map<string, RemoteEdge>();
   #proxies = new Map<string, ProxyInput>();
   #remoteConsumers = new Map<DataDrop, RemoteConsumer[]>();
   #pending: WireEvent[] | null = [];
-  /** Events applied, by what they are about: a repeat or a stray changes nothing. */
-  #applied = new Set<string>();
   /** Bytes pushes still expected per local Drop (one per remote producer). */
   #pushes = new Map<string, number>();
 
@@ -50,7 +53,14 @@ export class SessionRemote implements RemoteLinks {
   }
 
   has(oid: string): boolean {
-    return this.#remoteOids.has(oid);
+    return this.#byRemote.has(oid);
+  }
+
+  /** The edge `kind` between local or remote `data` and `app` whose remote end is `remote`. */
+  #edge(remote: string, kind: Edge["kind"], data: string, app: string): RemoteEdge | undefined {
+    let e = this.#byRemote.get(remote);
+    while (e && !(e.kind === kind && e.data === data && e.app === app)) e = e.next;
+    return e;
   }
 
   /** Record relations with `peerNode`; returns how many named no local Drop. */
@@ -67,30 +77,40 @@ export class SessionRemote implements RemoteLinks {
         continue;
       }
       const remote = dataHere ? e.app : e.data;
-      const key = `${e.kind}:${e.data}>${e.app}`;
-      this.#remoteOids.add(remote);
-      if (dataHere && e.kind === "produce" && !this.#edges.has(key)) {
+      const local = dataHere ? "data" : "app";
+      const had = this.#edge(remote, e.kind, e.data, e.app);
+      if (had) {
+        // Said again: the last word on where its peer is counts.
+        had.local = local;
+        had.peer = peer;
+        continue;
+      }
+      if (dataHere && e.kind === "produce") {
         this.#pushes.set(e.data, (this.#pushes.get(e.data) ?? 0) + 1);
       }
-      this.#edges.set(key, {
+      const edge: RemoteEdge = {
         kind: e.kind,
         data: e.data,
         app: e.app,
-        local: dataHere ? "data" : "app",
+        local,
         peer,
-      });
+        next: this.#byRemote.get(remote),
+        applied: false,
+      };
+      this.#byRemote.set(remote, edge);
+      this.#edges.push(edge);
     }
     return foreign;
   }
 
   get size(): number {
-    return this.#edges.size;
+    return this.#edges.length;
   }
 
   /** Deploy time: wire proxies into the freshly built local graph. */
   attach(): void {
-    if (this.#edges.size === 0) return;
-    for (const e of this.#edges.values()) {
+    if (this.#edges.length === 0) return;
+    for (const e of this.#edges) {
       if (e.local === "data") {
         const d = this.#session.dropByUid(e.data);
         if (!(d instanceof DataDrop)) continue;
@@ -157,9 +177,9 @@ export class SessionRemote implements RemoteLinks {
   }
 
   /**
-   * Events from peers; kept until deploy if they come early. Each is applied at most once (it
-   * is identified by its edge: `dropCompleted` by the remote Drop, `producerFinished` by producer
-   * and output), and only for an edge this session has: repeats and strays change nothing.
+   * Events from peers; kept until deploy if they come early. Each is applied at most once (a
+   * `dropCompleted` by its proxy, a `producerFinished` by its edge), and only for an edge this
+   * session has: repeats and strays change nothing.
    */
   deliver(events: WireEvent[]): void {
     if (this.#pending) {
@@ -167,19 +187,16 @@ export class SessionRemote implements RemoteLinks {
       return;
     }
     for (const ev of events) {
-      const id = ev.type === "dropCompleted" ? `c:${ev.uid}` : `p:${ev.uid}>${ev.to}`;
-      if (this.#applied.has(id)) continue;
       if (ev.type === "dropCompleted") {
-        const p = this.#proxies.get(ev.uid);
-        if (!p) continue;
-        this.#applied.add(id);
-        p.remoteCompleted(ev, this.#ctx);
+        // A proxy takes its remote Drop's completion once (`remoteCompleted`).
+        this.#proxies.get(ev.uid)?.remoteCompleted(ev, this.#ctx);
         continue;
       }
-      const edge = this.#edges.get(`produce:${ev.to}>${ev.uid}`);
-      const d = this.#session.dropByUid(ev.to ?? "");
-      if (edge?.local !== "data" || !(d instanceof DataDrop)) continue;
-      this.#applied.add(id);
+      const edge = this.#edge(ev.uid, "produce", ev.to ?? "", ev.uid);
+      if (edge?.local !== "data" || edge.applied) continue;
+      const d = this.#session.dropByUid(edge.data);
+      if (!(d instanceof DataDrop)) continue;
+      edge.applied = true;
       if (ev.status === DropStates.ERROR) {
         d.producerFinished(
           ev.status,

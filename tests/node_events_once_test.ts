@@ -134,3 +134,24 @@ Deno.test("an event given up for an unreachable peer fails the running session w
     assert.match(String(end.data.lost), /lost after/);
   }, { eventRetry: 300 });
 });
+
+Deno.test("edges are told apart whatever their UIDs hold (':' and '>' too)", async () => {
+  // ("a>b" input of "c") and ("a" input of "b>c") once shared one key; each app must get its input.
+  const INPUT = 5;
+  await withNode(async (api) => {
+    const barrier = "dlg.apps.simple.NullBarrierApp";
+    await api.session("s", [appSpec("c", barrier), appSpec("b>c", barrier)]);
+    const subs = await api.post("/api/sessions/s/subscriptions", {
+      [PEER]: [["a>b", INPUT, "c"], ["a", INPUT, "b>c"]],
+    });
+    assert.equal(subs.status, 200);
+    await api.post("/api/sessions/s/deploy", "", FORM);
+    const done = (uid: string) => ({ type: "dropCompleted", uid, status: 2, size: 0 });
+    assert.equal((await api.post("/api/sessions/s/events", [done("a>b"), done("a")])).status, 200);
+    assert.equal(await api.until("s", [4]), 4);
+    assert.deepEqual((await api.get("/api/sessions/s/graph/status")).body, {
+      c: { status: 2, execStatus: 2 },
+      "b>c": { status: 2, execStatus: 2 },
+    });
+  });
+});

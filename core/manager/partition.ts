@@ -25,12 +25,18 @@ export function uidOf(oid: string, o: Owned): string {
   return o.uid ?? oid;
 }
 
-/** A batch's shared records, by part and node. */
-export type SharedOwners = Map<string, Owned>;
+/** A batch's shared records, by part, then by node. */
+export type SharedOwners = Map<number, Map<string | undefined, Owned>>;
+
+/** `node` as the batch keeps it: one copy of each value (JSON.parse gives every spec its own). */
+function sharedNode(node: string | undefined, shared: Shared): string | undefined {
+  return node === undefined ? node : share(node, shared);
+}
 
 /**
  * What a tier keeps of Drop `oid`: one copy per batch (`shared`) of each `node` value, and for a
- * Drop whose UID is its OID (mostly) the batch's one record for its part and node (`same`).
+ * Drop whose UID is its OID (mostly) the batch's one record for its part and node (`same`: found
+ * without a key made per Drop).
  */
 export function owned(
   oid: string,
@@ -40,15 +46,11 @@ export function owned(
   shared: Shared,
   same: SharedOwners,
 ): Owned {
-  if (uid !== undefined && uid !== oid) {
-    return { uid, part, node: node === undefined ? node : share(node, shared) };
-  }
-  const key = node === undefined ? `${part}` : `${part}\n${node}`;
-  let o = same.get(key);
-  if (!o) {
-    o = { uid: undefined, part, node: node === undefined ? node : share(node, shared) };
-    same.set(key, o);
-  }
+  if (uid !== undefined && uid !== oid) return { uid, part, node: sharedNode(node, shared) };
+  let byNode = same.get(part);
+  if (!byNode) same.set(part, byNode = new Map());
+  let o = byNode.get(node);
+  if (!o) byNode.set(node, o = { uid: undefined, part, node: sharedNode(node, shared) });
   return o;
 }
 

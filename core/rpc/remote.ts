@@ -77,11 +77,10 @@ export class SessionRemote implements RemoteLinks {
         continue;
       }
       const remote = dataHere ? e.app : e.data;
-      const local = dataHere ? "data" : "app";
+      // Found by its remote end, an edge said again has the same local end: only the peer may
+      // change, and the last word counts.
       const had = this.#edge(remote, e.kind, e.data, e.app);
       if (had) {
-        // Said again: the last word on where its peer is counts.
-        had.local = local;
         had.peer = peer;
         continue;
       }
@@ -92,7 +91,7 @@ export class SessionRemote implements RemoteLinks {
         kind: e.kind,
         data: e.data,
         app: e.app,
-        local,
+        local: dataHere ? "data" : "app",
         peer,
         next: this.#byRemote.get(remote),
         applied: false,

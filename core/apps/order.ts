@@ -6,16 +6,16 @@ import { linkOid } from "../wire/mod.ts";
  * The outputs in the order the spec lists them (`params.outputs`, the raw link list): on a
  * cluster, outputs on other nodes are attached after the local ones.
  */
-export function declaredOutputs(app: AppDrop): DataDrop[] {
+export function declaredOutputs(app: AppDrop): readonly DataDrop[] {
   return declared(app.outputs, app.params.outputs);
 }
 
 /** The inputs in the order the spec lists them (`params.inputs`), as `declaredOutputs`. */
-export function declaredInputs(app: AppDrop): DataDrop[] {
+export function declaredInputs(app: AppDrop): readonly DataDrop[] {
   return declared(app.inputs, app.params.inputs);
 }
 
-function declared(drops: DataDrop[], list: unknown): DataDrop[] {
+function declared(drops: readonly DataDrop[], list: unknown): readonly DataDrop[] {
   if (!Array.isArray(list)) return drops;
   const pos = new Map<string, number>();
   list.forEach((x, i) => {

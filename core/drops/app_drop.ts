@@ -5,7 +5,8 @@
 /** Resolved parameters of an app (core/graph resolves them). */
 type Params = Record<string, unknown>;
 import type { Consumer, DataDrop } from "./data_drop.ts";
-import { Drop, type DropHost, NONE } from "./drop.ts";
+import { Drop, type DropHost } from "./drop.ts";
+import { eachLink, linkCount, linkList, type Links, linksHave, linksOf } from "./links.ts";
 import { AppStates, DropStates } from "./states.ts";
 
 /** What an app class does when it runs. */
@@ -37,9 +38,10 @@ export class AppDrop extends Drop implements Consumer {
   readonly impl: AppImpl;
   readonly params: Params;
   execStatus = 0;
-  inputs: DataDrop[] = NONE as never[];
-  streamingInputs: DataDrop[] = NONE as never[];
-  outputs: DataDrop[] = NONE as never[];
+  /** The links, compact (`Links`); `inputs`, `outputs`... read them as arrays. */
+  inputLinks: Links<DataDrop> = undefined;
+  streamingInputLinks: Links<DataDrop> = undefined;
+  outputLinks: Links<DataDrop> = undefined;
   /** Port name per linked OID, when the graph named one. */
   ports: Record<string, string> | undefined = undefined;
   /** -1: all inputs. */
@@ -63,6 +65,25 @@ export class AppDrop extends Drop implements Consumer {
     this.params = params;
   }
 
+  get inputs(): readonly DataDrop[] {
+    return linkList(this.inputLinks);
+  }
+  set inputs(list: readonly DataDrop[]) {
+    this.inputLinks = linksOf(list);
+  }
+  get streamingInputs(): readonly DataDrop[] {
+    return linkList(this.streamingInputLinks);
+  }
+  set streamingInputs(list: readonly DataDrop[]) {
+    this.streamingInputLinks = linksOf(list);
+  }
+  get outputs(): readonly DataDrop[] {
+    return linkList(this.outputLinks);
+  }
+  set outputs(list: readonly DataDrop[]) {
+    this.outputLinks = linksOf(list);
+  }
+
   /** Aborted when the app is cancelled; made on first use. */
   get signal(): AbortSignal {
     return (this.#ctrl ??= new AbortController()).signal;
@@ -77,7 +98,7 @@ export class AppDrop extends Drop implements Consumer {
 
   /** An input finished with `status` (COMPLETED, ERROR or SKIPPED). */
   dropCompleted(input: DataDrop, status: number): void {
-    if (this.streamingInputs.length && this.streamingInputs.includes(input)) {
+    if (linksHave(this.streamingInputLinks, input)) {
       this.impl.streamEnded?.(this, input, status);
       return this.#streamStarted(status);
     }
@@ -102,11 +123,11 @@ export class AppDrop extends Drop implements Consumer {
 
   /** Every counted input finished (and streaming began, if any): fail, skip or run. */
   #maybeStart(): void {
-    const n = this.nEffectiveInputs === -1 ? this.inputs.length : this.nEffectiveInputs;
+    const n = this.nEffectiveInputs === -1 ? linkCount(this.inputLinks) : this.nEffectiveInputs;
     const done = this.#ok + this.#errors + this.#skipped;
     const flags = this.#flags;
     if (flags & DECIDED || done < n) return;
-    if (this.streamingInputs.length > 0 && !(flags & STREAMING)) return;
+    if (this.streamingInputLinks !== undefined && !(flags & STREAMING)) return;
     this.#flags = flags | DECIDED;
     const percentFailed = n > 0 ? Math.floor((this.#errors / n) * 100) : this.#errors ? 100 : 0;
     if (percentFailed > this.inputErrorThreshold) {
@@ -188,7 +209,7 @@ export class AppDrop extends Drop implements Consumer {
     const wasNotRun = this.execStatus === AppStates.NOT_RUN;
     this.execStatus = AppStates.SKIPPED;
     this.setStatus(SKIPPED);
-    for (const o of this.outputs) o.skip();
+    eachLink(this.outputLinks, (o) => o.skip());
     if (wasNotRun) this.#notifyOutputs(SKIPPED);
   }
 
@@ -202,6 +223,9 @@ export class AppDrop extends Drop implements Consumer {
   /** Tell every output this app finished; an output it skipped (a branch) hears SKIPPED. */
   #notifyOutputs(status: number): void {
     const why = status === ERROR ? `app ${this.oid} failed: ${this.error}` : undefined;
-    for (const o of this.outputs) o.producerFinished(o.status === SKIPPED ? SKIPPED : status, why);
+    eachLink(
+      this.outputLinks,
+      (o) => o.producerFinished(o.status === SKIPPED ? SKIPPED : status, why),
+    );
   }
 }

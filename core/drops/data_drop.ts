@@ -1,5 +1,6 @@
 /** Data Drops: INITIALIZED -> WRITING -> COMPLETED, driven by their producers. */
-import { Drop, type DropHost, NONE } from "./drop.ts";
+import { Drop, type DropHost } from "./drop.ts";
+import { eachLink, linkList, type Links, linksOf } from "./links.ts";
 import { DropStates } from "./states.ts";
 import { type DataStore, MemoryStore } from "./store.ts";
 
@@ -15,8 +16,9 @@ const { INITIALIZED, WRITING, COMPLETED, ERROR, CANCELLED, SKIPPED, EXPIRED, DEL
 export class DataDrop extends Drop {
   readonly isApp = false;
   store: DataStore;
-  consumers: Consumer[] = NONE as never[];
-  streamingConsumers: Consumer[] = NONE as never[];
+  /** The links, compact (`Links`); `consumers`... read them as arrays. */
+  consumerLinks: Links<Consumer> = undefined;
+  streamingConsumerLinks: Links<Consumer> = undefined;
   /** How many producers (local or remote) must finish before this Drop completes. */
   nProducers = 0;
   expectedSize = 0;
@@ -32,6 +34,19 @@ export class DataDrop extends Drop {
   constructor(oid: string, uid: string, host: DropHost, store: DataStore) {
     super(oid, uid, host);
     this.store = store;
+  }
+
+  get consumers(): readonly Consumer[] {
+    return linkList(this.consumerLinks);
+  }
+  set consumers(list: readonly Consumer[]) {
+    this.consumerLinks = linksOf(list);
+  }
+  get streamingConsumers(): readonly Consumer[] {
+    return linkList(this.streamingConsumerLinks);
+  }
+  set streamingConsumers(list: readonly Consumer[]) {
+    this.streamingConsumerLinks = linksOf(list);
   }
 
   /** Append bytes; streaming consumers see each chunk as it is written. */
@@ -60,11 +75,11 @@ export class DataDrop extends Drop {
 
   #written(from: number, chunk: Uint8Array | undefined): void {
     this.setStatus(WRITING);
-    if (this.streamingConsumers.length) {
+    if (this.streamingConsumerLinks !== undefined) {
       // Consumers get a view of the shared buffer itself when the data is in memory.
       const store = this.store;
       const view = store instanceof MemoryStore ? store.view(from) : chunk ?? new Uint8Array(0);
-      for (const c of this.streamingConsumers) c.dataWritten?.(this, view);
+      eachLink(this.streamingConsumerLinks, (c) => c.dataWritten?.(this, view));
     }
     if (this.expectedSize > 0 && this.store.size >= this.expectedSize) this.setCompleted();
   }
@@ -152,7 +167,7 @@ export class DataDrop extends Drop {
   }
 
   #fire(status: number): void {
-    for (const c of this.consumers) c.dropCompleted(this, status);
-    for (const c of this.streamingConsumers) c.dropCompleted(this, status);
+    eachLink(this.consumerLinks, (c) => c.dropCompleted(this, status));
+    eachLink(this.streamingConsumerLinks, (c) => c.dropCompleted(this, status));
   }
 }

@@ -22,19 +22,6 @@ export interface DropHost {
   logged?(drop: Drop, line: LogLine): void;
 }
 
-/** The shared empty list every link list starts as; `addTo` replaces it on the first add. */
-export const NONE: readonly never[] = Object.freeze([]);
-
-/**
- * Add `x` to `list`: a 1-element list is allocated exactly (a pushed-into empty array gets a
- * 17-slot backing store in V8), later adds push.
- */
-export function addTo<T>(list: T[], x: T): T[] {
-  if (list.length === 0) return [x];
-  list.push(x);
-  return list;
-}
-
 export interface LogLine {
   time: number;
   level: "INFO" | "WARNING" | "ERROR";

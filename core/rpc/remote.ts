@@ -3,7 +3,7 @@
  * (`{peerNode: [[lhsUid, linkType, rhsUid], ...]}`, "lhs is linkType of rhs"). At deploy the
  * links become proxies (see proxies.ts); afterwards incoming events drive them.
  */
-import { addTo, AppDrop, DataDrop, type DropHost, DropStates } from "../drops/mod.ts";
+import { AppDrop, DataDrop, type DropHost, DropStates, linkAdded } from "../drops/mod.ts";
 import type { RemoteLinks, Session } from "../session/mod.ts";
 import { type Edge, edgeOf, parseNode, type WireEvent } from "../wire/mod.ts";
 import { fromBase64 } from "./base64.ts";
@@ -119,8 +119,8 @@ export class SessionRemote implements RemoteLinks {
         const a = this.#session.dropByUid(e.app);
         if (!(a instanceof AppDrop)) continue;
         if (e.kind === "produce") {
-          a.outputs = addTo(
-            a.outputs,
+          a.outputLinks = linkAdded(
+            a.outputLinks,
             new RemoteOutput(e.data, this.#proxyHost, {
               peer: e.peer,
               producer: a.uid,
@@ -133,8 +133,8 @@ export class SessionRemote implements RemoteLinks {
             p = new ProxyInput(e.data, this.#proxyHost, e.peer, this.#peerName(e.peer));
             this.#proxies.set(e.data, p);
           }
-          a.inputs = addTo(a.inputs, p);
-          p.consumers = addTo(p.consumers, a);
+          a.inputLinks = linkAdded(a.inputLinks, p);
+          p.consumerLinks = linkAdded(p.consumerLinks, a);
         }
       }
     }
@@ -155,7 +155,7 @@ export class SessionRemote implements RemoteLinks {
     const c = new RemoteConsumer(peer, this.#ctx);
     list.push(c);
     this.#remoteConsumers.set(d, list);
-    d.consumers = addTo(d.consumers, c);
+    d.consumerLinks = linkAdded(d.consumerLinks, c);
   }
 
   /** A peer read `d`'s bytes: one remote consumer has what it needs. */

@@ -4,12 +4,15 @@
  * OIDs that never arrived, links between the wrong kinds, cycles.
  */
 import {
-  addTo,
   AppDrop,
   DataDrop,
   type Drop,
   type DropHost,
+  eachLink,
   FileStore,
+  linkAdded,
+  linkCount,
+  linksHave,
   MemoryStore,
   NullStore,
 } from "../drops/mod.ts";
@@ -88,15 +91,16 @@ function makeApp(spec: DropSpec, cls: AppClass, host: DropHost): AppDrop {
 
 /** Link data `d` to app `a` as an input (or streaming input) of `a`. */
 function linkInput(d: DataDrop, a: AppDrop, streaming: boolean): void {
-  const mine = streaming ? a.streamingInputs : a.inputs;
-  const theirs = streaming ? d.streamingConsumers : d.consumers;
-  if (mine.length <= theirs.length ? mine.includes(d) : theirs.includes(a)) return;
+  const mine = streaming ? a.streamingInputLinks : a.inputLinks;
+  const theirs = streaming ? d.streamingConsumerLinks : d.consumerLinks;
+  const had = linkCount(mine) <= linkCount(theirs) ? linksHave(mine, d) : linksHave(theirs, a);
+  if (had) return;
   if (streaming) {
-    a.streamingInputs = addTo(mine, d);
-    d.streamingConsumers = addTo(theirs, a);
+    a.streamingInputLinks = linkAdded(mine, d);
+    d.streamingConsumerLinks = linkAdded(theirs, a);
   } else {
-    a.inputs = addTo(mine, d);
-    d.consumers = addTo(theirs, a);
+    a.inputLinks = linkAdded(mine, d);
+    d.consumerLinks = linkAdded(theirs, a);
   }
 }
 
@@ -110,8 +114,8 @@ function streamable(a: AppDrop, problems: string[]): boolean {
 
 /** Link app `a` to data `d` as a producer of `d`. */
 function linkOutput(a: AppDrop, d: DataDrop): void {
-  if (a.outputs.includes(d)) return;
-  a.outputs = addTo(a.outputs, d);
+  if (linksHave(a.outputLinks, d)) return;
+  a.outputLinks = linkAdded(a.outputLinks, d);
   d.nProducers++;
 }
 
@@ -230,8 +234,8 @@ function* buildSteps(
   let leaves = 0;
   const cycle = yield* cycleSteps(drops, (d) => {
     const leaf = d instanceof DataDrop
-      ? d.consumers.length === 0 && d.streamingConsumers.length === 0
-      : (d as AppDrop).outputs.length === 0;
+      ? d.consumerLinks === undefined && d.streamingConsumerLinks === undefined
+      : (d as AppDrop).outputLinks === undefined;
     if (leaf) {
       d.leaf = true;
       leaves++;
@@ -266,7 +270,7 @@ function* cycleSteps(
     each?.(d);
     d.mark = d instanceof DataDrop
       ? d.nProducers
-      : (d as AppDrop).inputs.length + (d as AppDrop).streamingInputs.length;
+      : linkCount((d as AppDrop).inputLinks) + linkCount((d as AppDrop).streamingInputLinks);
     if (d.mark === 0) ready.push(d);
   }
   let seen = 0;
@@ -278,9 +282,9 @@ function* cycleSteps(
     const d = ready.pop()!;
     seen++;
     if (d instanceof DataDrop) {
-      for (const c of d.consumers) if (c instanceof AppDrop) dec(c);
-      for (const c of d.streamingConsumers) if (c instanceof AppDrop) dec(c);
-    } else for (const o of (d as AppDrop).outputs) dec(o);
+      eachLink(d.consumerLinks, (c) => c instanceof AppDrop && dec(c));
+      eachLink(d.streamingConsumerLinks, (c) => c instanceof AppDrop && dec(c));
+    } else eachLink((d as AppDrop).outputLinks, dec);
   }
   if (seen === drops.size) return undefined;
   for (const d of drops.values()) if (d.mark > 0) return d.oid;

@@ -5,7 +5,7 @@
  * `dlmCleanupPeriod` seconds later DELETED. `persist` keeps a Drop. No Drop is ever scanned
  * that did not just change.
  */
-import { AppDrop, DataDrop, DropStates, MemoryStore } from "../drops/mod.ts";
+import { AppDrop, DataDrop, DropStates, eachLink, MemoryStore } from "../drops/mod.ts";
 import type { SessionBus } from "./events.ts";
 
 export interface LifecycleOptions {
@@ -41,8 +41,8 @@ export class Lifecycle {
       if (d instanceof DataDrop) {
         if (d.status === COMPLETED) this.#consider(d);
       } else if (d instanceof AppDrop) {
-        for (const i of d.inputs) if (i instanceof DataDrop) this.#consider(i);
-        for (const i of d.streamingInputs) if (i instanceof DataDrop) this.#consider(i);
+        eachLink(d.inputLinks, (i) => i instanceof DataDrop && this.#consider(i));
+        eachLink(d.streamingInputLinks, (i) => i instanceof DataDrop && this.#consider(i));
       }
     });
   }

@@ -532,7 +532,9 @@ export class Session implements DropHost {
 /** A Drop nothing produces or feeds: data without producers, an app without inputs. */
 function isRoot(d: Drop): boolean {
   if (d instanceof DataDrop) return d.nProducers === 0;
-  if (d instanceof AppDrop) return d.inputs.length === 0 && d.streamingInputs.length === 0;
+  if (d instanceof AppDrop) {
+    return d.inputLinks === undefined && d.streamingInputLinks === undefined;
+  }
   return false;
 }
 

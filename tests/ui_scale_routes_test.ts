@@ -18,10 +18,15 @@ const text = async (r: Response) => {
 Deno.test("a big session's graph, graph/status and snapshot: same JSON, made in slices", async () => {
   await withNode(async (api) => {
     const { specs } = chainGraph(Math.ceil(STREAM_AT / 100) + 5, 100);
+    const sent = Object.fromEntries(
+      JSON.parse(JSON.stringify(specs)).map((s: { oid: string }) => [s.oid, s]),
+    );
     await api.session("big", specs);
     const app = tierApp(api.nm);
     const graph = await text(await app.request("/api/sessions/big/graph"));
     assert.equal(graph, JSON.stringify(api.nm.graph("big")));
+    // The specs as sent: a node keeps one-OID link lists compactly, and gives them back as lists.
+    assert.deepEqual(JSON.parse(graph), sent);
     // Deployed but not started (no roots completed): every Drop waits.
     const d = await api.post("/api/sessions/big/deploy", "completed=", {
       "content-type": "application/x-www-form-urlencoded",

@@ -2,7 +2,7 @@
 import * as v from "valibot";
 import { invalidGraph } from "../errors/mod.ts";
 import type { ClassTable } from "./classes.ts";
-import { type DropSpec, normalizeSpec, type Shared } from "./normalize.ts";
+import { compactLinks, type DropSpec, normalizeSpec, type Shared } from "./normalize.ts";
 import { describeIssues, GraphBodySchema, isGraphMetadata } from "./schema.ts";
 import { timeSlices } from "./slices.ts";
 
@@ -39,8 +39,10 @@ export function alreadyInSession(oid: string): Error {
 }
 
 /**
- * One spec of a batch normalised and checked against the session's OIDs. Repeats within the
- * batch are the committer's to find (`appearsTwice`): its map tells, with no set per batch.
+ * One spec of a batch normalised (with `compact`, its one-OID link lists kept as the OID: for
+ * specs the node parsed itself, which nothing else holds) and checked against the session's
+ * OIDs. Repeats within the batch are the committer's to find (`appearsTwice`): its map tells,
+ * with no set per batch.
  */
 function normalizeOne(
   item: Record<string, unknown>,
@@ -48,8 +50,10 @@ function normalizeOne(
   existing: ReadonlyMap<string, unknown>,
   classes: ClassTable,
   shared: Shared,
+  compact: boolean,
 ): DropSpec {
   const spec = normalizeSpec(item, i, classes, shared);
+  if (compact) compactLinks(spec);
   if (existing.has(spec.oid)) {
     throw alreadyInSession(spec.oid);
   }
@@ -65,11 +69,12 @@ export function normalizeBatch(
   items: Record<string, unknown>[],
   existing: ReadonlyMap<string, unknown>,
   classes: ClassTable,
+  compact = false,
 ): DropSpec[] {
   const out: DropSpec[] = new Array(items.length);
   const shared: Shared = new Map();
   for (let i = 0; i < items.length; i++) {
-    out[i] = normalizeOne(items[i]!, i, existing, classes, shared);
+    out[i] = normalizeOne(items[i]!, i, existing, classes, shared, compact);
   }
   return out;
 }
@@ -84,6 +89,7 @@ export async function normalizeBatchSliced(
   existing: ReadonlyMap<string, unknown>,
   classes: ClassTable,
   check?: (specs: DropSpec[]) => void,
+  compact = false,
 ): Promise<DropSpec[]> {
   // Pushed, not preallocated: `new Array(n)` for a large n is a dictionary, and slicing it per
   // time slice made ingestion quadratic.
@@ -92,7 +98,7 @@ export async function normalizeBatchSliced(
   const shared: Shared = new Map();
   let from = 0;
   for (let i = 0; i < items.length; i++) {
-    out.push(normalizeOne(items[i]!, i, existing, classes, shared));
+    out.push(normalizeOne(items[i]!, i, existing, classes, shared, compact));
     if ((i & 255) === 255 && slices.due()) {
       check?.(out.slice(from, i + 1));
       from = i + 1;

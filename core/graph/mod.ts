@@ -29,13 +29,18 @@ export {
 } from "./classes.ts";
 export {
   className,
+  compactLinks,
   type DropSpec,
+  eachOid,
   knownClass,
   type Links,
   normalizeSpec,
+  type OidList,
+  oidsOf,
   share,
   type Shared,
   specNode,
+  specRaw,
 } from "./normalize.ts";
 export { allParams, type ParamDecl, type Params, rawParam, resolveParams } from "./params.ts";
 export {

@@ -9,7 +9,51 @@ import { type Params, resolveParams } from "./params.ts";
 import { LINK_KEYS, type LinkKey, linkOid } from "../wire/mod.ts";
 import { describeIssues, DropSpecSchema, fitsDropSpec } from "./schema.ts";
 
-export type Links = Partial<Record<LinkKey, string[]>>;
+/**
+ * OIDs a spec links to under one key. A node's session keeps a list of one as the OID itself
+ * (`compactLinks`): a million one-element arrays kept cost ~50 MB of fresh pages at append.
+ */
+export type OidList = string | string[];
+
+export type Links = Partial<Record<LinkKey, OidList>>;
+
+/** The OIDs of a link list as an array (made for a compacted one). */
+export function oidsOf(list: OidList | undefined): readonly string[] {
+  return list === undefined ? [] : typeof list === "string" ? [list] : list;
+}
+
+/** Call `f` with each OID of a link list. */
+export function eachOid(list: OidList | undefined, f: (oid: string) => void): void {
+  if (list === undefined) return;
+  if (typeof list === "string") return f(list);
+  for (const oid of list) f(oid);
+}
+
+/**
+ * Keep each one-OID link list of `spec` as the OID (when the spec is its own links): a node's
+ * session does, right after the append's parse, so the arrays die young. `specJson`, the graph
+ * route and `graph()` give them back as lists.
+ */
+export function compactLinks(spec: DropSpec): void {
+  if (spec.links !== spec.raw) return;
+  const raw = spec.raw;
+  for (const key of LINK_KEYS) {
+    const list = raw[key];
+    if (Array.isArray(list) && list.length === 1) raw[key] = list[0];
+  }
+}
+
+/** The spec as the user sent it (what `GET .../graph` shows): link lists always arrays. */
+export function specRaw(spec: DropSpec): Record<string, unknown> {
+  const raw = spec.raw;
+  if (spec.links !== raw) return raw;
+  let out: Record<string, unknown> | undefined;
+  for (const key of LINK_KEYS) {
+    const list = raw[key];
+    if (typeof list === "string") (out ??= { ...raw })[key] = [list];
+  }
+  return out ?? raw;
+}
 
 /** A validated Drop spec. `raw` is what the user sent, kept for `GET .../graph`. */
 export interface DropSpec {

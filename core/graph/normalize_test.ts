@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { DropClasses } from "../apps/mod.ts";
 import { HttpError } from "../errors/mod.ts";
 import { graphItems, normalizeBatch } from "./batch.ts";
-import { normalizeSpec, specNode } from "./normalize.ts";
+import { eachOid, normalizeSpec, oidsOf, specNode, specRaw } from "./normalize.ts";
 
 const classes = new DropClasses();
 
@@ -96,4 +96,48 @@ Deno.test("normalizeSpec: a spec with plain link lists is its own links; null li
   const twice = normalizeSpec({ ...raw, inputs: ["X", "X"] }, 0, classes);
   assert.notEqual(twice.links, twice.raw);
   assert.deepEqual(twice.links.inputs, ["X"]);
+});
+
+Deno.test("a node's batch keeps a one-OID link list as the OID; specRaw gives the lists back", () => {
+  const items = [
+    {
+      oid: "A",
+      categoryType: "Application",
+      dropclass: "dlg.apps.simple.CopyApp",
+      inputs: ["X"],
+      outputs: ["Y", "Z"],
+      consumers: [],
+    },
+    { oid: "X", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" },
+  ];
+  const sent = structuredClone(items);
+  const [a, x] = normalizeBatch(items, new Map(), classes, true);
+  assert.equal(a!.links.inputs, "X");
+  assert.deepEqual(a!.links.outputs, ["Y", "Z"]);
+  assert.deepEqual(oidsOf(a!.links.inputs), ["X"]);
+  const seen: string[] = [];
+  for (const k of ["inputs", "outputs", "consumers", "producers"] as const) {
+    eachOid(a!.links[k], (o) => seen.push(`${k}:${o}`));
+  }
+  assert.deepEqual(seen, ["inputs:X", "outputs:Y", "outputs:Z"]);
+  // What GET .../graph shows is what was sent (the class name canonical, as before).
+  assert.deepEqual(specRaw(a!), sent[0]);
+  assert.equal(specRaw(x!), x!.raw);
+  // Specs with lists of their own (repeats, ports) are not compacted.
+  const [b] = normalizeBatch(
+    [{
+      oid: "B",
+      categoryType: "Application",
+      dropclass: "dlg.apps.simple.CopyApp",
+      inputs: [{ X: "in" }],
+    }],
+    new Map(),
+    classes,
+    true,
+  );
+  assert.deepEqual(b!.links.inputs, ["X"]);
+  // Items a caller still holds (no `compact`) are left as they are.
+  const [c] = normalizeBatch([{ ...sent[0]! }], new Map(), classes);
+  assert.deepEqual(c!.raw.inputs, ["X"]);
+  assert.deepEqual(specRaw(b!).inputs, [{ X: "in" }]);
 });

@@ -194,19 +194,24 @@ export class NodeManager implements DropManager {
     return { dir: this.get(sessionId).dir };
   }
 
-  append(sessionId: string, items: Record<string, unknown>[]): void | Promise<void> {
+  /** `owned`: nothing else holds `items` (the node parsed them), so they may be kept compactly. */
+  append(
+    sessionId: string,
+    items: Record<string, unknown>[],
+    owned = false,
+  ): void | Promise<void> {
     const session = this.get(sessionId);
     // Whether this node runs Python is found out off the loop (python can take 0.4 s to start),
     // before the first batch that needs to know is checked.
     if (!this.python.checked && items.some(needsPython)) {
-      return this.python.probe().then(() => session.append(items));
+      return this.python.probe().then(() => session.append(items, owned));
     }
-    return session.append(items);
+    return session.append(items, owned);
   }
 
   /** A big body is parsed in slices, so the event loop keeps answering meanwhile. */
   async appendBytes(sessionId: string, bytes: Uint8Array): Promise<void> {
-    await this.append(sessionId, await readGraph(bytes));
+    await this.append(sessionId, await readGraph(bytes), true);
   }
 
   deploy(sessionId: string, completed: string[]): void | Promise<void> {

@@ -6,6 +6,7 @@
  */
 import type { Context, Hono } from "hono";
 import { AppDrop } from "../drops/mod.ts";
+import { specRaw } from "../graph/mod.ts";
 import { type DropManager, NodeManager } from "../manager/mod.ts";
 import { stateText } from "../session/mod.ts";
 import { uiGraphText } from "./graph_view.ts";
@@ -21,7 +22,7 @@ export function graphRoutes(app: Hono, manager: DropManager): void {
       if (c.req.query("view") === "ui") return jsonResponse(slicedBody(uiGraphText(specs)));
       if (specs.size >= STREAM_AT) {
         const entries = function* () {
-          for (const [oid, s] of specs) yield [oid, JSON.stringify(s.raw)] as const;
+          for (const [oid, s] of specs) yield [oid, JSON.stringify(specRaw(s))] as const;
         };
         return jsonResponse(slicedBody(objectText(entries())));
       }

@@ -22,6 +22,7 @@ import {
   type AppClass,
   type DataClass,
   type DropSpec,
+  eachOid,
   timeSlices,
 } from "../graph/mod.ts";
 import { filePath } from "./paths.ts";
@@ -193,36 +194,36 @@ function* buildSteps(
     const self = spec.drop as Drop;
     const l = spec.links;
     if (self instanceof DataDrop) {
-      for (const o of l.consumers ?? []) {
+      eachOid(l.consumers, (o) => {
         const a = other(self, "consumers", o, "app") as AppDrop | undefined;
         if (a) linkInput(self, a, false);
-      }
-      for (const o of l.streamingConsumers ?? []) {
+      });
+      eachOid(l.streamingConsumers, (o) => {
         const a = other(self, "streamingConsumers", o, "app") as AppDrop | undefined;
         if (a && streamable(a, problems)) linkInput(self, a, true);
-      }
-      for (const o of l.producers ?? []) {
+      });
+      eachOid(l.producers, (o) => {
         const a = other(self, "producers", o, "app") as AppDrop | undefined;
         if (a) linkOutput(a, self);
-      }
+      });
       for (const k of ["inputs", "outputs", "streamingInputs"] as const) {
         if (l[k]?.length) problems.push(`Drop ${self.oid} is a data Drop but has ${k}`);
       }
       if (spec.ports) dataPorts(spec, drops);
     } else {
       const a = self as AppDrop;
-      for (const o of l.inputs ?? []) {
+      eachOid(l.inputs, (o) => {
         const d = other(a, "inputs", o, "data") as DataDrop | undefined;
         if (d) linkInput(d, a, false);
-      }
-      for (const o of l.streamingInputs ?? []) {
+      });
+      eachOid(l.streamingInputs, (o) => {
         const d = other(a, "streamingInputs", o, "data") as DataDrop | undefined;
         if (d && streamable(a, problems)) linkInput(d, a, true);
-      }
-      for (const o of l.outputs ?? []) {
+      });
+      eachOid(l.outputs, (o) => {
         const d = other(a, "outputs", o, "data") as DataDrop | undefined;
         if (d) linkOutput(a, d);
-      }
+      });
       for (const k of ["consumers", "producers", "streamingConsumers"] as const) {
         if (l[k]?.length) problems.push(`Drop ${a.oid} is an app Drop but has ${k}`);
       }

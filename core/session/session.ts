@@ -23,6 +23,8 @@ import {
   type DropSpec,
   normalizeBatch,
   normalizeBatchSliced,
+  oidsOf,
+  specRaw,
   timeSlices,
 } from "../graph/mod.ts";
 import { type LinkKey, type LostEvents, MAX_LOST_EVENTS } from "../wire/mod.ts";
@@ -169,18 +171,20 @@ export class Session implements DropHost {
   /**
    * Add Drop specs: all of the batch or none of it. A big batch is checked in time slices (the
    * event loop let in between) and appends run one at a time, each committed only once checked.
+   * `owned`: nothing else holds `items` (parsed from a body here), so their one-OID link lists
+   * may be kept as the OID (`compactLinks`).
    */
-  append(items: Record<string, unknown>[]): void | Promise<void> {
+  append(items: Record<string, unknown>[], owned = false): void | Promise<void> {
     this.#checkAppendable();
     if (items.length <= SYNC_APPEND && !this.#ingesting) {
-      this.#commit(normalizeBatch(items, this.#specs, this.#classes));
+      this.#commit(normalizeBatch(items, this.#specs, this.#classes, owned));
       return;
     }
     const mine = (this.#ingesting ?? Promise.resolve()).then(async () => {
       this.#checkAppendable();
       const paths = pathCache(true);
       const check = (specs: DropSpec[]) => this.#checkSpecs(specs, paths);
-      const specs = await normalizeBatchSliced(items, this.#specs, this.#classes, check);
+      const specs = await normalizeBatchSliced(items, this.#specs, this.#classes, check, owned);
       // Checked: now it all goes in, in slices too (deploy is refused until #ingesting settles).
       this.#checkAppendable();
       const slices = timeSlices();
@@ -251,7 +255,7 @@ export class Session implements DropHost {
     if (this.#status !== BUILDING) throw this.#stateError("graph/link", "BUILDING");
     const spec = this.#specs.get(lhs);
     if (!spec) throw invalidGraph(`Drop ${lhs} is not in session ${this.sessionId}`);
-    const list = spec.links[key] ?? [];
+    const list = oidsOf(spec.links[key]);
     if (!list.includes(rhs)) spec.links[key] = [...list, rhs];
     if (spec.links === spec.raw) return; // one object, the list written once
     const raw = spec.raw[key];
@@ -426,7 +430,7 @@ export class Session implements DropHost {
   /** The stored graph, `{oid: spec}`. */
   graph(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [oid, s] of this.#specs) out[oid] = s.raw;
+    for (const [oid, s] of this.#specs) out[oid] = specRaw(s);
     return out;
   }
 

@@ -34,7 +34,10 @@ const STREAMING = 1;
 const DECIDED = 2;
 
 export class AppDrop extends Drop implements Consumer {
-  readonly isApp = true;
+  /** On the prototype, not a field: 8 bytes less per Drop. */
+  get isApp(): boolean {
+    return true;
+  }
   readonly impl: AppImpl;
   readonly params: Params;
   execStatus = 0;

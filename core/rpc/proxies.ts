@@ -40,6 +40,7 @@ export function peerName(peer: string): string {
 
 export class ProxyInput extends DataDrop {
   readonly peer: string;
+  #origin: string;
   /** The remote Drop's completion arrived: a repeat (a retried event) changes nothing. */
   #started = false;
 
@@ -47,7 +48,11 @@ export class ProxyInput extends DataDrop {
   constructor(uid: string, host: DropHost, peer: string, origin: string) {
     super(uid, uid, host, new MemoryStore());
     this.peer = peer;
-    this.origin = origin;
+    this.#origin = origin;
+  }
+
+  override get origin(): string {
+    return this.#origin;
   }
 
   /** The remote Drop finished: fetch its bytes if any (once), then tell local consumers. */

@@ -18,7 +18,8 @@ export class DataDrop extends Drop {
   get isApp(): boolean {
     return false;
   }
-  store: DataStore;
+  /** Undefined: in memory, made when first used (most Drops of a big graph never are). */
+  #store: DataStore | undefined;
   /** The links, compact (`Links`); `consumers`... read them as arrays. */
   consumerLinks: Links<Consumer> = undefined;
   streamingConsumerLinks: Links<Consumer> = undefined;
@@ -37,9 +38,18 @@ export class DataDrop extends Drop {
     return undefined;
   }
 
-  constructor(oid: string, uid: string, host: DropHost, store: DataStore) {
+  /** Where the bytes are: a store of its own (memory, made on first use, unless given one). */
+  get store(): DataStore {
+    return this.#store ??= new MemoryStore(this.expectedSize);
+  }
+  set store(s: DataStore) {
+    this.#store = s;
+  }
+
+  /** `store`: undefined for memory, made when first used (an empty one holds nothing). */
+  constructor(oid: string, uid: string, host: DropHost, store?: DataStore) {
     super(oid, uid, host);
-    this.store = store;
+    this.#store = store;
   }
 
   get consumers(): readonly Consumer[] {
@@ -97,7 +107,7 @@ export class DataDrop extends Drop {
     if (s !== INITIALIZED && s !== WRITING) return;
     this.#closeStore();
     try {
-      this.store.finish?.();
+      this.#store?.finish?.();
     } catch (e) {
       return this.setError(`cannot complete the data: ${(e as Error).message}`);
     }
@@ -155,7 +165,7 @@ export class DataDrop extends Drop {
   /** COMPLETED -> EXPIRED, freeing the data unless it persists. */
   expire(): void {
     if (this.status !== COMPLETED || this.persist) return;
-    this.store.release();
+    this.#store?.release();
     this.setStatus(EXPIRED);
   }
 
@@ -166,7 +176,7 @@ export class DataDrop extends Drop {
 
   #closeStore(): void {
     try {
-      this.store.close();
+      this.#store?.close();
     } catch (e) {
       this.log("WARNING", `closing the data failed: ${(e as Error).message}`);
     }

@@ -46,7 +46,7 @@ export class ProxyInput extends DataDrop {
 
   /** `host`: a `proxyHost`; `origin`: `peerName(peer)` (both made once per session and peer). */
   constructor(uid: string, host: DropHost, peer: string, origin: string) {
-    super(uid, uid, host, new MemoryStore());
+    super(uid, uid, host);
     this.peer = peer;
     this.#origin = origin;
   }

@@ -64,8 +64,10 @@ function makeData(spec: DropSpec, cls: DataClass, host: DropHost): DataDrop {
   const p = spec.params;
   let store;
   if (cls.storage === "memory") {
-    const initial = typeof p.pydata === "string" ? encoder.encode(p.pydata) : undefined;
-    store = new MemoryStore(Number(p.expectedSize ?? 0), initial);
+    // Without initial bytes the Drop makes its store when first used.
+    if (typeof p.pydata === "string") {
+      store = new MemoryStore(Number(p.expectedSize ?? 0), encoder.encode(p.pydata));
+    }
   } else if (cls.storage === "file") {
     store = new FileStore(filePath(spec, host.dir), [host.dir, ...host.allowedPaths ?? []]);
   } else store = new NullStore();

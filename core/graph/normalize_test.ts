@@ -65,16 +65,14 @@ Deno.test("graphItems drops DALiuGE's trailing metadata element only", () => {
 });
 
 Deno.test("normalizeBatch is all-or-nothing and names the offending Drop", () => {
-  const existing = new Map([["OLD", {}]]);
   const mem = (oid: string) => ({
     oid,
     categoryType: "Data",
     dropclass: "dlg.data.drops.memory.InMemoryDROP",
   });
-  assert.equal(normalizeBatch([mem("A"), mem("B")], existing, classes).length, 2);
-  assert.throws(() => normalizeBatch([mem("A"), mem("OLD")], existing, classes), /OLD is already/);
+  assert.equal(normalizeBatch([mem("A"), mem("B")], classes).length, 2);
   assert.throws(
-    () => normalizeBatch([mem("A"), { oid: "B" }], existing, classes),
+    () => normalizeBatch([mem("A"), { oid: "B" }], classes),
     /Drop B has no categoryType/,
   );
 });
@@ -111,7 +109,7 @@ Deno.test("a node's batch keeps a one-OID link list as the OID; specRaw gives th
     { oid: "X", categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" },
   ];
   const sent = structuredClone(items);
-  const [a, x] = normalizeBatch(items, new Map(), classes, true);
+  const [a, x] = normalizeBatch(items, classes, true);
   assert.equal(a!.links.inputs, "X");
   assert.deepEqual(a!.links.outputs, ["Y", "Z"]);
   assert.deepEqual(oidsOf(a!.links.inputs), ["X"]);
@@ -131,13 +129,12 @@ Deno.test("a node's batch keeps a one-OID link list as the OID; specRaw gives th
       dropclass: "dlg.apps.simple.CopyApp",
       inputs: [{ X: "in" }],
     }],
-    new Map(),
     classes,
     true,
   );
   assert.deepEqual(b!.links.inputs, ["X"]);
   // Items a caller still holds (no `compact`) are left as they are.
-  const [c] = normalizeBatch([{ ...sent[0]! }], new Map(), classes);
+  const [c] = normalizeBatch([{ ...sent[0]! }], classes);
   assert.deepEqual(c!.raw.inputs, ["X"]);
   assert.deepEqual(specRaw(b!).inputs, [{ X: "in" }]);
 });

@@ -162,3 +162,41 @@ Deno.test("the first batch with a PyFuncApp waits for the Python check off the e
     await Deno.remove(fake);
   }
 });
+
+Deno.test("an append repeating an OID already in the session is refused and leaves that Drop's spec", async () => {
+  await withNode(async (nm) => {
+    const mem = (oid: string, name: string) => ({
+      oid,
+      name,
+      categoryType: "Data",
+      dropclass: "dlg.data.drops.memory.InMemoryDROP",
+    });
+    nm.createSession("s");
+    await nm.append("s", [mem("a", "first"), mem("b", "first")]);
+    await nm.append("s", [mem("c", "first")]);
+    // Small (in one go) and big (in slices) batches, the repeat first, in the middle or last.
+    for (const n of [3, 5000]) {
+      for (const at of [0, Math.floor(n / 2), n - 1]) {
+        const batch = Array.from({ length: n }, (_, i) => mem(`n${n}_${i}`, "second"));
+        batch[at] = mem(at % 2 ? "a" : "c", "second");
+        await assert.rejects(
+          Promise.resolve().then(() => nm.append("s", batch)),
+          new RegExp(`Drop ${batch[at]!.oid} is already in the session`),
+        );
+        assert.equal(nm.get("s").size, 3, `nothing of the ${n}-Drop batch was kept`);
+      }
+    }
+    const names = (g: Record<string, unknown>) =>
+      Object.entries(g).map(([oid, s]) => `${oid}:${(s as { name: string }).name}`);
+    assert.deepEqual(names(nm.graph("s")), ["a:first", "b:first", "c:first"]);
+    // Taken out and appended again: the later spec is the one kept when it is repeated.
+    nm.removeDrops("s", ["a"]);
+    await nm.append("s", [mem("a", "again")]);
+    await assert.rejects(
+      Promise.resolve().then(() => nm.append("s", [mem("x", "third"), mem("a", "third")])),
+      /Drop a is already in the session/,
+    );
+    assert.deepEqual(names(nm.graph("s")), ["b:first", "c:first", "a:again"]);
+    await nm.deploy("s", []);
+  });
+});

@@ -18,6 +18,7 @@ import {
 } from "../drops/mod.ts";
 import { invalidGraph, invalidState, noDrop } from "../errors/mod.ts";
 import {
+  alreadyInSession,
   appearsTwice,
   type ClassTable,
   type DropSpec,
@@ -91,6 +92,8 @@ export class Session implements DropHost {
   startedAt: number | undefined;
   finishedAt: number | undefined;
   #specs = new Map<string, DropSpec>();
+  /** The batches committed (their specs), until deploy: where `#put` finds a spec it replaced. */
+  #batches: DropSpec[][] = [];
   /** `#specByUid`'s index, made on first use after the specs change. */
   #otherUids: Map<string, DropSpec> | undefined;
   #drops: DropIndex | null = null;
@@ -177,14 +180,14 @@ export class Session implements DropHost {
   append(items: Record<string, unknown>[], owned = false): void | Promise<void> {
     this.#checkAppendable();
     if (items.length <= SYNC_APPEND && !this.#ingesting) {
-      this.#commit(normalizeBatch(items, this.#specs, this.#classes, owned));
+      this.#commit(normalizeBatch(items, this.#classes, owned));
       return;
     }
     const mine = (this.#ingesting ?? Promise.resolve()).then(async () => {
       this.#checkAppendable();
       const paths = pathCache(true);
       const check = (specs: DropSpec[]) => this.#checkSpecs(specs, paths);
-      const specs = await normalizeBatchSliced(items, this.#specs, this.#classes, check, owned);
+      const specs = await normalizeBatchSliced(items, this.#classes, check, owned);
       // Checked: now it all goes in, in slices too (deploy is refused until #ingesting settles).
       this.#checkAppendable();
       const slices = timeSlices();
@@ -193,6 +196,7 @@ export class Session implements DropHost {
         this.#put(specs, i);
         if ((i & 1023) === 1023 && slices.due()) await slices.next();
       }
+      this.#batches.push(specs);
       this.#setStatus(BUILDING);
     });
     const done: Promise<void> = mine.then(
@@ -221,21 +225,37 @@ export class Session implements DropHost {
     this.#checkSpecs(specs);
     this.#otherUids = undefined;
     for (let i = 0; i < specs.length; i++) this.#put(specs, i);
+    this.#batches.push(specs);
     this.#setStatus(BUILDING);
   }
 
   /**
-   * Commit `specs[i]`. The batch's specs were checked against the session's, so an OID already
-   * in the map is a repeat within the batch: what of the batch went in is taken out again. One
-   * lookup in a map of maybe millions (a `set` that does not grow it found a repeat).
+   * Commit `specs[i]`: one lookup in a map of maybe millions. A `set` that does not grow the map
+   * found a repeat, of an earlier spec of this batch or of one already in the session (which it
+   * replaced, and which is put back); either way what of the batch went in is taken out again.
    */
   #put(specs: DropSpec[], i: number): void {
     const s = specs[i]!;
     const n = this.#specs.size;
-    if (this.#specs.set(s.oid, s).size === n) {
-      for (let j = 0; j < i; j++) this.#specs.delete(specs[j]!.oid);
-      throw appearsTwice(s.oid);
+    if (this.#specs.set(s.oid, s).size !== n) return;
+    let inBatch = false;
+    for (let j = 0; j < i && !inBatch; j++) inBatch = specs[j]!.oid === s.oid;
+    for (let j = 0; j < i; j++) this.#specs.delete(specs[j]!.oid);
+    if (inBatch) throw appearsTwice(s.oid);
+    this.#specs.set(s.oid, this.#committed(s.oid)!);
+    throw alreadyInSession(s.oid);
+  }
+
+  /**
+   * The session's spec with `oid`, from the batches committed (newest first: one removed by
+   * `graph/remove` and appended again is only in a later batch).
+   */
+  #committed(oid: string): DropSpec | undefined {
+    for (let b = this.#batches.length - 1; b >= 0; b--) {
+      const specs = this.#batches[b]!;
+      for (let i = specs.length - 1; i >= 0; i--) if (specs[i]!.oid === oid) return specs[i];
     }
+    return undefined;
   }
 
   /** Take Drop specs out again (a composite manager undoing a batch another child refused). */
@@ -306,6 +326,7 @@ export class Session implements DropHost {
     // Cancelled or broken down while a sliced build ran: the graph was never deployed.
     if (this.#status !== DEPLOYING) return;
     this.#drops = built.drops;
+    this.#batches = []; // no append after a deploy
     this.#pendingLeaves = built.leaves;
     this.#links?.attach();
     this.#setStatus(RUNNING);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { withNode } from "./_test_node.ts";
 import { waitFor } from "../testing/mod.ts";
-import { SessionStates } from "../drops/mod.ts";
+import { type AppDrop, SessionStates } from "../drops/mod.ts";
 
 /** Chains of data -> app -> data, `n` Drops in all. */
 function chains(n: number) {
@@ -198,5 +198,40 @@ Deno.test("an append repeating an OID already in the session is refused and leav
     );
     assert.deepEqual(names(nm.graph("s")), ["b:first", "c:first", "a:again"]);
     await nm.deploy("s", []);
+  });
+});
+
+Deno.test("links between Drops appended far apart are found as those appended together", async () => {
+  await withNode(async (nm) => {
+    // 6000 input Drops, 6000 apps, 6000 output Drops: input i is read by app 5999 - i (listed on
+    // the data side), app i writes output (i + 3000) % 6000 (listed on both sides).
+    const n = 6000;
+    const mem = { categoryType: "Data", dropclass: "dlg.data.drops.memory.InMemoryDROP" };
+    const ins = Array.from({ length: n }, (_, i) => ({
+      oid: `in${i}`,
+      ...mem,
+      consumers: [`a${n - 1 - i}`],
+    }));
+    const apps = Array.from({ length: n }, (_, i) => ({
+      oid: `a${i}`,
+      categoryType: "Application",
+      dropclass: "dlg.apps.simple.NullBarrierApp",
+      outputs: [`out${(i + 3000) % n}`],
+    }));
+    const outs = Array.from({ length: n }, (_, j) => ({
+      oid: `out${j}`,
+      ...mem,
+      producers: [`a${(j + 3000) % n}`],
+    }));
+    nm.createSession("far");
+    await nm.append("far", [...ins, ...apps, ...outs]);
+    await nm.deploy("far", ins.map((d) => d.oid));
+    await waitFor(() => nm.get("far").status === SessionStates.FINISHED, { timeout: 10_000 });
+    const s = nm.get("far");
+    for (const i of [0, 1, 2999, 3000, 4095, 4096, 5999]) {
+      const a = s.drop(`a${i}`) as AppDrop;
+      assert.deepEqual(a.inputs.map((d) => d.oid), [`in${n - 1 - i}`]);
+      assert.deepEqual(a.outputs.map((d) => d.oid), [`out${(i + 3000) % n}`]);
+    }
   });
 });

@@ -57,8 +57,8 @@ Deno.test("GET .../status is answered while a 500k-Drop gzip append is ingested"
 Deno.test("a big append is all or nothing, and appends queue behind it, deploy refused meanwhile", async () => {
   await withNode(async (api) => {
     await api.session("s", [mem("first")]);
-    // A bad last Drop: nothing of the 10k before it goes in.
-    const bad = [...tiny(0, 10_000), { oid: "x", categoryType: "Nope" }];
+    // A bad last Drop: nothing of the 20k before it goes in.
+    const bad = [...tiny(0, 20_000), { oid: "x", categoryType: "Nope" }];
     const r = await api.post("/api/sessions/s/graph/append", bad);
     assert.equal(r.status, 400);
     assert.match(String((r.body as { args: string[] }).args[0]), /Drop x has categoryType/);
@@ -71,17 +71,17 @@ Deno.test("a big append is all or nothing, and appends queue behind it, deploy r
     // returns.
     const outcome = (p: void | Promise<void>) =>
       Promise.resolve(p).then(() => "ok", (e: Error) => e.message);
-    const big = outcome(api.nm.append("s", tiny(0, 10_000)));
-    const dup = outcome(api.nm.append("s", [mem("d9999")]));
+    const big = outcome(api.nm.append("s", tiny(0, 20_000)));
+    const dup = outcome(api.nm.append("s", [mem("d19999")]));
     const ok = outcome(api.nm.append("s", [mem("last")]));
     assert.throws(
       () => api.nm.deploy("s", []),
       (e: Error & { type?: string }) => e.type === "InvalidSessionState",
     );
     assert.equal(await big, "ok");
-    assert.match(await dup, /d9999 is already in the session/);
+    assert.match(await dup, /d19999 is already in the session/);
     assert.equal(await ok, "ok");
-    assert.equal((await api.get("/api/sessions/s/graph/size")).body, 10_002);
+    assert.equal((await api.get("/api/sessions/s/graph/size")).body, 20_002);
     assert.equal((await api.get("/api/sessions/s/status")).body, 1);
   });
 });

@@ -2,15 +2,7 @@
 export { AppDrop, type AppImpl, type AppOptions } from "./app_drop.ts";
 export { type Consumer, DataDrop } from "./data_drop.ts";
 export { Drop, type DropHost, type LogLine } from "./drop.ts";
-export {
-  eachLink,
-  linkAdded,
-  linkCount,
-  linkList,
-  type Links,
-  linksHave,
-  linksOf,
-} from "./links.ts";
+export { eachLink, linkAdded, linkCount, linkList, type Links, linksHave } from "./links.ts";
 export {
   appStateName,
   AppStates,

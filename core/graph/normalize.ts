@@ -11,28 +11,17 @@ import { describeIssues, DropSpecSchema, fitsDropSpec } from "./schema.ts";
 
 /**
  * OIDs a spec links to under one key. A node's session keeps a list of one as the OID itself
- * (`compactLinks`): a million one-element arrays kept cost ~50 MB of fresh pages at append.
+ * (`compactLinks`): a million one-element arrays kept cost ~50 MB of fresh pages at append. The
+ * same form as a Drop's links: `eachLink` and `linkList` (core/drops) read both.
  */
 export type OidList = string | string[];
 
 export type Links = Partial<Record<LinkKey, OidList>>;
 
-/** The OIDs of a link list as an array (made for a compacted one). */
-export function oidsOf(list: OidList | undefined): readonly string[] {
-  return list === undefined ? [] : typeof list === "string" ? [list] : list;
-}
-
-/** Call `f` with each OID of a link list. */
-export function eachOid(list: OidList | undefined, f: (oid: string) => void): void {
-  if (list === undefined) return;
-  if (typeof list === "string") return f(list);
-  for (const oid of list) f(oid);
-}
-
 /**
  * Keep each one-OID link list of `spec` as the OID (when the spec is its own links): a node's
- * session does, right after the append's parse, so the arrays die young. `specJson`, the graph
- * route and `graph()` give them back as lists.
+ * session does, right after the append's parse, so the arrays die young. `specRaw` (for the
+ * graph route and `graph()`) gives them back as lists.
  */
 export function compactLinks(spec: DropSpec): void {
   if (spec.links !== spec.raw) return;

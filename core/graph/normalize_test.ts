@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { DropClasses } from "../apps/mod.ts";
 import { HttpError } from "../errors/mod.ts";
 import { graphItems, normalizeBatch } from "./batch.ts";
-import { eachOid, normalizeSpec, oidsOf, specNode, specRaw } from "./normalize.ts";
+import { eachLink, linkList } from "../drops/mod.ts";
+import { normalizeSpec, specNode, specRaw } from "./normalize.ts";
 
 const classes = new DropClasses();
 
@@ -112,10 +113,10 @@ Deno.test("a node's batch keeps a one-OID link list as the OID; specRaw gives th
   const [a, x] = normalizeBatch(items, classes, true);
   assert.equal(a!.links.inputs, "X");
   assert.deepEqual(a!.links.outputs, ["Y", "Z"]);
-  assert.deepEqual(oidsOf(a!.links.inputs), ["X"]);
+  assert.deepEqual(linkList(a!.links.inputs), ["X"]);
   const seen: string[] = [];
   for (const k of ["inputs", "outputs", "consumers", "producers"] as const) {
-    eachOid(a!.links[k], (o) => seen.push(`${k}:${o}`));
+    eachLink(a!.links[k], (o) => seen.push(`${k}:${o}`));
   }
   assert.deepEqual(seen, ["inputs:X", "outputs:Y", "outputs:Z"]);
   // What GET .../graph shows is what was sent (the class name canonical, as before).

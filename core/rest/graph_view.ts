@@ -10,7 +10,8 @@
  *
  * Made as a generator of text pieces, for `slicedBody`.
  */
-import { type DropSpec, eachOid, oidsOf, specNode } from "../graph/mod.ts";
+import { eachLink, linkList } from "../drops/mod.ts";
+import { type DropSpec, specNode } from "../graph/mod.ts";
 import type { LinkKey } from "../wire/mod.ts";
 
 const DOWN: readonly LinkKey[] = ["consumers", "streamingConsumers", "outputs"];
@@ -55,7 +56,7 @@ class ShardedIndex {
 
 /** Does `p` list `oid` in one of its downstream lists? */
 function listsDown(p: DropSpec, oid: string): boolean {
-  for (const k of DOWN) if (oidsOf(p.links[k]).includes(oid)) return true;
+  for (const k of DOWN) if (linkList(p.links[k]).includes(oid)) return true;
   return false;
 }
 
@@ -100,7 +101,7 @@ export function* uiGraphText(specs: ReadonlyMap<string, DropSpec>): Generator<st
   let i = 0;
   for (const s of specs.values()) {
     for (const k of DOWN) {
-      eachOid(s.links[k], (o) => {
+      eachLink(s.links[k], (o) => {
         const b = index.get(o);
         if (b === undefined || b === i) return;
         if (e + 2 > edges.length) edges = grow(edges);
@@ -110,7 +111,7 @@ export function* uiGraphText(specs: ReadonlyMap<string, DropSpec>): Generator<st
     }
     // An upstream link the producer also lists downstream is that same edge: once.
     for (const k of UP) {
-      eachOid(s.links[k], (o) => {
+      eachLink(s.links[k], (o) => {
         const a = index.get(o), p = specs.get(o);
         if (a === undefined || a === i || (p && listsDown(p, s.oid))) return;
         if (e + 2 > edges.length) edges = grow(edges);

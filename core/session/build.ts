@@ -22,7 +22,6 @@ import {
   type AppClass,
   type DataClass,
   type DropSpec,
-  eachOid,
   timeSlices,
 } from "../graph/mod.ts";
 import { filePath } from "./paths.ts";
@@ -199,32 +198,32 @@ function* buildSteps(
     return d;
   };
   const all = specs.values();
-  const chunk: DropSpec[] = [];
-  for (;;) {
-    if (chunk.length === 0) {
+  let chunk: DropSpec[] = [];
+  for (let at = 0;; at++) {
+    if (at === chunk.length) {
+      chunk = [];
+      at = 0;
       near = new Map();
-      for (let n = 0, s = all.next(); !s.done; s = all.next()) {
-        chunk.push(s.value);
+      for (let s = all.next(); !s.done; s = all.next()) {
         near.set(s.value.oid, s.value);
-        if (++n === NEAR) break;
+        if (chunk.push(s.value) === NEAR) break;
       }
       if (chunk.length === 0) break;
-      chunk.reverse(); // taken from the end
     }
-    const spec = chunk.pop()!;
+    const spec = chunk[at]!;
     if (++i % STEP === 0) yield;
     const self = spec.drop as Drop;
     const l = spec.links;
     if (self instanceof DataDrop) {
-      eachOid(l.consumers, (o) => {
+      eachLink(l.consumers, (o) => {
         const a = other(self, "consumers", o, "app") as AppDrop | undefined;
         if (a) linkInput(self, a, false);
       });
-      eachOid(l.streamingConsumers, (o) => {
+      eachLink(l.streamingConsumers, (o) => {
         const a = other(self, "streamingConsumers", o, "app") as AppDrop | undefined;
         if (a && streamable(a, problems)) linkInput(self, a, true);
       });
-      eachOid(l.producers, (o) => {
+      eachLink(l.producers, (o) => {
         const a = other(self, "producers", o, "app") as AppDrop | undefined;
         if (a) linkOutput(a, self);
       });
@@ -234,15 +233,15 @@ function* buildSteps(
       if (spec.ports) dataPorts(spec, drops);
     } else {
       const a = self as AppDrop;
-      eachOid(l.inputs, (o) => {
+      eachLink(l.inputs, (o) => {
         const d = other(a, "inputs", o, "data") as DataDrop | undefined;
         if (d) linkInput(d, a, false);
       });
-      eachOid(l.streamingInputs, (o) => {
+      eachLink(l.streamingInputs, (o) => {
         const d = other(a, "streamingInputs", o, "data") as DataDrop | undefined;
         if (d && streamable(a, problems)) linkInput(d, a, true);
       });
-      eachOid(l.outputs, (o) => {
+      eachLink(l.outputs, (o) => {
         const d = other(a, "outputs", o, "data") as DataDrop | undefined;
         if (d) linkOutput(a, d);
       });

@@ -10,6 +10,7 @@ import {
   DropStates,
   FileStore,
   isSessionOver,
+  linkList,
   type LogLine,
   type PathCache,
   pathCache,
@@ -24,7 +25,6 @@ import {
   type DropSpec,
   normalizeBatch,
   normalizeBatchSliced,
-  oidsOf,
   specRaw,
   timeSlices,
 } from "../graph/mod.ts";
@@ -244,8 +244,11 @@ export class Session implements DropHost {
     const n = this.#specs.size;
     if (this.#specs.set(s.oid, s).size !== n) return;
     let inBatch = false;
-    for (let j = 0; j < i && !inBatch; j++) inBatch = specs[j]!.oid === s.oid;
-    for (let j = 0; j < i; j++) this.#specs.delete(specs[j]!.oid);
+    for (let j = 0; j < i; j++) {
+      const oid = specs[j]!.oid;
+      inBatch ||= oid === s.oid;
+      this.#specs.delete(oid);
+    }
     if (inBatch) throw appearsTwice(s.oid);
     this.#specs.set(s.oid, this.#committed(s.oid)!);
     throw alreadyInSession(s.oid);
@@ -280,7 +283,7 @@ export class Session implements DropHost {
     if (this.#status !== BUILDING) throw this.#stateError("graph/link", "BUILDING");
     const spec = this.#specs.get(lhs);
     if (!spec) throw invalidGraph(`Drop ${lhs} is not in session ${this.sessionId}`);
-    const list = oidsOf(spec.links[key]);
+    const list = linkList(spec.links[key]);
     if (!list.includes(rhs)) spec.links[key] = [...list, rhs];
     if (spec.links === spec.raw) return; // one object, the list written once
     const raw = spec.raw[key];

@@ -58,3 +58,31 @@ Deno.test("stop drops what is queued", async () => {
   await new Promise((r) => setTimeout(r, 20));
   assert.equal(ran.length, 0);
 });
+
+Deno.test("a long queue runs once each, in push order, also while it grows", async () => {
+  const s = new Scheduler((_app, e) => {
+    throw e;
+  });
+  const ran: number[] = [];
+  const app = (i: number, then?: () => void): AppDrop =>
+    ({
+      oid: `a${i}`,
+      execute() {
+        ran.push(i);
+        then?.();
+      },
+    }) as unknown as AppDrop;
+  // More than a few chunks queued at once, and more pushed by the apps as they run (an app
+  // ready from an event while a run goes): the queue empties and fills again.
+  const n = 20_000;
+  for (let i = 0; i < n; i++) s.push(app(i, i % 1000 === 0 ? () => s.push(app(n + i)) : undefined));
+  for (let t = 0; t < 200 && ran.length < n + 20; t++) await new Promise((r) => setTimeout(r, 5));
+  const extra = Array.from({ length: 20 }, (_, k) => n + k * 1000);
+  assert.deepEqual(ran.filter((i) => i < n), Array.from({ length: n }, (_, i) => i));
+  assert.deepEqual(ran.filter((i) => i >= n), extra);
+  // Then again after it ran dry.
+  s.push(app(-1));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(ran.at(-1), -1);
+  assert.equal(ran.length, n + 21);
+});

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import { EMBEDDED_WORKER } from "../core/exec/pool.ts";
-import { TIER_V8_FLAGS } from "../core/cli/spawn.ts";
+import { tierV8Flags } from "../core/cli/spawn.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const DIST = `${ROOT}dist`;
@@ -141,7 +141,7 @@ export async function compile(target?: string, out = DIST): Promise<string[]> {
       "compile",
       "--no-check",
       ...TIERS[name]!.perms,
-      ...(name === "dlg" ? [] : [`--v8-flags=${TIER_V8_FLAGS.join(",")}`]),
+      ...(name === "dlg" ? [] : [`--v8-flags=${tierV8Flags(name).join(",")}`]),
       ...(triple ? ["--target", triple] : []),
       "--output",
       exe,

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { NODE_ENV, spawnListening, spawnTier, tierEnv } from "./spawn.ts";
+import {
+  MASTER_V8_FLAGS,
+  NODE_ENV,
+  spawnListening,
+  spawnTier,
+  TIER_V8_FLAGS,
+  tierEnv,
+  tierV8Flags,
+} from "./spawn.ts";
 
 const NODE = new URL("../../cmd/dlg-node.ts", import.meta.url).pathname;
 
@@ -56,5 +64,31 @@ Deno.test("a started node manager has NODE_ENV unless the caller set it; other t
   } finally {
     if (was === undefined) Deno.env.delete(key);
     else Deno.env.set(key, was);
+  }
+});
+
+Deno.test("a master runs with its own V8 flags, other tiers with theirs, wherever started", async () => {
+  for (const cmd of ["/repo/cmd/dlg-master.ts", "dist/dlg-master", "dlg-master.js", "dlg-master"]) {
+    assert.deepEqual(tierV8Flags(cmd), MASTER_V8_FLAGS, cmd);
+  }
+  for (const cmd of ["/repo/cmd/dlg-node.ts", "dist/dlg-island", "dlg-node", "my-dlg-master-x"]) {
+    assert.deepEqual(tierV8Flags(cmd), TIER_V8_FLAGS, cmd);
+  }
+  // The tasks and the SLURM script say the same as the code.
+  const root = new URL("../../", import.meta.url);
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("deno.json", root))).tasks;
+  const slurm = await Deno.readTextFile(new URL("deploy/slurm/dlg-slurm.sh", root));
+  for (const [tier, flags] of [["master", MASTER_V8_FLAGS], ["node", TIER_V8_FLAGS]] as const) {
+    assert.ok(tasks[tier].includes(`--v8-flags=${flags.join(",")} `), tasks[tier]);
+    assert.ok(slurm.includes(`v8=${flags.join(",")}\n`), tier);
+  }
+  assert.ok(tasks.island.includes(`--v8-flags=${TIER_V8_FLAGS.join(",")} `), tasks.island);
+  // A master started here gets them.
+  const p = await spawnTier(new URL("cmd/dlg-master.ts", root).pathname, []);
+  try {
+    const cmdline = (await Deno.readTextFile(`/proc/${p.child.pid}/cmdline`)).split("\0");
+    assert.ok(cmdline.includes(`--v8-flags=${MASTER_V8_FLAGS.join(",")}`), cmdline.join(" "));
+  } finally {
+    await p.stop();
   }
 });

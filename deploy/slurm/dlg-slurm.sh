@@ -23,7 +23,12 @@ tier() { # tier NAME ARGS...: run (exec) one tier
     export DENO_TOKIO_EVENT_INTERVAL="${DENO_TOKIO_EVENT_INTERVAL:-8}"
   fi
   if [[ -n "${DLG_BIN:-}" ]]; then exec "$DLG_BIN/$name" "$@"; fi
-  exec "${DENO:-deno}" run -A --v8-flags=--max-semi-space-size=4,--max-old-space-size=16384 "$REPO/cmd/$name.ts" "$@"
+  # The V8 flags of core/cli/spawn.ts (tierV8Flags): a master's young generation is bigger.
+  local v8=--max-semi-space-size=4,--max-old-space-size=16384
+  if [[ "$name" == dlg-master ]]; then
+    v8=--max-semi-space-size=64,--min-semi-space-size=64,--max-old-space-size=16384
+  fi
+  exec "${DENO:-deno}" run -A "--v8-flags=$v8" "$REPO/cmd/$name.ts" "$@"
 }
 
 # Inside an srun task: one node manager, its port from the task's local id, registering with

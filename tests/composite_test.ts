@@ -60,6 +60,42 @@ Deno.test("master append rejects a Drop whose node is not under its island, chan
   });
 });
 
+for (const tier of ["master", "island"] as const) {
+  Deno.test(`${tier}: an append repeating an OID already in the session is refused, changing nothing`, async () => {
+    await withTier(tier, async (api) => {
+      await api.post("/api/sessions", { sessionId: "s" });
+      const at = (i: number) => ({
+        node: api.nodes[i % api.nodes.length],
+        ...(tier === "master" ? { island: api.islands[0] } : {}),
+      });
+      const first = Array.from({ length: 30 }, (_, i) => mem(`a${i}`, at(i)));
+      assert.equal((await api.post("/api/sessions/s/graph/append", first)).status, 200);
+      // Repeated first, in the middle and last of a batch of new ones (on another node too).
+      for (const k of [0, 10, 19]) {
+        const batch = Array.from({ length: 20 }, (_, i) => mem(`b${k}_${i}`, at(i + 1)));
+        batch[k] = mem("a7", at(k + 1));
+        const r = await api.post("/api/sessions/s/graph/append", batch);
+        assert.equal(r.status, 400);
+        assert.deepEqual(r.body, {
+          type: "InvalidGraphException",
+          args: ["Drop a7 is already in the session (duplicate oid)"],
+        });
+      }
+      assert.equal((await api.get("/api/sessions/s/graph/size")).body, 30);
+      const graph = (await api.get("/api/sessions/s/graph")).body as Record<
+        string,
+        { node: string }
+      >;
+      assert.deepEqual(Object.keys(graph).sort(), first.map((d) => d.oid).sort());
+      assert.equal(graph.a7!.node, api.nodes[7 % api.nodes.length]);
+      // The refused batches' new OIDs are not taken: they go in now.
+      const again = Array.from({ length: 20 }, (_, i) => mem(`b10_${i}`, at(i)));
+      assert.equal((await api.post("/api/sessions/s/graph/append", again)).status, 200);
+      assert.equal((await api.get("/api/sessions/s/graph/size")).body, 50);
+    });
+  });
+}
+
 Deno.test("master appends straight to the nodes; the island learns only where Drops went", async () => {
   await withTier("master", async (api) => {
     await api.post("/api/sessions", { sessionId: "s" });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { parseNode } from "../wire/mod.ts";
 import { Child } from "./children.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
+import type { Owned } from "./partition.ts";
 
 const child = (port: number) => new Child(parseNode(`127.0.0.1:${port}`));
 const ERR = { type: "RestClientException", args: ["no answer"] };
@@ -49,9 +50,18 @@ Deno.test("CompositeSession.statusOf: failed is 6, over stays, an empty part is 
 
 Deno.test("CompositeSession.byUid finds Drops by UID, mapping only the UIDs that are not OIDs", () => {
   const s = new CompositeSession("s", [child(1)]);
-  s.owners.set("x", { uid: "y", part: 0, node: "n1" });
-  s.owners.set("y", { uid: "z", part: 0, node: "n2" });
-  s.owners.set("w", { uid: "w", part: 0, node: "n3" });
+  const commit = (owners: [string, Owned][]) =>
+    s.commit({
+      parts: [],
+      owners: new Map(owners),
+      rels: [],
+      removed: [],
+      waiting: new Map(),
+      resolved: [],
+    });
+  commit([["w", { uid: undefined, part: 0, node: "n3" }]]);
+  assert.equal(s.byUid()("w")?.node, "n3", "no UID other than its OID in the session");
+  commit([["x", { uid: "y", part: 0, node: "n1" }], ["y", { uid: "z", part: 0, node: "n2" }]]);
   const byUid = s.byUid();
   assert.equal(byUid("y")?.node, "n1");
   assert.equal(byUid("z")?.node, "n2");

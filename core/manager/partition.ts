@@ -5,7 +5,7 @@
  * `(lhs, linkType, rhs)`: "lhs is linkType of rhs".
  */
 import { invalidGraph } from "../errors/mod.ts";
-import { alreadyInSession, appearsTwice, share, type Shared } from "../graph/mod.ts";
+import { appearsTwice, share, type Shared } from "../graph/mod.ts";
 import { LINK_KEYS, LINK_TYPE_OF, type LinkKey, linkOid } from "../wire/mod.ts";
 
 /**
@@ -104,7 +104,10 @@ export interface SplitOptions {
   apart?: (a: Owned, b: Owned) => boolean;
 }
 
-/** Split `items`; throws 400 InvalidGraphException naming the Drop, changing nothing. */
+/**
+ * Split `items`; throws 400 InvalidGraphException naming the Drop, changing nothing. A Drop the
+ * session already has is not looked for here: `CompositeSession.commit` refuses it.
+ */
 export function splitBatch(
   items: Record<string, unknown>[],
   o: SplitOptions,
@@ -117,7 +120,7 @@ export function splitBatch(
   items.forEach((item, i) => {
     const oid = item.oid;
     if (typeof oid !== "string" || !oid) throw invalidGraph(`Drop #${i} has no oid`);
-    if (state.owners.has(oid)) throw alreadyInSession(oid);
+    // An OID already in the session is found by `CompositeSession.commit`, as it records it.
     if (owners.has(oid)) throw appearsTwice(oid);
     const value = str(item[o.attr]);
     if (!value) throw invalidGraph(`Drop ${oid} doesn't specify a ${o.attr} attribute`);

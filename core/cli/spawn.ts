@@ -16,8 +16,8 @@ export interface Spawned {
 }
 
 /**
- * V8 flags every tier runs with (spawned here, `deno task node|island|master`, compiled
- * binaries, the SLURM script; a master takes `MASTER_V8_FLAGS`): a 4 MB semi-space instead of V8's 16 MB (a manager keeps what it
+ * V8 flags every tier but a master runs with (spawned here, `deno task node|island`, compiled
+ * binaries, the SLURM script): a 4 MB semi-space instead of V8's 16 MB (a node keeps what it
  * allocates, so a large young generation only adds to peak RSS: 100k Drops on one node measured
  * 1,577 B RSS per Drop with the default and 895 B with this), and a 16 GB heap limit instead of
  * Deno's ~4 GB (a master of 10M Drops peaked at 5.4 GB). docs/performance.md has the figures.

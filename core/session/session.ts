@@ -97,8 +97,6 @@ export class Session implements DropHost {
   startedAt: number | undefined;
   finishedAt: number | undefined;
   #specs = new Map<string, DropSpec>();
-  /** The batches committed (their specs), until deploy: where `#put` finds a spec it replaced. */
-  #batches: DropSpec[][] = [];
   /** `#specByUid`'s index, made on first use after the specs change. */
   #otherUids: Map<string, DropSpec> | undefined;
   #drops: DropIndex | null = null;
@@ -201,7 +199,6 @@ export class Session implements DropHost {
         this.#put(specs, i);
         if ((i & 1023) === 1023 && slices.due()) await slices.next();
       }
-      this.#batches.push(specs);
       this.#setStatus(BUILDING);
     });
     const done: Promise<void> = mine.then(
@@ -230,40 +227,26 @@ export class Session implements DropHost {
     this.#checkSpecs(specs);
     this.#otherUids = undefined;
     for (let i = 0; i < specs.length; i++) this.#put(specs, i);
-    this.#batches.push(specs);
     this.#setStatus(BUILDING);
   }
 
   /**
-   * Commit `specs[i]`: one lookup in a map of maybe millions. A `set` that does not grow the map
-   * found a repeat, of an earlier spec of this batch or of one already in the session (which it
-   * replaced, and which is put back); either way what of the batch went in is taken out again.
+   * Commit `specs[i]`: one operation in a map of maybe millions. A `getOrInsert` that does not
+   * grow the map found a repeat, of an earlier spec of this batch or of one already in the
+   * session (left as it was); either way what of the batch went in is taken out again.
    */
   #put(specs: DropSpec[], i: number): void {
     const s = specs[i]!;
     const n = this.#specs.size;
-    if (this.#specs.set(s.oid, s).size !== n) return;
+    this.#specs.getOrInsert(s.oid, s);
+    if (this.#specs.size !== n) return;
     let inBatch = false;
     for (let j = 0; j < i; j++) {
       const oid = specs[j]!.oid;
       inBatch ||= oid === s.oid;
       this.#specs.delete(oid);
     }
-    if (inBatch) throw appearsTwice(s.oid);
-    this.#specs.set(s.oid, this.#committed(s.oid)!);
-    throw alreadyInSession(s.oid);
-  }
-
-  /**
-   * The session's spec with `oid`, from the batches committed (newest first: one removed by
-   * `graph/remove` and appended again is only in a later batch).
-   */
-  #committed(oid: string): DropSpec | undefined {
-    for (let b = this.#batches.length - 1; b >= 0; b--) {
-      const specs = this.#batches[b]!;
-      for (let i = specs.length - 1; i >= 0; i--) if (specs[i]!.oid === oid) return specs[i];
-    }
-    return undefined;
+    throw inBatch ? appearsTwice(s.oid) : alreadyInSession(s.oid);
   }
 
   /** Take Drop specs out again (a composite manager undoing a batch another child refused). */
@@ -334,7 +317,6 @@ export class Session implements DropHost {
     // Cancelled or broken down while a sliced build ran: the graph was never deployed.
     if (this.#status !== DEPLOYING) return;
     this.#drops = built.drops;
-    this.#batches = []; // no append after a deploy
     this.#pendingLeaves = built.leaves;
     this.#links?.attach();
     this.#setStatus(RUNNING);

@@ -4,11 +4,11 @@
  */
 import { Hono } from "hono";
 import * as v from "valibot";
-import { DropStates, MemoryStore } from "../drops/mod.ts";
+import { DropStates } from "../drops/mod.ts";
 import { badRequest, dataTooLarge, invalidState } from "../errors/mod.ts";
 import { describeIssues } from "../graph/mod.ts";
 import type { NodeManager } from "../manager/mod.ts";
-import { readLent, SIZE_HEADER, storeStream } from "../rpc/mod.ts";
+import { SIZE_HEADER, storeStream } from "../rpc/mod.ts";
 import {
   fitsSubscriptions,
   fitsWireEvents,
@@ -71,10 +71,9 @@ export function nodeRoutes(nm: NodeManager, o: RouteOptions = {}): Hono {
       // The whole body in one buffer from the start when its length is known and allowed.
       const length = Number(c.req.header("content-length") ?? c.req.header(SIZE_HEADER)) || 0;
       if (length <= room) d.store.reserve?.(length);
-      // Memory copies each chunk (streaming consumers see the store's own bytes), so chunks
-      // can be lent; other stores hand theirs on to streaming consumers, which may keep them.
-      if (d.store instanceof MemoryStore) await readLent(body, take);
-      else for await (const chunk of body) take(chunk);
+      // Plain reads: BYOB reads of a request body (`readLent`) took ~10x the CPU here, 0.02-0.04
+      // GB/s for 256 MiB pushed (docs/performance.md, "Round 9").
+      for await (const chunk of body) take(chunk);
     }
     return c.json(SUCCESS);
   });

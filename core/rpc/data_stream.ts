@@ -61,7 +61,9 @@ const READ = 1024 * 1024;
  * Every chunk of `body` to `write`, lent: a view of one reused buffer, valid only until `write`
  * returns. A BYOB read fills it, where a plain read would hand over a fresh, zeroed 64 KiB
  * buffer each time (and fresh memory costs page faults). Streams that cannot be read so give
- * their own chunks. Returns the bytes read; an error in `write` cancels the body.
+ * their own chunks. Returns the bytes read; an error in `write` cancels the body. For a fetch
+ * response's body: a request body that `Deno.serve` gives reads BYOB ~10x slower than plainly
+ * (docs/performance.md, "Round 9").
  */
 export async function readLent(
   body: ReadableStream<Uint8Array>,

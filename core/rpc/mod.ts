@@ -4,7 +4,6 @@ export {
   type DataSink,
   fetchDrop,
   pushDrop,
-  readLent,
   SIZE_HEADER,
   storeStream,
   type StreamOptions,

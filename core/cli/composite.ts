@@ -2,6 +2,8 @@
 import { CompositeManager } from "../manager/mod.ts";
 import { compositeRoutes, islandRoutes, masterRoutes } from "../rest/mod.ts";
 import { parseCommon, serveManager, UsageError } from "./serve.ts";
+import { MASTER_SEMI_SPACE_MB } from "./spawn.ts";
+import { touchYoungGeneration } from "./young_gen.ts";
 import { DALIUGE_USAGE, runAction } from "./daliuge_flags.ts";
 import { Metrics } from "../metrics/mod.ts";
 import { TRUST_USAGE } from "./trust.ts";
@@ -105,6 +107,9 @@ export async function main(args: string[], e: CompositeEntry): Promise<void> {
     console.error(`${e.name}: ${(err as Error).message} (${e.name} --help shows the usage)`);
     Deno.exit(2);
   }
+  // A master's large young generation, touched now rather than in its first append: its two
+  // semi-spaces and a little more (nothing waits on this).
+  if (e.attr === "island") touchYoungGeneration(MASTER_SEMI_SPACE_MB * 2.5);
   const own = e.attr === "node"
     ? islandRoutes(manager, { maxRequestSize: parsed.config.maxRequestSize })
     : masterRoutes(manager);

@@ -25,14 +25,18 @@ export interface Spawned {
 export const TIER_V8_FLAGS = ["--max-semi-space-size=4", "--max-old-space-size=16384"];
 
 /**
- * A master's instead: 64 MB semi-spaces from the start. A master keeps a few bytes per Drop but
- * parses every spec it forwards, and a 4 MB batch's parsed specs outlived a 4 MB young
- * generation: promoted, then dead in the old one. A 2M-Drop hierarchy append, alternated: master
- * CPU 16.6-21.5 -> 11.1-13.4 s, its peak RSS 714-809 -> 493-497 MB (32 and 128 MB did worse).
+ * A master's semi-space (MB), from the start. A master keeps a few bytes per Drop but parses
+ * every spec it forwards, and a 4 MB batch's parsed specs outlived a 4 MB young generation:
+ * promoted, then dead in the old one. A 2M-Drop hierarchy append, alternated: master CPU
+ * 16.6-21.5 -> 11.1-13.4 s, its peak RSS 714-809 -> 493-497 MB (32 and 128 MB did worse). A
+ * master touches it once at start (`touchYoungGeneration`).
  */
+export const MASTER_SEMI_SPACE_MB = 64;
+
+/** A master's V8 flags instead of `TIER_V8_FLAGS`. */
 export const MASTER_V8_FLAGS = [
-  "--max-semi-space-size=64",
-  "--min-semi-space-size=64",
+  `--max-semi-space-size=${MASTER_SEMI_SPACE_MB}`,
+  `--min-semi-space-size=${MASTER_SEMI_SPACE_MB}`,
   "--max-old-space-size=16384",
 ];
 

@@ -3,7 +3,7 @@
  * they are first used, and on this project's VMs the first touch of each 4 KiB page costs ~18 us:
  * a fresh master (64 MB semi-spaces, `MASTER_SEMI_SPACE_MB`) spent ~0.3 s of its first big append
  * faulting them in (a hierarchy's 100k-Drop append after a 40k warm-up: 24k faults at the master,
- * 11-15k once touched; docs/performance.md, "Round 9"). V8 keeps them committed, idle or not, so
+ * 13-17k once touched; docs/performance.md, "Round 9"). V8 keeps them committed, idle or not, so
  * this is paid once.
  */
 

@@ -193,7 +193,11 @@ export class CompositeSession {
       const n = owners.size;
       owners.getOrInsert(oid, o);
       if (owners.size === n) {
-        for (const x of s.owners.keys()) if (k-- > 0) owners.delete(x);
+        // Take out what of this batch went in (its first k OIDs), then refuse it.
+        for (const x of s.owners.keys()) {
+          if (k-- === 0) break;
+          owners.delete(x);
+        }
         throw alreadyInSession(oid);
       }
       k++;

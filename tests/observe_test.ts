@@ -147,6 +147,21 @@ Deno.test("logs, /metrics and dlg logs/drop at every tier of a real hierarchy", 
     assert.equal(value(isl.get("dlg_child_up"), { child: `${n1}:5555:6666` }), 1);
     assert.equal(value(master.get("dlg_child_up"), { child: `${island}:5555:6666` }), 1);
 
+    // Sessions not deployed yet (PRISTINE, BUILDING) have no Drops to count: still a scrape.
+    await m.createSession("p");
+    await m.createSession("b");
+    await m.appendGraph("b", [{
+      oid: "X",
+      categoryType: "Data",
+      dropclass: mem,
+      node: n2,
+      island,
+    }]);
+    const later = await scrape(c.nodes[0]![1]!.url);
+    assert.equal(value(later.get("dlg_sessions"), { state: "PRISTINE" }), 1);
+    assert.equal(value(later.get("dlg_sessions"), { state: "BUILDING" }), 1);
+    assert.equal(value(later.get("dlg_drops"), { state: "ERROR" }), 2);
+
     // A rejected request is logged with status and reason, never a token.
     const bad = await fetch(`${c.islands[0]!.url}/api/sessions/nope/status`, {
       headers: { authorization: "Bearer s3cret-token" },

@@ -53,9 +53,10 @@ export function observe(
     metrics.attach({
       drops: () => {
         const by: Record<string, number> = {};
+        // Drops exist once a session is deployed (before, it holds specs): counted in place.
         for (const s of nm.sessions()) {
-          for (const d of Object.values(nm.graphStatus(s.sessionId))) {
-            bump(by, dropStateName((d as { status: number }).status));
+          for (const d of nm.get(s.sessionId).drops?.values() ?? []) {
+            bump(by, dropStateName(d.status));
           }
         }
         return by;

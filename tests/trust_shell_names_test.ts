@@ -39,7 +39,7 @@ Deno.test("BashShellApp substitutes a hostile session id and paths as single she
   });
 });
 
-Deno.test("POST /api/sessions rejects ids with DEL, controls, separators, dots or over 200 bytes", async () => {
+Deno.test("POST /api/sessions rejects ids with DEL, controls, separators, dots, lone surrogates or over 200 bytes", async () => {
   await withNode(async (api) => {
     const bad = [
       "",
@@ -52,6 +52,8 @@ Deno.test("POST /api/sessions rejects ids with DEL, controls, separators, dots o
       ".",
       "..",
       "x".repeat(201),
+      "a\ud800b", // no UTF-8 form: no URL could reach the session
+      "\udc00",
     ];
     bad.push("é".repeat(101)); // 202 UTF-8 bytes
     for (const sessionId of bad) {

@@ -62,6 +62,8 @@ export interface NodeManagerOptions
 /** Session ids become directory names: no separators, no dot-only names, nothing invisible. */
 export function checkSessionId(id: unknown): string {
   if (typeof id !== "string" || !id) throw badRequest("sessionId must be a non-empty string");
+  // A lone surrogate has no UTF-8 form: no URL could name the session afterwards.
+  if (!id.isWellFormed()) throw badRequest(`sessionId ${JSON.stringify(id)} is not valid Unicode`);
   const bytes = new TextEncoder().encode(id).length;
   if (bytes > 200) throw badRequest(`sessionId is ${bytes} UTF-8 bytes long; at most 200`);
   // deno-lint-ignore no-control-regex

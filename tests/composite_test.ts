@@ -294,33 +294,35 @@ Deno.test("a child that is down: create answers 555 naming it, and the manager k
   });
 });
 
-Deno.test("master deploy names a link to a Drop that never arrived and deploys nothing", async () => {
-  await withTier("master", async (api) => {
-    await api.post("/api/sessions", { sessionId: "s" });
-    await api.post("/api/sessions/s/graph/append", api.place([mem("A", { consumers: ["B"] })]));
-    const r = await api.post("/api/sessions/s/deploy", "completed=A", FORM);
-    assert.equal(r.status, 400);
-    assert.deepEqual(r.body, {
-      type: "InvalidGraphException",
-      args: ["Drop A lists B in consumers, but no such Drop"],
+for (const tier of ["island", "master"] as const) {
+  Deno.test(`${tier} deploy names a link to a Drop that never arrived and deploys nothing`, async () => {
+    await withTier(tier, async (api) => {
+      await api.post("/api/sessions", { sessionId: "s" });
+      await api.post("/api/sessions/s/graph/append", api.place([mem("A", { consumers: ["B"] })]));
+      const r = await api.post("/api/sessions/s/deploy", "completed=A", FORM);
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.body, {
+        type: "InvalidGraphException",
+        args: ["Drop A lists B in consumers, but no such Drop"],
+      });
+      assert.ok(flat((await api.get("/api/sessions/s/status")).body).every((x) => x <= 1));
+      const fixed = await api.post(
+        "/api/sessions/s/graph/append",
+        api.place([
+          mem("X"),
+          { oid: "B", categoryType: "Application", dropclass: "dlg.apps.simple.CopyApp" },
+        ]),
+      );
+      assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
+      assert.deepEqual((await api.post("/api/sessions/s/deploy", "completed=A,X", FORM)).body, {
+        Status: "Success",
+      });
+      await waitFor(async () =>
+        flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 4)
+      );
     });
-    assert.ok(flat((await api.get("/api/sessions/s/status")).body).every((x) => x <= 1));
-    const fixed = await api.post(
-      "/api/sessions/s/graph/append",
-      api.place([
-        mem("X"),
-        { oid: "B", categoryType: "Application", dropclass: "dlg.apps.simple.CopyApp" },
-      ]),
-    );
-    assert.equal(fixed.status, 200, JSON.stringify(fixed.body));
-    assert.deepEqual((await api.post("/api/sessions/s/deploy", "completed=A,X", FORM)).body, {
-      Status: "Success",
-    });
-    await waitFor(async () =>
-      flat((await api.get("/api/sessions/s/status")).body).every((x) => x === 4)
-    );
   });
-});
+}
 
 Deno.test("an app failing on one node fails its outputs and consumers on another", async () => {
   await withTier("island", async (api) => {

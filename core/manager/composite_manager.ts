@@ -363,9 +363,9 @@ export class CompositeManager implements DropManager {
     if (missing.length) {
       throw invalidGraph(`UIDs for completed drops not found: ${missing.join(", ")}`);
     }
-    // The master sees every Drop of the session: a link still waiting for its Drop never gets
-    // one. (An island cannot tell: the Drop may live on another island.)
-    if (this.attr === "island" && s.pending.size) {
+    // A link still waiting for its Drop never gets one: specs reach a tier only from its user
+    // (a master sends its islands placements, no links), so it sees every Drop they name.
+    if (s.pending.size) {
       const missing = [...s.pending].slice(0, 5).map(([oid, w]) =>
         `Drop ${w[0]!.from} lists ${oid} in ${w[0]!.key}, but no such Drop`
       );

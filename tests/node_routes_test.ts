@@ -87,7 +87,7 @@ Deno.test("GET /api/sessions/<sid>/graph returns the specs as appended, minus pa
   });
 });
 
-Deno.test("graph/append accepts zlib labelled gzip, real gzip and text/plain", async () => {
+Deno.test("graph/append accepts zlib labelled gzip, real gzip, text/plain and any case of the media type", async () => {
   await withNode(async (api) => {
     await api.session("s");
     const json = (oid: string) => new TextEncoder().encode(JSON.stringify([mem(oid), {}]));
@@ -111,10 +111,16 @@ Deno.test("graph/append accepts zlib labelled gzip, real gzip and text/plain", a
       "content-type": "text/plain; charset=utf-8",
     });
     assert.equal(r.status, 200, JSON.stringify(r.body));
+    // Media types are case-insensitive.
+    r = await api.post("/api/sessions/s/graph/append", JSON.stringify([mem("U")]), {
+      "content-type": "Application/JSON; charset=UTF-8",
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(Object.keys((await api.get("/api/sessions/s/graph")).body as object), [
       "Z",
       "G",
       "T",
+      "U",
     ]);
   });
 });

@@ -88,7 +88,8 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   graphRoutes(app, manager);
   app.get("/api/sessions/:sid/graph/size", async (c) => c.json(await manager.graphSize(sid(c))));
   app.post("/api/sessions/:sid/graph/append", async (c) => {
-    const type = c.req.header("content-type") ?? "";
+    // Media types are case-insensitive (DALiuGE's Bottle lowercases before its check).
+    const type = (c.req.header("content-type") ?? "").toLowerCase();
     if (!type.includes("application/json") && !type.includes("text/plain")) {
       throw unsupportedContentType(type);
     }

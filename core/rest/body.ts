@@ -168,7 +168,7 @@ export async function readBody<S extends v.GenericSchema>(
 
 /** Form fields (or JSON object fields, or the query) of a request. */
 export async function readFields(c: Context): Promise<Record<string, unknown>> {
-  const type = c.req.header("content-type") ?? "";
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
   const query = c.req.query();
   // A deploy's `completed` list: ~12 MB at 10M Drops.
   const text = decoder.decode(await readRaw(c, timeSlices()));

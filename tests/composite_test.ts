@@ -235,30 +235,46 @@ Deno.test("island: children are listed, added once, removed, and unknown ones ar
   });
 });
 
-Deno.test("island: /api/node/<node>/sessions/... passes reads through to that node", async () => {
-  await withTier("island", async (api) => {
-    await api.post("/api/sessions", { sessionId: "s" });
-    await api.post("/api/sessions/s/graph/append", api.place([mem("A"), mem("B")]));
-    const n0 = api.nodes[0];
-    assert.deepEqual((await api.get(`/api/node/${n0}/sessions`)).body, [
-      { sessionId: "s", status: 1, size: 1 },
-    ]);
-    assert.equal((await api.get(`/api/node/${n0}/sessions/s/status`)).body, 1);
-    assert.deepEqual(
-      Object.keys((await api.get(`/api/node/${n0}/sessions/s/graph`)).body as object),
-      ["A"],
-    );
-    const s = (await api.get(`/api/node/${n0}/sessions/s`)).body as { status: number };
-    assert.equal(s.status, 1);
-    const drop = await api.get(`/api/node/${n0}/sessions/s/graph/drop/A`);
-    assert.equal(drop.status, 555, "a Drop before deploy is not built: the node's error, wrapped");
-    assert.equal((drop.body as { type: string }).type, "SubManagerException");
-    assert.equal((await api.get("/api/node/nohost:1/sessions")).status, 404);
-    const gs = await api.get(`/api/node/${n0}/sessions/s/graph/status`);
-    assert.equal(gs.status, 555);
-    assert.equal((gs.body as { type: string }).type, "SubManagerException");
+for (const tier of ["island", "master"] as const) {
+  Deno.test(`${tier}: /api/node/<node>/sessions/... passes reads through to that node`, async () => {
+    await withTier(tier, async (api) => {
+      await api.post("/api/sessions", { sessionId: "s" });
+      await api.post("/api/sessions/s/graph/append", api.place([mem("A"), mem("B")]));
+      const n0 = api.nodes[0];
+      assert.deepEqual((await api.get(`/api/node/${n0}/sessions`)).body, [
+        { sessionId: "s", status: 1, size: 1 },
+      ]);
+      assert.equal((await api.get(`/api/node/${n0}/sessions/s/status`)).body, 1);
+      assert.deepEqual(
+        Object.keys((await api.get(`/api/node/${n0}/sessions/s/graph`)).body as object),
+        ["A"],
+      );
+      const s = (await api.get(`/api/node/${n0}/sessions/s`)).body as { status: number };
+      assert.equal(s.status, 1);
+      const drop = await api.get(`/api/node/${n0}/sessions/s/graph/drop/A`);
+      assert.equal(drop.status, 404, "a Drop before deploy is not built: the node's 404");
+      assert.deepEqual(drop.body, {
+        type: "NoDropException",
+        args: ["A", "Drop A is not created yet: session s is BUILDING"],
+      });
+      assert.equal((await api.get("/api/node/nohost:1/sessions")).status, 404);
+      const gs = await api.get(`/api/node/${n0}/sessions/s/graph/status`);
+      assert.equal(gs.status, 555, "not deployed: the node's error, wrapped");
+      assert.equal((gs.body as { type: string }).type, "SubManagerException");
+      // What the node has not got is 404, as the node says it.
+      for (const path of ["", "/status", "/graph", "/graph/status"]) {
+        const r = await api.get(`/api/node/${n0}/sessions/nosuch${path}`);
+        assert.equal(r.status, 404, path);
+        assert.deepEqual(r.body, { type: "NoSessionException", args: ["nosuch"] });
+      }
+      const none = await api.get(`/api/node/${n0}/sessions/nosuch/graph/drop/A`);
+      assert.equal(none.status, 404);
+      const bad = await api.get("/api/node/foo:bar/sessions");
+      assert.equal(bad.status, 400, JSON.stringify(bad.body));
+      assert.equal((await api.post("/api/node/foo:bar")).status, 400);
+    });
   });
-});
+}
 
 Deno.test("master: islands are listed, added once and removed; status maps are nested", async () => {
   await withTier("master", async (api) => {

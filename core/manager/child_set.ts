@@ -2,10 +2,10 @@
  * A composite manager's children: added (twice is a no-op), removed (unknown is 404), found by
  * node string, and the node managers below them reached for pass-through reads.
  */
-import { invalidGraph, unknownChild } from "../errors/mod.ts";
-import { NodeManagerClient, type Transport } from "../client/mod.ts";
-import { type NodeRef, NODES_PATH, parseNode } from "../wire/mod.ts";
-import { all, BULK_MS, Child, fanOut, nodeClient } from "./children.ts";
+import { HttpError, invalidGraph, subManagerError, unknownChild } from "../errors/mod.ts";
+import { describeArgs, DlgClientError, NodeManagerClient, type Transport } from "../client/mod.ts";
+import { type DlgErrorType, type NodeRef, NODES_PATH, parseNode } from "../wire/mod.ts";
+import { all, BULK_MS, Child, childError, fanOut, nodeClient } from "./children.ts";
 import { type Split, splitBatch, type SplitOptions, type SplitState } from "./partition.ts";
 
 export class ChildSet {
@@ -39,6 +39,15 @@ export class ChildSet {
   ref(s: string): NodeRef {
     try {
       return parseNode(s, this.defaultPort);
+    } catch (e) {
+      throw invalidGraph((e as Error).message);
+    }
+  }
+
+  /** A node named by a request (a master's extra nodes, pass-through reads); 400 if malformed. */
+  nodeRef(s: string): NodeRef {
+    try {
+      return parseNode(s, 8000);
     } catch (e) {
       throw invalidGraph((e as Error).message);
     }
@@ -114,12 +123,12 @@ export class ChildSet {
   }
 
   addExtraNode(s: string): void {
-    const name = parseNode(s).name;
+    const name = this.nodeRef(s).name;
     if (!this.#extraNodes.includes(name)) this.#extraNodes.push(name);
   }
 
   removeExtraNode(s: string): void {
-    const name = parseNode(s).name;
+    const name = this.nodeRef(s).name;
     if (!this.#extraNodes.includes(name)) throw unknownChild(`${s} is not a known node`);
     this.#extraNodes = this.#extraNodes.filter((n) => n !== name);
   }
@@ -163,11 +172,19 @@ export class ChildSet {
     let target: { name: string; client: Child["client"] };
     if (this.attr === "node") target = this.get(node);
     else {
-      if (!(await this.nodes()).includes(parseNode(node, 8000).name)) {
+      if (!(await this.nodes()).includes(this.nodeRef(node).name)) {
         throw unknownChild(`${node} is not a node under this master`);
       }
       target = nodeClient(node, this.transport);
     }
-    return (await all([target], (t) => t.client.request("GET", path))).get(target.name);
+    try {
+      return await target.client.request("GET", path);
+    } catch (e) {
+      // The node's "no such session / Drop" is the answer, not a fault of the child.
+      if (DlgClientError.is(e, "NoSessionException") || DlgClientError.is(e, "NoDropException")) {
+        throw new HttpError(404, e.type as DlgErrorType, describeArgs(e.args), { args: e.args });
+      }
+      throw subManagerError({ [target.name]: childError(e, target) });
+    }
   }
 }

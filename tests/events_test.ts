@@ -91,7 +91,7 @@ function assertOrderedPerDrop(events: SessionEvent[]): void {
 function assertIdsIncrease(events: SessionEvent[]): void {
   const ids = events.map((e) => e.id!);
   for (let i = 1; i < ids.length; i++) {
-    assert.ok(ids[i]! > ids[i - 1]! || events[i - 1]!.event === "snapshot", `ids ${ids}`);
+    assert.ok(ids[i]! > ids[i - 1]!, `ids ${ids}`);
   }
 }
 
@@ -117,6 +117,12 @@ Deno.test("GET .../events at node, island and master: a cross-node run, complete
     });
     await new Promise((r) => setTimeout(r, 300));
     await master.deploySession("ev", ["A"]);
+    // Opened during the run, beside streams opened before the deploy: every Drop in the snapshot.
+    for (const cl of [master, isl]) {
+      const first = await collect(cl, "ev", { until: () => true });
+      const snap = first[0]!.data as { drops: Record<string, unknown> };
+      assert.deepEqual(Object.keys(snap.drops).sort(), ["A", "B", "C", "D", "E"]);
+    }
     const [m, i, a, b] = await Promise.all(streams) as SessionEvent[][];
     for (const [name, events] of Object.entries({ m: m!, i: i!, a: a!, b: b! })) {
       assert.equal(events[0]!.event, "snapshot", name);
@@ -146,9 +152,16 @@ Deno.test("GET .../events at node, island and master: a cross-node run, complete
     for (const cl of [master, isl, node1]) {
       const late = await collect(cl, "ev");
       assert.deepEqual(late.map((e) => e.event), ["snapshot", "session"]);
+      assertIdsIncrease(late);
     }
+    // ... as the Drops are now, like graph/status (a Drop may have EXPIRED since).
     const late = await collect(master, "ev");
-    assert.deepEqual([...finalStates(late).values()], [2, 2, 2, 2, 2]);
+    const now = await master.graphStatus("ev");
+    assert.deepEqual(
+      Object.fromEntries(finalStates(late)),
+      Object.fromEntries(Object.entries(now).map(([oid, d]) => [oid, d.status])),
+    );
+    assert.ok(late[0]!.id! > m!.at(-1)!.id!, "ids go on from the first stream's");
   } finally {
     await c.stop();
   }
@@ -290,5 +303,33 @@ Deno.test("GET .../events sends a keep-alive comment on an idle stream, and log 
   } finally {
     await nm.stop();
     await Deno.remove(workDir, { recursive: true });
+  }
+});
+
+Deno.test("GET .../events at island and master: deleting a running session ends it with CANCELLED", async () => {
+  const c = await startCluster([2]);
+  try {
+    const [n1, n2] = c.nodes[0]!.map((n) => n.hostPort);
+    const island = c.islands[0]!.hostPort;
+    const master = new MasterManagerClient(c.master.url);
+    const isl = new DataIslandManagerClient(island);
+    await master.createSession("del");
+    await master.appendGraph("del", [
+      mem("A", n1!, island, { pydata: "x", consumers: ["B"] }),
+      { ...copy("B", n2!, island, ["C"]), sleep_time: 30 },
+      mem("C", n2!, island),
+    ]);
+    await master.deploySession("del", ["A"]);
+    const streams = [master, isl].map((cl) => collect(cl, "del"));
+    await new Promise((r) => setTimeout(r, 300));
+    await master.destroySession("del");
+    for (const events of await Promise.all(streams)) {
+      const end = events.at(-1)!;
+      assert.equal(end.event, "session");
+      assert.equal(reduceSessionStatus((end.data as { status: unknown }).status), 5);
+      assertIdsIncrease(events);
+    }
+  } finally {
+    await c.stop();
   }
 });

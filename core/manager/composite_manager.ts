@@ -224,6 +224,11 @@ export class CompositeManager implements DropManager {
   async deleteSession(sessionId: string): Promise<void> {
     const s = this.get(sessionId);
     this.#sessions.delete(sessionId);
+    // Readers learn the end as a node's do: what ran is CANCELLED, then the stream ends.
+    if (s.phase >= Phase.DEPLOYING) {
+      s.stream?.deleted();
+      s.states?.deleted();
+    }
     s.stream?.close();
     s.states?.close();
     // A child that is down deletes its part once it is back.
@@ -465,10 +470,15 @@ export class CompositeManager implements DropManager {
   async watch(sessionId: string, lastId?: number, o: WatchOptions = {}): Promise<EventReader> {
     const s = this.get(sessionId);
     // A reader of state changes only (a log) does not make the children stream every Drop.
-    const stream = o.only === "session"
-      ? s.states ??= new CompositeStream(s, o)
-      : s.stream ??= new CompositeStream(s);
+    let stream: CompositeStream;
+    if (o.only === "session") stream = s.states ??= new CompositeStream(s, o);
+    else {
+      // After the end a new stream asks the children again: Drops still change (EXPIRED).
+      if (s.stream?.ended) s.stream = new CompositeStream(s, {}, s.stream.lastId);
+      stream = s.stream ??= new CompositeStream(s);
+    }
     await stream.ready;
+    await stream.complete();
     return stream.read(lastId);
   }
 

@@ -8,12 +8,12 @@
 import { jitter, pause, type RawSessionEvent, rawSessionEvents } from "../client/mod.ts";
 import { SessionStates } from "../drops/mod.ts";
 import { EventLog, type EventReader, type WatchOptions } from "../session/mod.ts";
-import { type Child, childError, describe } from "./children.ts";
-import { type CompositeSession, isOver } from "./composite_session.ts";
+import { type Child, childError, describe, fanOut } from "./children.ts";
+import { type CompositeSession, isOver, Phase } from "./composite_session.ts";
 import { lostEventsOf } from "./faults.ts";
 import type { LostEvents } from "../wire/mod.ts";
 
-const { FAILED, FINISHED } = SessionStates;
+const { CANCELLED, FAILED, FINISHED } = SessionStates;
 /** Longest pause between tries to follow a child's stream again (with `Last-Event-ID`). */
 const MAX_RETRY_MS = 2_000;
 /** New readers wait this long at most for a child's first events. */
@@ -34,7 +34,7 @@ interface DropState {
 
 export class CompositeStream {
   readonly #s: CompositeSession;
-  readonly #log = new EventLog();
+  readonly #log: EventLog;
   readonly #abort = new AbortController();
   /** Each followed child's own abort (it failed: nothing it says counts any more). */
   readonly #kids = new Map<string, AbortController>();
@@ -49,10 +49,19 @@ export class CompositeStream {
   readonly ready: Promise<void>;
 
   readonly #only: WatchOptions["only"];
+  /**
+   * Made before the deploy: the children's first snapshots had no Drops, and their streams
+   * then say only what changes, so Drops that have not changed yet are asked for once.
+   */
+  #unfilled: boolean;
+  #filling: Promise<void> | undefined;
 
-  constructor(s: CompositeSession, o: WatchOptions = {}) {
+  /** `after`: the last event id of the stream this one follows on from (ids go on from it). */
+  constructor(s: CompositeSession, o: WatchOptions = {}, after = 0) {
     this.#s = s;
     this.#only = o.only;
+    this.#log = new EventLog(after);
+    this.#unfilled = o.only !== "session" && s.phase < Phase.DEPLOYED;
     this.#unwatch = s.watch({
       failed: (name, why) => {
         this.#kids.get(name)?.abort(new Error(why));
@@ -89,6 +98,43 @@ export class CompositeStream {
       for (const c of follow) this.#follow(c, once(one));
     });
     this.ready.then(() => this.#changed());
+  }
+
+  /** Has the terminal event gone out? */
+  get ended(): boolean {
+    return this.#log.ended;
+  }
+
+  get lastId(): number {
+    return this.#log.lastId;
+  }
+
+  /**
+   * Every Drop in new readers' snapshots: once the session is deployed, a stream made before
+   * asks the children for the states of Drops none of their events has named yet.
+   */
+  complete(): Promise<void> {
+    if (!this.#unfilled || this.#s.phase !== Phase.DEPLOYED) return Promise.resolve();
+    return this.#filling ??= this.#fill();
+  }
+
+  async #fill(): Promise<void> {
+    const s = this.#s;
+    const kids = s.children.filter((c) => s.uses(c) && !c.down && !s.failed.has(c.name));
+    const r = await fanOut(kids, (c) => c.bulk.graphStatus(s.id));
+    for (const states of r.ok.values()) {
+      for (const [oid, d] of Object.entries(states as Record<string, DropState>)) {
+        if (!this.#drops.has(oid)) this.#drops.set(oid, d);
+      }
+    }
+    this.#unfilled = false;
+  }
+
+  /** The session was deleted: what still ran is CANCELLED, and that is the last event. */
+  deleted(): void {
+    for (const [name, st] of this.#status) if (!isOver(st)) this.#status.set(name, CANCELLED);
+    this.#changed();
+    this.close();
   }
 
   /** A reader from `lastId` on. */

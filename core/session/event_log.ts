@@ -41,12 +41,22 @@ const KEEP_EVENTS = 1024;
 const KEEP_BYTES = 8 * 1024 * 1024;
 
 export class EventLog {
-  #seq = 0;
+  #seq: number;
   #kept: SseEvent[] = [];
   #bytes = 0;
   #readers = new Set<EventReader>();
   #ended = false;
   #last: SseEvent | undefined;
+
+  /** `after`: the last id of an earlier log of the same stream (ids go on from it). */
+  constructor(after = 0) {
+    this.#seq = after;
+  }
+
+  /** The id of the last event pushed. */
+  get lastId(): number {
+    return this.#seq;
+  }
 
   /** Has the terminal `session` event been pushed? */
   get ended(): boolean {
@@ -80,7 +90,7 @@ export class EventLog {
 
   /**
    * A reader from `lastId` on: the kept events after it when they are all still kept, else a
-   * `snapshot` (and, after the end, the last `session` event) first.
+   * `snapshot` (and, after the end, the terminal `session` event) first.
    */
   read(snapshot: Snapshot, lastId?: number): EventReader {
     const r = new EventReader(() => this.#readers.delete(r));
@@ -88,8 +98,11 @@ export class EventLog {
     if (lastId !== undefined && lastId <= this.#seq && lastId >= first - 1) {
       for (const e of this.#kept) if (e.id > lastId) r.put(e);
     } else {
-      r.put(snapshotEvent(this.#seq, snapshot()));
-      if (this.#ended && this.#last) r.put(this.#last);
+      // After the end the last `session` event follows the snapshot, which then takes the id
+      // before it: ids increase, and a reader coming back with that id gets the terminal event.
+      const last = this.#ended && this.#last?.id === this.#seq ? this.#last : undefined;
+      r.put(snapshotEvent(last ? last.id - 1 : this.#seq, snapshot()));
+      if (last) r.put(last);
     }
     if (this.#ended) r.finish();
     else this.#readers.add(r);

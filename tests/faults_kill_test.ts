@@ -47,6 +47,8 @@ Deno.test("faults: a node SIGKILLed mid-run fails the session at island and mast
       const s = await stateOf(url, "run");
       assert.equal(s.state, FAILED, JSON.stringify(s));
       assert.match(s.error ?? "", new RegExp(victim.hostPort));
+      const parts = (s.error ?? "").split("; ");
+      assert.deepEqual(parts, [...new Set(parts)], `said once: ${s.error}`);
     }
     assert.deepEqual(flat(await m.sessionStatus("run")).sort(), [5, 5, 5, FAILED]);
     // `dlg status` prints the error too.

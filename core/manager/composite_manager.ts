@@ -216,8 +216,9 @@ export class CompositeManager implements DropManager {
     // Links cut at append go back in; a master's islands have put back those it cut.
     if (this.attr === "node") s.putBack(graph);
     const out: SessionDetails & { error?: string } = { status, graph, dir };
-    errors.unshift(...failures(s));
-    if (errors.length) out.error = errors.join("; ");
+    // A child's error may also be why the session broke here (`lost`): said once.
+    const all = new Set([...failures(s), ...errors]);
+    if (all.size) out.error = [...all].join("; ");
     return out;
   }
 

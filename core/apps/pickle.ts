@@ -1,8 +1,9 @@
 /**
  * Python pickles of plain values, read and written without running Python: None, bool, int,
  * float, str, bytes, list, tuple, dict (and set), plus NumPy arrays (pickle's and dill's
- * `_reconstruct` form, rebuilt as `.npy`). Nothing is ever executed: any other class is an error
- * naming it, so the graph can switch that port's encoding.
+ * `_reconstruct` form, rebuilt as `.npy`) and NumPy scalars (as 0-d arrays), from numpy 1 or 2.
+ * Nothing is ever executed: any other class is an error naming it, so the graph can switch that
+ * port's encoding.
  */
 import { decodeNpy, type NdArray } from "./npy.ts";
 import type { Json } from "./values.ts";
@@ -16,6 +17,7 @@ export class PickleError extends Error {}
 
 const GLOBALS = new Set([
   "numpy.core.multiarray._reconstruct",
+  "numpy.core.multiarray.scalar",
   "numpy.ndarray",
   "numpy.dtype",
   "dill._dill._create_array",
@@ -257,10 +259,12 @@ export function decodePickle(bytes: Uint8Array): PickleValue {
 }
 
 function global(name: string): Global {
-  if (!GLOBALS.has(name)) {
+  // numpy 2 pickles numpy._core.* where numpy 1 pickled numpy.core.* (numpy.dtype is unchanged).
+  const known = name.replace(/^numpy\._core\./, "numpy.core.");
+  if (!GLOBALS.has(known)) {
     throw new PickleError(`the pickle holds ${name}, which only Python can load`);
   }
-  return { global: name };
+  return { global: known };
 }
 
 function isDict(x: unknown): x is Record<string, PickleValue> {
@@ -278,12 +282,19 @@ function reduce(fn: Item, args: Item): Item {
   const a = args as Item[];
   if (name === "numpy.dtype") return { dtype: String(a[0]), endian: "<" };
   if (name === "numpy.core.multiarray._reconstruct") return { array: null };
+  if (name === "numpy.core.multiarray.scalar") return scalar(a[0]!, a[1]!);
   if (name === "dill._dill._create_array") {
     const stub = reduce(a[0]!, a[1]!);
     build(stub, a[2]!);
     return stub;
   }
   throw new PickleError(`the pickle calls ${String(name)}, which only Python can run`);
+}
+
+/** A numpy scalar, `scalar(dtype, raw bytes)`, as a 0-d array. */
+function scalar(dtype: Item, raw: Item): ArrayStub {
+  if (!(raw instanceof Uint8Array)) throw new PickleError("a numpy scalar of a Python object");
+  return { array: npyOf(dtype as Dtype, [], raw, false) };
 }
 
 function build(obj: Item | undefined, state: Item): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { decodePickle, encodePickle, isPickle, PickleError } from "./pickle.ts";
-import { decodeValue } from "./values.ts";
-import { toNumbers } from "./npy.ts";
+import { decodeValue, isNdArray } from "./values.ts";
+import { type NdArray, toNumbers } from "./npy.ts";
 
 const hex = (s: string) => new Uint8Array(s.match(/../g)!.map((b) => parseInt(b, 16)));
 const b = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
@@ -34,6 +34,41 @@ Deno.test("decodePickle rebuilds a dill-pickled numpy array without running anyt
   assert.equal(a.dtype, "<i8");
   assert.deepEqual(a.shape, [3]);
   assert.deepEqual(toNumbers(a as never), [1, 2, 3]);
+});
+
+// numpy 2 (2.4) moved numpy.core to numpy._core: what its pickle and dill 0.3.6 write, base64.
+const NP2_PICKLE_ARRAY =
+  "gASVuwAAAAAAAACMFm51bXB5Ll9jb3JlLm11bHRpYXJyYXmUjAxfcmVjb25zdHJ1Y3SUk5SMBW51bXB5lIwHbmRhcnJheZSTlEsAhZRDAWKUh5RSlChLAUsCSwOGlGgDjAVkdHlwZZSTlIwCZjiUiYiHlFKUKEsDjAE8lE5OTkr/////Sv////9LAHSUYolDMAAAAAAAAAAAAAAAAAAA8D8AAAAAAAAAQAAAAAAAAAhAAAAAAAAAEEAAAAAAAAAUQJR0lGIu";
+const NP2_DILL_ARRAY =
+  "gASV3QAAAAAAAACMCmRpbGwuX2RpbGyUjA1fY3JlYXRlX2FycmF5lJOUKIwWbnVtcHkuX2NvcmUubXVsdGlhcnJheZSMDF9yZWNvbnN0cnVjdJSTlIwFbnVtcHmUjAduZGFycmF5lJOUSwCFlEMBYpSHlChLAUsCSwOGlGgGjAVkdHlwZZSTlIwCZjiUiYiHlFKUKEsDjAE8lE5OTkr/////Sv////9LAHSUYolDMAAAAAAAAAAAAAAAAAAA8D8AAAAAAAAAQAAAAAAAAAhAAAAAAAAAEEAAAAAAAAAUQJR0lE50lFKULg==";
+// [arange(3.), float64(2.0), {"n": int32(7)}]: arrays and scalars, by numpy 1.24 and 2.4.
+const NP1_MIXED =
+  "gASV+gAAAAAAAABdlCiMFW51bXB5LmNvcmUubXVsdGlhcnJheZSMDF9yZWNvbnN0cnVjdJSTlIwFbnVtcHmUjAduZGFycmF5lJOUSwCFlEMBYpSHlFKUKEsBSwOFlGgEjAVkdHlwZZSTlIwCZjiUiYiHlFKUKEsDjAE8lE5OTkr/////Sv////9LAHSUYolDGAAAAAAAAAAAAAAAAAAA8D8AAAAAAAAAQJR0lGJoAYwGc2NhbGFylJOUaBBDCAAAAAAAAABAlIaUUpR9lIwBbpRoFmgNjAJpNJSJiIeUUpQoSwNoEU5OTkr/////Sv////9LAHSUYkMEBwAAAJSGlFKUc2Uu";
+const NP2_MIXED =
+  "gASV+wAAAAAAAABdlCiMFm51bXB5Ll9jb3JlLm11bHRpYXJyYXmUjAxfcmVjb25zdHJ1Y3SUk5SMBW51bXB5lIwHbmRhcnJheZSTlEsAhZRDAWKUh5RSlChLAUsDhZRoBIwFZHR5cGWUk5SMAmY4lImIh5RSlChLA4wBPJROTk5K/////0r/////SwB0lGKJQxgAAAAAAAAAAAAAAAAAAPA/AAAAAAAAAECUdJRiaAGMBnNjYWxhcpSTlGgQQwgAAAAAAAAAQJSGlFKUfZSMAW6UaBZoDYwCaTSUiYiHlFKUKEsDaBFOTk5K/////0r/////SwB0lGJDBAcAAACUhpRSlHNlLg==";
+// dill.dumps(numpy.bool_(True)) under numpy 2.
+const NP2_DILL_B1 =
+  "gASVYwAAAAAAAACMFm51bXB5Ll9jb3JlLm11bHRpYXJyYXmUjAZzY2FsYXKUk5SMBW51bXB5lIwFZHR5cGWUk5SMAmIxlImIh5RSlChLA4wBfJROTk5K/////0r/////SwB0lGJDAQGUhpRSlC4=";
+const b64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+const described = (a: NdArray) => [a.dtype, a.shape, toNumbers(a)];
+
+Deno.test("decodePickle reads numpy 2's arrays (numpy._core), pickled and dilled", () => {
+  for (const bytes of [NP2_PICKLE_ARRAY, NP2_DILL_ARRAY]) {
+    const a = decodePickle(b64(bytes)) as NdArray;
+    assert.deepEqual(described(a), ["<f8", [2, 3], [0, 1, 2, 3, 4, 5]]);
+  }
+  const v = decodeValue(b64(NP2_PICKLE_ARRAY));
+  assert.ok(isNdArray(v) && v.shape.length === 2);
+});
+
+Deno.test("decodePickle reads numpy scalars of numpy 1 and 2 as 0-d arrays", () => {
+  for (const bytes of [NP1_MIXED, NP2_MIXED]) {
+    const [a, x, d] = decodePickle(b64(bytes)) as [NdArray, NdArray, { n: NdArray }];
+    assert.deepEqual(described(a), ["<f8", [3], [0, 1, 2]]);
+    assert.deepEqual(described(x), ["<f8", [], [2]]);
+    assert.deepEqual(described(d.n), ["<i4", [], [7]]);
+  }
+  assert.deepEqual(described(decodePickle(b64(NP2_DILL_B1)) as NdArray), ["|b1", [], [1]]);
 });
 
 Deno.test("decodePickle refuses other classes, naming them", () => {

@@ -126,9 +126,11 @@ def encode_output(enc, value):
         arr = numpy.asarray(value)
         if arr.dtype.hasobject:
             raise EncodingError("npy output cannot hold %s (an object array)" % type(value).__name__)
+        # A copy only when not C-contiguous (0-d arrays always are: ascontiguousarray makes them 1-d).
+        if not arr.flags.c_contiguous:
+            arr = numpy.ascontiguousarray(arr)
         fmt = numpy.lib.format
         head = io.BytesIO()
-        arr = numpy.ascontiguousarray(arr)
         fmt.write_array_header_1_0(head, fmt.header_data_from_array_1_0(arr))
         if not arr.size:
             return [head.getvalue()]

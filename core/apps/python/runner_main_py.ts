@@ -3,6 +3,8 @@ export const RUNNER_MAIN = String
   .raw`# Arguments: input ports by port name, then applicationArgs / top-level values by name, then
 # defaults (pyfunc-reference.md section 5, with its recommended fixes: positional-only and
 # keyword-only parameters work, a missing argument is an error, ports never leak into kwargs).
+# Named parameters are passed with their defaults, as DALiuGE does; keyword-only ones only when
+# the graph (a port, an applicationArgs or top-level value, func_defaults) gives them.
 _PORTS = ("InputPort", "OutputPort", "InputOutput")
 _INTERNAL = {
     "func_name", "func_code", "func_defaults", "func_arg_mapping", "input_parser",
@@ -95,6 +97,8 @@ def build_call(fn, defaults, msg, ports):
         if v is _MISSING:
             v = graph_value(p.name)
         if v is _MISSING:
+            if p.kind == P.KEYWORD_ONLY and p.name not in defaults and p.default is not P.empty:
+                continue  # not passed: numpy's ufuncs refuse dtype=None with signature=None
             v = defaults.get(p.name, p.default)
         if v is P.empty:
             if p.name == "self":

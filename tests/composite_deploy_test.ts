@@ -9,8 +9,9 @@ for (const tier of ["island", "master"] as const) {
   Deno.test(`${tier}: a deploy one node refuses fails the session and cancels the other node`, async () => {
     await withTier(tier, async (api) => {
       await api.post("/api/sessions", { sessionId: "s" });
-      // place() alternates nodes: A and S on the first, the cycle C <-> P on the second, which
-      // only that node finds, at deploy.
+      // place() alternates nodes: A and S on the first, C -> P on the second, where P is a data
+      // Drop named as a consumer: a link between the wrong kinds, which only that node finds, at
+      // deploy.
       const graph = api.place([
         {
           oid: "A",
@@ -32,9 +33,8 @@ for (const tier of ["island", "master"] as const) {
         },
         {
           oid: "P",
-          categoryType: "Application",
-          dropclass: "dlg.apps.simple.CopyApp",
-          outputs: ["C"],
+          categoryType: "Data",
+          dropclass: "dlg.data.drops.memory.InMemoryDROP",
         },
       ]);
       const appended = await api.post("/api/sessions/s/graph/append", graph);
@@ -49,13 +49,13 @@ for (const tier of ["island", "master"] as const) {
       // Children go by their full node string (host:port:events:rpc).
       const [child = "", ...more] = Object.keys(body.args);
       assert.ok(child?.startsWith(`${refuser}:`) && more.length === 0, JSON.stringify(body.args));
-      assert.match(JSON.stringify(body.args), /cycle/);
+      assert.match(JSON.stringify(body.args), /but P is a data Drop/);
 
       // FAILED at this tier, with the child's error, and 6 for that child in the status map.
       const status = (await api.get("/api/sessions/s/status")).body as Record<string, unknown>;
       assert.equal(status[child], 6, JSON.stringify(status));
       const details = (await api.get("/api/sessions/s")).body as { error?: string };
-      assert.match(details.error ?? "", new RegExp(`${child} failed: .*cycle`));
+      assert.match(details.error ?? "", new RegExp(`${child} failed: .*data Drop`));
       // What deployed elsewhere was cancelled (S: execStatus CANCELLED, its root never came).
       await waitFor(async () => {
         const st = await api.get(`/api/node/${good}/sessions/s/status`);
@@ -72,7 +72,7 @@ for (const tier of ["island", "master"] as const) {
       assert.equal(field("event"), "session", text);
       const data = JSON.parse(field("data") ?? "{}") as { status: unknown; error?: string };
       assert.equal((data.status as Record<string, unknown>)[child], 6, last);
-      assert.match(data.error ?? "", new RegExp(`${child} failed: .*cycle`));
+      assert.match(data.error ?? "", new RegExp(`${child} failed: .*data Drop`));
       // A second deploy is refused: the session is not BUILDING any more.
       assert.equal((await api.post("/api/sessions/s/deploy", "completed=A", FORM)).status, 400);
     });

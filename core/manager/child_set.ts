@@ -102,12 +102,12 @@ export class ChildSet {
   split(
     children: readonly Child[],
     items: Record<string, unknown>[],
-    o: { state: SplitState; apart?: SplitOptions["apart"] },
+    o: { state: SplitState; apart?: SplitOptions["apart"]; edges?: boolean },
   ): Split {
     const partOf = this.partOf(children);
     return splitBatch(
       items,
-      { attr: this.attr, nParts: children.length, partOf, apart: o.apart },
+      { attr: this.attr, nParts: children.length, partOf, apart: o.apart, edges: o.edges },
       o.state,
     );
   }

@@ -308,7 +308,7 @@ export class CompositeManager implements DropManager {
     items.forEach((item, i) => normalizeSpec(item, i, this.#classes));
     await this.#place(s, items);
     if (this.attr === "island") return await appendDirect(this.childSet, s, items);
-    const split = this.childSet.split(s.children, items, { state: s });
+    const split = this.childSet.split(s.children, items, { state: s, edges: s.checksCycles });
     // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
     const undo = s.commit(split);
     const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
@@ -377,6 +377,9 @@ export class CompositeManager implements DropManager {
       );
       throw invalidGraph(missing.join("; "));
     }
+    // A cycle, across nodes or not, before any child deploys: the session stays as it is.
+    const cycle = s.findCycle();
+    if (cycle !== undefined) throw invalidGraph(`the graph has a cycle through Drop ${cycle}`);
     s.phase = Phase.DEPLOYING;
     let errors: Record<string, ChildError>;
     const steps = deploySteps(this.childSet, s, { completed, byUid });

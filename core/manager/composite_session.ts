@@ -1,4 +1,5 @@
 /** What a composite manager keeps per session: where each Drop went and the links between. */
+import { CYCLE_CHECK_MAX, findCycle } from "./cycles.ts";
 import { type Child, type ChildError, describe } from "./children.ts";
 import {
   type Owned,
@@ -62,6 +63,8 @@ export class CompositeSession {
   /** The appends in flight, one after the other (each splits against the ones before it). */
   #appending: Promise<void> = Promise.resolve();
   #owners = new Map<string, Owned>();
+  /** Each batch's links as `from, to` pairs, for the deploy's cycle check; null past its size. */
+  #edges: string[][] | null = [];
   /**
    * At an island: the Drops its master placed, as sent (OIDs by node), not yet in `owners`: a
    * record per Drop is made the first time `owners` is asked for (removal, a Drop's reads), which
@@ -119,6 +122,16 @@ export class CompositeSession {
   get owners(): Map<string, Owned> {
     if (this.#placed.length) this.#fold();
     return this.#owners;
+  }
+
+  /** Should appends record their links (`Split.edges`)? */
+  get checksCycles(): boolean {
+    return this.#edges !== null;
+  }
+
+  /** A Drop on a cycle of the links appended here, if any (unchecked past `CYCLE_CHECK_MAX`). */
+  findCycle(): string | undefined {
+    return this.#edges ? findCycle(this.#edges) : undefined;
   }
 
   /** Does the session hold no Drop? */
@@ -216,8 +229,11 @@ export class CompositeSession {
     }
     for (const r of s.rels) this.rels.push(r);
     for (const r of s.removed) this.removed.push(r);
+    if (this.#edges && owners.size > CYCLE_CHECK_MAX) this.#edges = null;
+    if (this.#edges && s.edges.length) this.#edges.push(s.edges);
     if (s.owners.size) this.phase = Phase.BUILDING;
     return () => {
+      if (this.#edges) this.#edges = this.#edges.filter((b) => b !== s.edges);
       for (const oid of s.owners.keys()) this.owners.delete(oid);
       this.parts = new Set([...this.owners.values()].map((o) => o.part));
       for (const [oid, w] of s.waiting) {
@@ -307,6 +323,13 @@ export class CompositeSession {
   /** Forget Drops (after `graph/remove`). */
   forget(oids: Set<string>): void {
     for (const oid of oids) this.owners.delete(oid);
+    this.#edges = this.#edges?.map((b) => {
+      const kept: string[] = [];
+      for (let k = 0; k + 1 < b.length; k += 2) {
+        if (!oids.has(b[k]!) && !oids.has(b[k + 1]!)) kept.push(b[k]!, b[k + 1]!);
+      }
+      return kept;
+    }) ?? null;
     this.parts = new Set([...this.owners.values()].map((o) => o.part));
     this.rels = this.rels.filter((r) => !oids.has(r.lhsOid) && !oids.has(r.rhsOid));
     this.removed = this.removed.filter(([h]) => !oids.has(h));

@@ -58,6 +58,7 @@ Deno.test("CompositeSession.byUid finds Drops by UID, mapping only the UIDs that
       removed: [],
       waiting: new Map(),
       resolved: [],
+      edges: [],
     });
   commit([["w", { uid: undefined, part: 0, node: "n3" }]]);
   assert.equal(s.byUid()("w")?.node, "n3", "no UID other than its OID in the session");

@@ -315,7 +315,7 @@ export async function commitDirect(
   const nodeKey = nodeKeys();
   // Links between Drops on different nodes are cut (islands are not in between any more).
   const apart = (a: Owned, b: Owned) => nodeKey(a.node) !== nodeKey(b.node);
-  const split = set.split(s.children, items, { state: s, apart });
+  const split = set.split(s.children, items, { state: s, apart, edges: s.checksCycles });
   const nodesOf = (c: Child, fresh: boolean) => set.islandNodes(c, fresh);
   const placed = await byNode(split, s.children, nodesOf, nodeKey);
   // The links cut from the specs go to the holder's island, for its graph view.

@@ -19,6 +19,7 @@ Deno.test("byNode places each island's OIDs by node, with the UIDs that differ (
     removed: [],
     waiting: new Map(),
     resolved: [],
+    edges: [],
   };
   const r = await byNode(split, [island], () => Promise.resolve(new Set([n1, n2])), nodeKeys());
   const p = r.placed.get(island)!;

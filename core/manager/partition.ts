@@ -86,7 +86,12 @@ export interface Split {
   waiting: Map<string, Waiting[]>;
   /** Target OIDs whose waiting links this batch resolved. */
   resolved: string[];
+  /** With `edges`: every link as `from, to` (the way data flows), pair after pair. */
+  edges: string[];
 }
+
+/** Link lists whose holder is upstream of the Drops they name (the others name upstream ones). */
+const DOWNSTREAM = new Set<LinkKey>(["consumers", "streamingConsumers", "outputs"]);
 
 function str(x: unknown): string | undefined {
   return typeof x === "string" && x ? x : typeof x === "number" ? String(x) : undefined;
@@ -102,6 +107,8 @@ export interface SplitOptions {
    * every link between nodes.
    */
   apart?: (a: Owned, b: Owned) => boolean;
+  /** Record every link as an edge (`Split.edges`), for the deploy's cycle check. */
+  edges?: boolean;
 }
 
 /**
@@ -137,6 +144,7 @@ export function splitBatch(
     removed: [],
     waiting: new Map(),
     resolved: [],
+    edges: [],
   };
   const rel = (target: Owned, tOid: string, key: LinkKey, holder: Owned, hOid: string) =>
     out.rels.push({
@@ -156,8 +164,13 @@ export function splitBatch(
       const list = item[key];
       if (!Array.isArray(list) || list.length === 0) continue;
       let kept: unknown[] | undefined;
+      const down = DOWNSTREAM.has(key);
       list.forEach((entry, j) => {
         const t = linkOid(entry);
+        if (o.edges && t !== undefined) {
+          if (down) out.edges.push(oid, t);
+          else out.edges.push(t, oid);
+        }
         const owner = t === undefined ? undefined : owners.get(t) ?? state.owners.get(t);
         if (t !== undefined && !owner) {
           const w = out.waiting.get(t) ?? [];

@@ -129,6 +129,28 @@ export function runContract(opts: ContractOptions): void {
     });
   });
 
+  Deno.test(`${tier}: a cycle is refused at deploy (400) and changes nothing`, async () => {
+    await withTier(tier, async (api) => {
+      // Above the node tier X -> Y -> X crosses the two nodes, P -> Q -> P stays on one.
+      await created(api, "s", [
+        mem("X", { consumers: ["Y"] }),
+        app("Y", "CopyApp", { outputs: ["X"] }),
+        mem("P", { consumers: ["Q"] }),
+        mem("F"),
+        app("Q", "CopyApp", { outputs: ["P"] }),
+      ]);
+      for (let i = 0; i < 2; i++) {
+        const r = await api.post("/api/sessions/s/deploy", "completed=F", FORM);
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        const body = r.body as { type: string; args: string[] };
+        assert.equal(body.type, "InvalidGraphException");
+        assert.match(body.args[0]!, /^the graph has a cycle through Drop [XYPQ]$/);
+        assert.deepEqual(await states(api, "s"), all(1), "still BUILDING everywhere");
+      }
+      assert.equal((await api.get("/api/sessions/s/graph/size")).body, 5);
+    });
+  });
+
   Deno.test(`${tier}: a deployed graph runs to FINISHED and wrong-state calls are 400`, async () => {
     await withTier(tier, async (api) => {
       await created(api, "s", chain());

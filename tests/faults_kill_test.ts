@@ -28,6 +28,15 @@ Deno.test("faults: a node SIGKILLed mid-run fails the session at island and mast
       timeout: 20_000,
       what: "session run RUNNING on 4 nodes",
     });
+    // One not deployed yet, with Drops on the victim: it can never run, so it must end too.
+    await m.createSession("b");
+    await m.appendGraph("b", sleepGraph(at, 60));
+    const bEvents = (async () => {
+      const out: { event: string; data: unknown }[] = [];
+      const signal = AbortSignal.timeout(20_000);
+      for await (const e of m.sessionEvents("b", { signal })) out.push(e);
+      return out;
+    })();
     // Another session, on the three other nodes only: it must finish.
     await m.createSession("other");
     await m.appendGraph("other", sleepGraph(at.slice(0, 3), 2));
@@ -55,6 +64,23 @@ Deno.test("faults: a node SIGKILLed mid-run fails the session at island and mast
     const st = await dlg(["status", "run", "-m", c.master.url]);
     assert.equal(st.code, 0, st.stderr);
     assert.match(st.stdout, new RegExp(`error: .*${victim.hostPort}`));
+
+    // The session not deployed: FAILED at both tiers, naming the node; its stream ended so.
+    for (const url of [c.islands[1]!.url, c.master.url]) {
+      const b = await waitFor(() => stateOf(url, "b"), {
+        until: (x) => x.state === FAILED,
+        timeout: 10_000,
+        what: `b FAILED at ${url}`,
+      });
+      assert.match(b.error ?? "", new RegExp(victim.hostPort));
+    }
+    const ended = await bEvents;
+    const last = ended.at(-1)!;
+    assert.equal(last.event, "session");
+    assert.equal(reduceSessionStatus((last.data as { status: unknown }).status), FAILED);
+    const bs = await dlg(["status", "b", "-m", c.master.url]);
+    assert.match(bs.stdout, /FAILED/);
+    assert.match(bs.stdout, new RegExp(`error: .*${victim.hostPort}`));
 
     // The other session (nothing on the dead node) finishes.
     const other = await waitFor(() => m.sessionStatus("other"), {

@@ -17,7 +17,7 @@ import { newMemory, type PlaceMemory } from "./placement.ts";
 
 export const Phase = { PRISTINE: 0, BUILDING: 1, DEPLOYING: 2, DEPLOYED: 3 } as const;
 
-const { FINISHED, FAILED } = SessionStates;
+const { CANCELLED, FINISHED, FAILED } = SessionStates;
 
 /** FINISHED, CANCELLED or FAILED, at any depth of a status map (an empty map is not over). */
 export function isOver(status: unknown): boolean {
@@ -294,14 +294,26 @@ export class CompositeSession {
       this.seen.set(c.name, answer.status);
       // An empty part the deploy skipped (its child was down then) stays PRISTINE there.
       if (this.phase === Phase.DEPLOYED && !this.uses(c) && !isOver(answer.status)) return FINISHED;
-      return answer.status;
+      return this.shown(answer.status);
     }
     if (this.failed.has(c.name)) return FAILED;
     const seen = this.seen.get(c.name);
     if (isOver(seen)) return seen;
     // An empty part is FINISHED once deployed; a working one is as it last said.
     if (!this.uses(c)) return this.phase === Phase.DEPLOYED ? FINISHED : seen ?? this.phase;
-    return seen ?? this.phase;
+    return this.shown(seen ?? this.phase);
+  }
+
+  /**
+   * A part's status as this tier shows it: a session that broke before its deploy can no longer
+   * be appended to or deployed, so the parts still PRISTINE or BUILDING show as CANCELLED (the
+   * session is then over: FAILED, with why).
+   */
+  shown(status: unknown): unknown {
+    if (this.lost === undefined || this.phase >= Phase.DEPLOYING) return status;
+    if (typeof status === "number") return isOver(status) ? status : CANCELLED;
+    if (!status || typeof status !== "object") return status;
+    return Object.fromEntries(Object.entries(status).map(([k, v]) => [k, this.shown(v)]));
   }
 
   /** The deploy is over, whatever came of it. */

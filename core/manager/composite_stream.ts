@@ -221,7 +221,9 @@ export class CompositeStream {
 
   #session(): SessionEvent {
     const status: Record<string, unknown> = {};
-    for (const [name, st] of this.#status) status[name] = st ?? SessionStates.PRISTINE;
+    for (const [name, st] of this.#status) {
+      status[name] = this.#s.shown(st ?? SessionStates.PRISTINE);
+    }
     const errors = [...this.#errors.values()];
     const lost = this.#s.lost;
     if (lost && !errors.includes(lost)) errors.unshift(lost);
@@ -235,8 +237,9 @@ export class CompositeStream {
   /** Tell readers the status map, and end once every child is over. */
   #changed(): void {
     if (this.#log.ended) return;
-    this.#log.push("session", this.#session());
-    if ([...this.#status.values()].every(isOver)) this.#log.end();
+    const event = this.#session();
+    this.#log.push("session", event);
+    if (Object.values(event.status).every(isOver)) this.#log.end();
   }
 }
 

@@ -109,6 +109,18 @@ Deno.test("allowed origins: own, DALiuGE's client, --allow-origin; CORS headers 
     });
     assert.equal(pre.headers.get("access-control-allow-origin"), null);
     await pre.body?.cancel();
+    // OPTIONS gets DALiuGE's `{}`, and from an allowed origin a CORS preflight's answer.
+    for (const path of ["/api/sessions", "/api/sessions/own/graph/append"]) {
+      for (const origin of [undefined, EVIL]) {
+        const r = await app.request(path, { method: "OPTIONS", headers: origin ? { origin } : {} });
+        assert.deepEqual([r.status, await r.json()], [200, {}], `${path} from ${origin}`);
+        assert.equal(r.headers.get("access-control-allow-origin"), null);
+      }
+      const ok = await app.request(path, { method: "OPTIONS", headers: { origin: eagle } });
+      assert.equal(ok.status, 204);
+      assert.equal(ok.headers.get("access-control-allow-origin"), eagle);
+      await ok.body?.cancel();
+    }
     const sessions = (await replyOf(await app.request("/api/sessions"))).body as {
       sessionId: string;
     }[];

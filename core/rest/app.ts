@@ -64,6 +64,10 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
     return c.json(SUCCESS);
   });
 
+  // DALiuGE answers these with `{}` (CORS headers too, for allowed origins: `originGuard`).
+  app.options("/api/sessions", (c) => c.json({}));
+  app.options("/api/sessions/:sid/graph/append", (c) => c.json({}));
+
   app.post("/api/sessions", async (c) => {
     const { sessionId } = await readBody(c, CreateSessionBody, limit);
     await manager.createSession(sessionId);

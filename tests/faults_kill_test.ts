@@ -82,6 +82,22 @@ Deno.test("faults: a node SIGKILLed mid-run fails the session at island and mast
     assert.match(bs.stdout, /FAILED/);
     assert.match(bs.stdout, new RegExp(`error: .*${victim.hostPort}`));
 
+    // A new session naming the dead node: 555 naming it at island and master, not "not mine".
+    for (const [url, sid] of [[c.islands[1]!.url, "late1"], [c.master.url, "late2"]]) {
+      const post = (path: string, body: unknown) =>
+        fetch(`${url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, body: await r.json() }));
+      assert.equal((await post("/api/sessions", { sessionId: sid })).status, 200);
+      const r = await post(`/api/sessions/${sid}/graph/append`, sleepGraph(at.slice(3), 1));
+      assert.equal(r.status, 555, JSON.stringify(r.body));
+      assert.equal(r.body.type, "SubManagerException");
+      assert.match(JSON.stringify(r.body.args), new RegExp(victim.hostPort));
+      assert.equal(await fetch(`${url}/api/sessions/${sid}/graph/size`).then((x) => x.json()), 0);
+    }
+
     // The other session (nothing on the dead node) finishes.
     const other = await waitFor(() => m.sessionStatus("other"), {
       until: (x) => reduceSessionStatus(x) === 4,

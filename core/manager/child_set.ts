@@ -84,11 +84,18 @@ export class ChildSet {
     return (v) => {
       if (seen.has(v)) return seen.get(v);
       let i: number | undefined;
+      let key: string | undefined;
       try {
-        const key = this.ref(v).key;
+        key = this.ref(v).key;
         i = children.findIndex((c) => c.ref.key === key);
       } catch {
         i = -1;
+      }
+      // A child of this tier that is down (so not in the session): 555 naming it, not 400.
+      const down = i < 0 ? this.#list.find((c) => c.ref.key === key && c.down) : undefined;
+      if (down) {
+        const why = `${down.name}: down (${down.down})`;
+        throw subManagerError({ [down.name]: { type: "RestClientException", args: [why] } });
       }
       seen.set(v, i < 0 ? undefined : i);
       return seen.get(v);

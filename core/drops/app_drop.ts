@@ -5,7 +5,7 @@
 /** Resolved parameters of an app (core/graph resolves them). */
 type Params = Record<string, unknown>;
 import type { Consumer, DataDrop } from "./data_drop.ts";
-import { Drop, type DropHost } from "./drop.ts";
+import { CannotRun, Drop, type DropHost } from "./drop.ts";
 import { eachLink, linkCount, linkList, type Links, linksHave, linksOf } from "./links.ts";
 import { AppStates, DropStates } from "./states.ts";
 
@@ -192,10 +192,13 @@ export class AppDrop extends Drop implements Consumer {
     if (this.execStatus !== AppStates.RUNNING) return;
     const msg = e instanceof Error ? (e.stack ?? e.message) : String(e);
     this.log("ERROR", `try ${tries}/${this.nTries}: ${msg}`);
-    if (tries < this.nTries) return this.#attempt(tries + 1);
+    const never = e instanceof CannotRun && this.host.cannotRun !== undefined;
+    if (tries < this.nTries && !never) return this.#attempt(tries + 1);
     this.error = e instanceof Error ? e.message : String(e);
     this.execStatus = AppStates.ERROR;
     this.setStatus(ERROR);
+    // The session stops: its outputs are cancelled with the rest, not failed one by one.
+    if (never) return this.host.cannotRun!(this, this.error);
     this.#notifyOutputs(ERROR);
   }
 

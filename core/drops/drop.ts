@@ -20,6 +20,20 @@ export interface DropHost {
   ready(app: AppDrop): void;
   /** The Drop logged `line`. */
   logged?(drop: Drop, line: LogLine): void;
+  /** `app` can never run (`CannotRun`): the graph cannot go on. */
+  cannotRun?(app: AppDrop, why: string): void;
+}
+
+/**
+ * Thrown by an app that cannot run at all, whatever its inputs (a PyFuncApp whose function does
+ * not resolve): no retry, and the session ends FAILED with the rest cancelled, as DALiuGE's
+ * deploy fails when a Drop cannot be made.
+ */
+export class CannotRun extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CannotRun";
+  }
 }
 
 export interface LogLine {

@@ -1,7 +1,7 @@
 /** Drops: state machines, data stores and the events that drive execution. */
 export { AppDrop, type AppImpl, type AppOptions } from "./app_drop.ts";
 export { type Consumer, DataDrop } from "./data_drop.ts";
-export { Drop, type DropHost, type LogLine } from "./drop.ts";
+export { CannotRun, Drop, type DropHost, type LogLine } from "./drop.ts";
 export { eachLink, linkAdded, linkCount, linkList, type Links, linksHave } from "./links.ts";
 export {
   appStateName,

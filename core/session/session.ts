@@ -522,6 +522,11 @@ export class Session implements DropHost {
     this.bus.log(drop, line);
   }
 
+  /** DALiuGE fails a deploy when a Drop cannot be made: here the session stops FAILED. */
+  cannotRun(app: AppDrop, why: string): void {
+    this.breakDown(`app ${app.oid} cannot run: ${why}`);
+  }
+
   ready(app: AppDrop): void {
     if (this.#status === RUNNING && !this.#ending) this.#scheduler.push(app);
   }

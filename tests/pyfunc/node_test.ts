@@ -9,7 +9,7 @@ import { type Call, waitEnded } from "../translator/_run.ts";
 import { arg, assertAll, fileDrop, memory, py, PYTHON, withPyNode } from "./_node.ts";
 
 const { FINISHED, FAILED } = SessionStates;
-const { ERROR } = DropStates;
+const { CANCELLED, ERROR } = DropStates;
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** base64 of what `expr` gives, pickled by /usr/bin/python3 (dill when `useDill`). */
@@ -239,17 +239,26 @@ Deno.test("PyFuncApp on a dlg-node runs DALiuGE's semantics", async (t) => {
       },
     );
 
-    await t.step("an unknown func_name fails at once, naming the import failure", async () => {
-      const r = await n.run("unknown", [
-        py("A", { func_name: "no_such_pkg.fn", outputs: [{ F: "out" }] }),
-        memory("F", { producers: [{ A: "out" }] }),
-      ], 10_000);
-      assert.deepEqual(r.final, [FAILED]);
-      assert.equal(r.status.A?.execStatus, AppStates.ERROR);
-      const info = await n.drop("unknown", "A");
-      assert.match(info.error!, /cannot import func_name 'no_such_pkg.fn'/);
-      assert.match(info.error!, /No module named 'no_such_pkg'/);
-    });
+    await t.step(
+      "an unknown func_name fails the session at once, naming the import failure",
+      async () => {
+        // As DALiuGE's deploy: the app ERROR, its outputs and what waits on them CANCELLED.
+        const r = await n.run("unknown", [
+          py("A", { func_name: "no_such_pkg.fn", outputs: [{ F: "out" }] }),
+          memory("F", { producers: [{ A: "out" }], consumers: ["G"] }),
+          py("G", { func_name: "len", inputs: [{ F: "s" }], outputs: ["H"] }),
+          memory("H", { producers: ["G"] }),
+        ], 10_000);
+        assert.deepEqual(r.final, [FAILED]);
+        assert.deepEqual([r.status.A?.status, r.status.A?.execStatus], [ERROR, AppStates.ERROR]);
+        for (const oid of ["F", "G", "H"]) assert.equal(r.status[oid]?.status, CANCELLED, oid);
+        const info = await n.drop("unknown", "A");
+        assert.match(info.error!, /^cannot import func_name 'no_such_pkg.fn'/);
+        assert.match(info.error!, /No module named 'no_such_pkg'/);
+        const details = (await n.call("GET", "/api/sessions/unknown")).body as { error: string };
+        assert.match(details.error, /^Drop A failed: cannot import func_name/);
+      },
+    );
 
     await t.step("append rejects a PyFuncApp with no function", async () => {
       await n.call("POST", "/api/sessions", JSON.stringify({ sessionId: "nofn" }), {

@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import {
   type AppDrop,
   type AppImpl,
+  CannotRun,
   type DataDrop,
   MemoryStore,
   NullStore,
@@ -17,6 +18,9 @@ import type { CallInput, CallMsg } from "./protocol.ts";
 import { PythonError, type PythonPool } from "./pool.ts";
 
 export const PYFUNC_APP = "dlg.apps.pyfunc.PyFuncApp";
+
+/** How the runner names a function that does not resolve (runner_resolve_py.ts). */
+const RESOLVE_ERROR = "ResolveError: ";
 
 /** Parameters the class reads besides every top-level one. */
 export const PYFUNC_PARAMS = {
@@ -149,6 +153,10 @@ export function pyFuncApp(pool: PythonPool | undefined): AppImpl {
       } catch (e) {
         if (!(e instanceof PythonError)) throw e;
         if (e.log) app.log("INFO", `output of ${what}: ${e.log}`);
+        // The function did not resolve (import, func_code): it never will.
+        if (e.message.startsWith(RESOLVE_ERROR)) {
+          throw new CannotRun(e.message.slice(RESOLVE_ERROR.length));
+        }
         e.stack = e.traceback.trimEnd();
         throw e;
       }

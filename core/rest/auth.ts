@@ -2,7 +2,8 @@
  * The cluster token (DESIGN §8): with one set, every route (tier-to-tier ones and `/events`
  * included) needs `Authorization: Bearer <token>`, else 401 `{"type": "Unauthorized"}`. The
  * token is compared by SHA-256 digest in constant time (`timingSafeEqual`) and never logged or echoed. CORS
- * preflights (`OPTIONS`) pass: browsers send them without credentials.
+ * preflights (`OPTIONS` with `Access-Control-Request-Method`) pass: browsers send them without
+ * credentials.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
@@ -25,7 +26,8 @@ export function tokenGuard(token: string | undefined): MiddlewareHandler {
   if (!token) throw new TypeError("the token must not be empty");
   const expected = digest(token);
   return (c, next) => {
-    if (c.req.method === "OPTIONS") return next();
+    // A CORS preflight carries no credentials (browsers never send them there).
+    if (c.req.method === "OPTIONS" && c.req.header("access-control-request-method")) return next();
     const given = bearer(c.req.header("authorization"));
     if (given === undefined) {
       c.header("WWW-Authenticate", 'Bearer realm="dlg"');

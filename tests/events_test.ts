@@ -131,6 +131,7 @@ Deno.test("GET .../events at node, island and master: a cross-node run, complete
       assert.equal(reduceSessionStatus((end.data as { status: unknown }).status), 4, name);
       assertIdsIncrease(events);
       assertOrderedPerDrop(events);
+      assertSessionChanges(events);
     }
     for (const events of await Promise.all(states)) {
       assert.deepEqual(new Set(events.map((e) => e.event)), new Set(["snapshot", "session"]));
@@ -333,3 +334,9 @@ Deno.test("GET .../events at island and master: deleting a running session ends 
     await c.stop();
   }
 });
+
+/** No two `session` events in a row say the same. */
+function assertSessionChanges(events: SessionEvent[]): void {
+  const said = events.filter((e) => e.event === "session").map((e) => JSON.stringify(e.data));
+  for (let i = 1; i < said.length - 1; i++) assert.notEqual(said[i], said[i - 1], said[i]);
+}

@@ -41,6 +41,8 @@ export class CompositeStream {
   /** Each child's session status, as its stream last said. */
   #status = new Map<string, unknown>();
   #errors = new Map<string, string>();
+  /** The last `session` event, as sent. */
+  #said = "";
   /** Every Drop's last state, for the snapshots of new readers. */
   #drops = new Map<string, DropState>();
   readonly #unwatch: () => void;
@@ -238,8 +240,12 @@ export class CompositeStream {
   #changed(): void {
     if (this.#log.ended) return;
     const event = this.#session();
-    this.#log.push("session", event);
-    if (Object.values(event.status).every(isOver)) this.#log.end();
+    // Said when it changes (a child repeating its status, or its snapshot, changes nothing),
+    // and last of all, the terminal event.
+    const text = JSON.stringify(event);
+    const over = Object.values(event.status).every(isOver);
+    if (text !== this.#said || over) this.#log.push("session", this.#said = text);
+    if (over) this.#log.end();
   }
 }
 

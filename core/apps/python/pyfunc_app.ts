@@ -58,16 +58,32 @@ export function argEntries(params: Params): Entries | undefined {
 }
 
 /**
- * An input port's encoding: its applicationArgs entry's (dill when it names none); dill for
- * every port of a spec without applicationArgs; a port with no entry in a spec that has them
- * feeds nothing (undefined), as in DALiuGE, unless a top-level value of that name is set.
+ * An input port's encoding: its applicationArgs entry's (dill when it names none; an empty or
+ * unknown one feeds nothing); dill for every port of a spec without applicationArgs; a port with
+ * no entry in a spec that has them feeds nothing (undefined), as in DALiuGE, unless a top-level
+ * value of that name is set.
  */
 export function inputEncoding(args: Entries | undefined, params: Params, port: string) {
   if (!args) return "dill";
   const e = args[port];
-  if (e) return typeof e.encoding === "string" && e.encoding ? e.encoding : "dill";
-  return params[port] !== undefined ? "dill" : undefined;
+  if (!e) return params[port] !== undefined ? "dill" : undefined;
+  if (e.encoding === undefined || e.encoding === null) return "dill";
+  // An empty or unknown encoding: the port is ignored, the parameter keeps its value.
+  return INPUT_ENCODINGS.has(e.encoding as string) ? e.encoding as string : undefined;
 }
+
+/** What an input port may be read as (`raw` is read as dill, as DALiuGE falls back). */
+const INPUT_ENCODINGS = new Set([
+  "dill",
+  "pickle",
+  "raw",
+  "eval",
+  "utf-8",
+  "npy",
+  "binary",
+  "path",
+  "dataurl",
+]);
 
 /** An output port's encoding: applicationArgs, else componentParams, else dill. */
 export function outputEncoding(args: Entries | undefined, params: Params, port: string): string {

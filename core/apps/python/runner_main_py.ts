@@ -68,6 +68,12 @@ def build_call(fn, defaults, msg, ports):
             return top[name]
         return _MISSING
 
+    def given_empty(name):
+        e = args.get(name)
+        if isinstance(e, dict):
+            return e.get("usage") != "OutputPort" and e.get("value") == ""
+        return top.get(name) == "" and name not in outs
+
     leftover = [
         (k, e) for k, e in args.items()
         if isinstance(e, dict) and e.get("usage", "NoPort") not in _PORTS
@@ -103,6 +109,8 @@ def build_call(fn, defaults, msg, ports):
         if v is P.empty:
             if p.name == "self":
                 v = None
+            elif given_empty(p.name):
+                v = ""  # a required parameter the graph set to "": passed so (DALiuGE: None)
             else:
                 missing.append(p.name)
         named[p.name] = v

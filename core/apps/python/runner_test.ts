@@ -127,3 +127,19 @@ Deno.test("runner keeps positional parameters' defaults explicit, as DALiuGE pas
     assert.equal(dec.decode(out), "[1, 2, 3, []]");
   });
 });
+
+Deno.test("runner passes a required parameter the graph sets to '' as '', and still names one it does not set", async () => {
+  await withPool(async (pool) => {
+    // hello_universe-style: string2json with an empty string gives "" (DALiuGE: None, the same).
+    const out = await output0(pool, {
+      func_name: "dlg.apps.simple_functions.string2json",
+      args: { string: { value: "" } },
+      outputs: [{ port: "o", encoding: "pickle" }],
+    });
+    assert.equal(decodeValue(out), "");
+    await assert.rejects(
+      () => output0(pool, { func_name: "dlg.apps.simple_functions.string2json", args: {} }),
+      /missing argument 'string'/,
+    );
+  });
+});

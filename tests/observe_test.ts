@@ -90,6 +90,10 @@ Deno.test("logs, /metrics and dlg logs/drop at every tier of a real hierarchy", 
       timeout: 10_000,
     });
     const json = jsonLines();
+    // The session's error is a property of its own, as it is in the message.
+    const ended = json.find((l) => /session s FAILED/.test(String(l.message)))!;
+    assert.match(String(ended.error), /^Drop boom failed: .*disk full/);
+    assert.equal(String(ended.message), `session s FAILED: ${ended.error}`);
     const failed = json.find((l) => l.oid === "boom");
     assert.match(String(failed?.message), /Drop boom failed: .*disk full/);
     assert.equal(failed?.level, "WARNING");

@@ -42,8 +42,10 @@ export class CompositeSessionLog {
         last = state;
         const failed = state.includes("FAILED");
         const why = failed && data.error ? `: ${data.error}` : "";
-        const props = { sessionId, state, why, status: JSON.stringify(data.status) };
-        if (failed) this.#log.warn("session {sessionId} {state}{why}", props);
+        const props = { sessionId, state, status: JSON.stringify(data.status) };
+        if (failed && data.error) {
+          this.#log.warn("session {sessionId} {state}: {error}", { ...props, error: data.error });
+        } else if (failed) this.#log.warn("session {sessionId} {state}", props);
         else this.#log.info("session {sessionId} {state}", props);
         this.#files?.append(sessionId, [
           logLine(failed ? "WARNING" : "INFO", `session ${sessionId} ${state}${why}`),

@@ -56,11 +56,12 @@ export function logManagerEvents(events: ManagerEvents, o: ManagerLogOptions): (
       const state = stateText(change.status);
       const why = change.error ? `: ${change.error}` : "";
       const failed = state.includes("FAILED");
-      log[failed ? "warn" : "info"]("session {sessionId} {state}{why}", {
-        sessionId: sid,
-        state,
-        why,
-      });
+      // `error` as a property of its own (JSON log lines), in the message after a colon.
+      const props = { sessionId: sid, state, ...(change.error ? { error: change.error } : {}) };
+      const text = change.error
+        ? "session {sessionId} {state}: {error}"
+        : "session {sessionId} {state}";
+      log[failed ? "warn" : "info"](text, props);
       file(sid, logLine(failed ? "WARNING" : "INFO", `session ${sid} ${state}${why}`));
     },
     drop(sid, d, prev) {

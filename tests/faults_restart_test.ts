@@ -5,7 +5,7 @@
  * reaches every child.
  */
 import assert from "node:assert/strict";
-import { MasterManagerClient, NodeManagerClient } from "../core/client/mod.ts";
+import { MasterManagerClient, NodeManagerClient, reduceSessionStatus } from "../core/client/mod.ts";
 import { waitFor } from "../core/testing/mod.ts";
 import { FAST_HEALTH, startCluster } from "./_util/cluster.ts";
 import { type At, getJson, sleepGraph, stateOf } from "./_util/faults.ts";
@@ -100,8 +100,17 @@ Deno.test("faults: a node stalled past --child-timeout fails its sessions, then 
       timeout: 10_000,
       what: "st CANCELLED on the resumed node",
     });
-    // ... the session stays FAILED, cancel at the master reaches every child ...
+    // ... the session stays FAILED, in its status and in the sessions list, at both tiers ...
     assert.equal((await stateOf(c.master.url, "st")).state, FAILED);
+    for (const url of [c.islands[0]!.url, c.master.url]) {
+      const list = await (await fetch(`${url}/api/sessions`)).json() as {
+        sessionId: string;
+        status: unknown;
+      }[];
+      const listed = list.find((x) => x.sessionId === "st")!;
+      assert.equal(reduceSessionStatus(listed.status), FAILED, JSON.stringify(listed));
+    }
+    // ... cancel at the master reaches every child ...
     await m.cancelSession("st");
     // ... and new sessions run on it.
     await waitFor(async () => {

@@ -290,6 +290,9 @@ export class CompositeSession {
    * failed, else what it last said once over, else what an empty part is by now.
    */
   statusOf(c: Child, answer?: { status: unknown }): unknown {
+    // A child that failed the session stays FAILED here, whatever its part says after it is
+    // back (its part is cancelled then).
+    if (answer && this.failed.has(c.name)) return FAILED;
     if (answer) {
       this.seen.set(c.name, answer.status);
       // An empty part the deploy skipped (its child was down then) stays PRISTINE there.

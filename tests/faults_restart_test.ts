@@ -90,6 +90,15 @@ Deno.test("faults: a node stalled past --child-timeout fails its sessions, then 
       what: "st FAILED at the master",
     });
     assert.match(st.error ?? "", new RegExp(`${victim.hostPort}.*health checks`));
+    // An append to it now answers at once, 555 naming it (its island says it is down), instead
+    // of waiting on a node that does not answer.
+    await m.createSession("pinned");
+    const t0 = Date.now();
+    await assert.rejects(
+      m.appendGraph("pinned", sleepGraph(at.slice(1), 1)),
+      new RegExp(`SubManagerException.*${victim.hostPort}.*down`),
+    );
+    assert.ok(Date.now() - t0 < 5_000, `took ${Date.now() - t0} ms`);
     Deno.kill(victim.child.pid, "SIGCONT");
     stopped = false;
 

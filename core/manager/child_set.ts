@@ -8,6 +8,11 @@ import { type DlgErrorType, type NodeRef, NODES_PATH, parseNode } from "../wire/
 import { all, BULK_MS, Child, childError, fanOut, nodeClient } from "./children.ts";
 import { type Split, splitBatch, type SplitOptions, type SplitState } from "./partition.ts";
 
+/** How long an island's list of down nodes is trusted. */
+const DOWN_TTL_MS = 1_000;
+/** An island's children and their health (`GET /api/children`, the web UI's table). */
+const CHILDREN_PATH = "/api/children";
+
 export class ChildSet {
   readonly attr: "node" | "island";
   /** Port assumed when a child's string has none: 8000 for nodes, 8001 for islands. */
@@ -19,6 +24,7 @@ export class ChildSet {
   #extraNodes: string[] = [];
   /** A master's islands' nodes (`host:port`), as last asked. */
   #islandNodes = new WeakMap<Child, Set<string>>();
+  #islandDown = new WeakMap<Child, { at: number; down: Map<string, string> }>();
   /** A master's clients for appends straight to nodes, by `host:port`. */
   #bulk = new Map<string, NodeManagerClient>();
 
@@ -161,6 +167,28 @@ export class ChildSet {
       this.#islandNodes.set(c, nodes);
     }
     return nodes;
+  }
+
+  /**
+   * An island's nodes that are down now (`host:port` -> why), as its health checks say: asked
+   * again after a second, so appends to a node its island has called down fail at once.
+   */
+  async downNodes(c: Child): Promise<Map<string, string>> {
+    const known = this.#islandDown.get(c);
+    if (known && Date.now() - known.at < DOWN_TTL_MS) return known.down;
+    const down = new Map<string, string>();
+    const list = await c.client.request<unknown>("GET", CHILDREN_PATH).catch(() => []);
+    for (const x of Array.isArray(list) ? list : []) {
+      const { name, up, error } = x as { name?: unknown; up?: unknown; error?: unknown };
+      if (typeof name !== "string" || up !== false) continue;
+      try {
+        down.set(parseNode(name).key, typeof error === "string" ? error : "down");
+      } catch {
+        // Not a node string: nothing to match an append against.
+      }
+    }
+    this.#islandDown.set(c, { at: Date.now(), down });
+    return down;
   }
 
   /** A client for large appends straight to the node a `node` attribute names. */

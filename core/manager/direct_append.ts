@@ -93,15 +93,18 @@ export function nodeKeys(): (raw: string | undefined) => string {
 /**
  * Check that every new Drop's `node` is under its island (`nodesOf` gives an island's nodes as
  * `host:port`, asked again once when a node is missing: it may have been added since); 400
- * InvalidGraphException naming the first Drop that is not. Then group the specs by node.
+ * InvalidGraphException naming the first Drop that is not, 555 naming a node its island says is
+ * down (`downOf`). Then group the specs by node.
  */
 export async function byNode(
   split: Split,
   islands: readonly Child[],
   nodesOf: (c: Child, fresh: boolean) => Promise<Set<string>>,
   nodeKey: (raw: string | undefined) => string,
+  downOf?: (c: Child) => Promise<Map<string, string>>,
 ): Promise<{ nodes: NodePart[]; placed: Map<Child, Placing> }> {
   const known = new Map<Child, Set<string>>();
+  const downs = new Map<Child, Map<string, string>>();
   const asked = new Set<Child>();
   const placed = new Map<Child, Placing>();
   for (const [oid, o] of split.owners) {
@@ -116,6 +119,17 @@ export async function byNode(
     }
     if (!nodes.has(key)) {
       throw invalidGraph(`Drop ${oid}'s node ${o.node} is not a node of island ${island.name}`);
+    }
+    if (downOf) {
+      let down = downs.get(island);
+      if (!down) downs.set(island, down = await downOf(island));
+      const why = down.get(key);
+      if (why !== undefined) {
+        const name = nameOf(o.node);
+        throw subManagerError({
+          [name]: { type: "RestClientException", args: [`${name}: down (${why})`] },
+        });
+      }
     }
     let p = placed.get(island);
     if (!p) placed.set(island, p = { nodes: {} });
@@ -317,7 +331,7 @@ export async function commitDirect(
   const apart = (a: Owned, b: Owned) => nodeKey(a.node) !== nodeKey(b.node);
   const split = set.split(s.children, items, { state: s, apart, edges: s.checksCycles });
   const nodesOf = (c: Child, fresh: boolean) => set.islandNodes(c, fresh);
-  const placed = await byNode(split, s.children, nodesOf, nodeKey);
+  const placed = await byNode(split, s.children, nodesOf, nodeKey, (c) => set.downNodes(c));
   // The links cut from the specs go to the holder's island, for its graph view.
   for (const c of split.removed) {
     const p = placed.placed.get(s.children[split.owners.get(c[0])!.part]!)!;

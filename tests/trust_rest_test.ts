@@ -14,7 +14,7 @@ const BASH = "dlg.apps.bash_shell_app.BashShellApp";
 
 async function withApp(
   fn: (app: ReturnType<typeof createApp>, nm: NodeManager, dir: string) => Promise<void>,
-  opts: { allowOrigins?: string[]; maxInflatedSize?: number } = {},
+  opts: { allowOrigins?: string[]; maxInflatedSize?: number; loopbackOnly?: boolean } = {},
 ): Promise<void> {
   const workDir = await Deno.makeTempDir({ prefix: "dlg-trust-" });
   const nm = new NodeManager({ workDir, dlmCheckPeriod: 0 });
@@ -223,4 +223,33 @@ Deno.test("--max-inflated-size defaults to 16 times -m; --allow-origin is repeat
   assert.deepEqual(o.allowOrigins, ["https://a.example", "http://b:81"]);
   assert.throws(() => parse(["--allow-origin", "a.example"]), /http\(s\) origin/);
   assert.throws(() => parse(["--max-inflated-size", "0"]), /max-inflated-size/);
+});
+
+Deno.test("a loopback manager refuses requests naming another host (DNS rebinding), reads too", async () => {
+  await withApp(async (app, nm) => {
+    const evil = "http://evil.example:8000";
+    const made = await app.request(`${evil}/api/sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: evil },
+      body: JSON.stringify({ sessionId: "rebound" }),
+    });
+    assert.equal(made.status, 403);
+    assert.equal(made.headers.get("access-control-allow-origin"), null);
+    const body = await made.json() as { type: string; args: string[] };
+    assert.equal(body.type, "Forbidden");
+    assert.match(body.args[0]!, /Host evil\.example:8000 is not this manager's/);
+    assert.deepEqual(nm.sessions(), []);
+    const read = await app.request(`${evil}/api/sessions`);
+    assert.equal(read.status, 403);
+    await read.body?.cancel();
+    // Its own loopback names still work, its own origin included.
+    for (const own of ["http://127.0.0.1:8000", "http://localhost:8000", "http://[::1]:8000"]) {
+      const r = await app.request(`${own}/api/sessions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: own },
+        body: JSON.stringify({ sessionId: `s${nm.sessions().length}` }),
+      });
+      assert.equal(r.status, 200, `${own}: ${await r.text()}`);
+    }
+  }, { loopbackOnly: true });
 });

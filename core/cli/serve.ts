@@ -227,6 +227,7 @@ export async function serveManager(
     maxInflatedSize: config.maxInflatedSize,
     allowOrigins: config.allowOrigins,
     token: trust.token,
+    loopbackOnly: isLoopback(config.host),
     onStop: () => ac.abort(),
     use: seen.use,
   });

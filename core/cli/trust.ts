@@ -3,6 +3,7 @@
  * TLS (`--cert`, `--key`), the CAs to trust when calling other tiers (`--ca-file`), and
  * `--insecure`, without which a manager refuses to listen beyond loopback with no token.
  */
+import { isLoopback } from "../rest/mod.ts";
 import type { ParseArgsConfig } from "node:util";
 
 export const TRUST_OPTIONS = {
@@ -83,13 +84,7 @@ export function readTrust(f: Values): Trust {
   };
 }
 
-/** 127.0.0.0/8, ::1 or localhost. */
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
-  const m = h.match(/^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
-  return !!m && m.slice(1).every((x) => Number(x) <= 255) && m[1] === "127";
-}
+export { isLoopback };
 
 /** Why `name` must not listen on `host` with `trust`, as one line; undefined when it may. */
 export function exposureRefusal(name: string, host: string, trust: Trust): string | undefined {

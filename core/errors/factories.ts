@@ -71,6 +71,16 @@ export function unauthorized(message: string): HttpError {
 }
 
 /** 403: a state-changing request from an origin the manager does not allow. */
+/** A request naming another host to a manager that listens on loopback only (DNS rebinding). */
+export function foreignHost(host: string): HttpError {
+  return new HttpError(
+    403,
+    "Forbidden",
+    `Host ${host} is not this manager's: it listens on loopback only, so a request must name it ` +
+      "localhost, 127.0.0.1 or [::1] (a page served elsewhere may have rebound its name here)",
+  );
+}
+
 export function forbiddenOrigin(origin: string, allowed: string): HttpError {
   return new HttpError(
     403,

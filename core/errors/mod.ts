@@ -5,6 +5,7 @@ export {
   daliugeError,
   dataTooLarge,
   forbiddenOrigin,
+  foreignHost,
   inflatedTooLarge,
   invalidGraph,
   invalidState,

@@ -11,7 +11,7 @@ import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
 import { graphRoutes } from "./graph_routes.ts";
-import { originGuard } from "./origin.ts";
+import { hostGuard, originGuard } from "./origin.ts";
 import { tokenGuard } from "./auth.ts";
 import { uiRoutes } from "../ui/mod.ts";
 import { errorResponse, notFound } from "./errors.ts";
@@ -27,6 +27,8 @@ export interface AppOptions extends RouteOptions {
   token?: string;
   /** Milliseconds between keep-alive comments on an idle event stream (default 15 s). */
   keepAliveMs?: number;
+  /** The manager listens on loopback only: requests naming another host are 403 (`hostGuard`). */
+  loopbackOnly?: boolean;
   /** Middleware around every request, outermost first (request logs, metrics). */
   use?: MiddlewareHandler[];
   /** Called after `POST /api/stop` has answered. */
@@ -40,6 +42,7 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.onError(errorResponse);
   app.notFound(notFound);
   for (const m of opts.use ?? []) app.use("*", m);
+  if (opts.loopbackOnly) app.use("*", hostGuard());
   // The web UI's page and script hold no data: served before the guards (a browser cannot send
   // a token when it loads a page); every call they make goes through them.
   app.route("/", uiRoutes());

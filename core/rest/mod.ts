@@ -4,4 +4,4 @@ export { compositeRoutes, islandRoutes, masterRoutes } from "./composite_routes.
 export { nodeRoutes } from "./node_routes.ts";
 export { bodyLimitOf, MB, type RouteOptions, SUCCESS } from "./reply.ts";
 export { errorResponse } from "./errors.ts";
-export { canonicalOrigin, DALIUGE_CLIENT_ORIGIN } from "./origin.ts";
+export { canonicalOrigin, DALIUGE_CLIENT_ORIGIN, isLoopback } from "./origin.ts";

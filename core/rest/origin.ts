@@ -6,7 +6,28 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { forbiddenOrigin } from "../errors/mod.ts";
+import { forbiddenOrigin, foreignHost } from "../errors/mod.ts";
+
+/** 127.0.0.0/8, ::1 or localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true;
+  const m = h.match(/^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
+  return !!m && m.slice(1).every((x) => Number(x) <= 255) && m[1] === "127";
+}
+
+/**
+ * For a manager listening on loopback only: a request must name it by a loopback name (`Host`).
+ * A page whose name was rebound to 127.0.0.1 (DNS rebinding) names its own host, so it can
+ * neither change state as the manager's "own origin" nor read what the manager answers.
+ */
+export function hostGuard(): MiddlewareHandler {
+  return (c, next) => {
+    const url = new URL(c.req.url);
+    if (!isLoopback(url.hostname)) throw foreignHost(url.host);
+    return next();
+  };
+}
 
 /** What DALiuGE's Python client sends as its `Origin`. */
 export const DALIUGE_CLIENT_ORIGIN = "http://dlg-tm.localhost";

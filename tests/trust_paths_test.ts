@@ -63,6 +63,17 @@ Deno.test("a symlink swapped in after append is not followed when a file Drop is
       assert.deepEqual(st.C, { status: 3, execStatus: 3 }, JSON.stringify(st));
       const info = (await api.get("/api/sessions/r/graph/drop/C")).body as { error?: string };
       assert.match(String(info.error), /symbolic link/);
+
+      // Nor when another node reads the Drop's bytes (`GET .../drops/<uid>/data`).
+      await api.session("n", [file("N", { filepath: "done" })]);
+      await Deno.writeTextFile(`${api.workDir}/n/done`, "mine");
+      await api.post("/api/sessions/n/deploy", { completed: ["N"] });
+      await api.until("n", [4]);
+      await Deno.remove(`${api.workDir}/n/done`).catch(() => {});
+      await Deno.symlink(`${outside}/secret`, `${api.workDir}/n/done`);
+      const read = await api.get("/api/sessions/n/drops/N/data");
+      assert.notEqual(read.status, 200);
+      assert.doesNotMatch(JSON.stringify(read.body), /top secret/);
     });
   } finally {
     await Deno.remove(outside, { recursive: true });

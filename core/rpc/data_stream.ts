@@ -3,7 +3,7 @@
  * store chunk by chunk, and pushed to the node that holds an output (`POST`).
  */
 import { RestClient, type Transport } from "../client/mod.ts";
-import type { DataStore } from "../drops/mod.ts";
+import { type DataStore, FileStore } from "../drops/mod.ts";
 import { dropBytesPath } from "../wire/mod.ts";
 
 /**
@@ -22,7 +22,10 @@ export async function storeStream(
   onEnd?: () => void,
 ): Promise<ReadableStream<Uint8Array>> {
   if (store.path) {
-    const f = await Deno.open(store.path, { read: true });
+    // A file Drop's own open: no symlink, and the opened file really under the session's roots.
+    const f = store instanceof FileStore
+      ? store.open({ read: true })
+      : await Deno.open(store.path, { read: true });
     if (!onEnd) return f.readable;
     return f.readable.pipeThrough(new TransformStream({ flush: onEnd }));
   }

@@ -155,3 +155,35 @@ Deno.test("edges are told apart whatever their UIDs hold (':' and '>' too)", asy
     });
   });
 });
+
+Deno.test("POST .../events: only a final state counts, and inline bytes after a push are refused", async () => {
+  await withNode(async (api) => {
+    await api.session("s", [
+      mem("D", { producers: ["P1"], consumers: ["C"] }),
+      appSpec("C", "CopyApp", { outputs: ["E"] }),
+      mem("E"),
+      appSpec("B", "CopyApp", { inputs: ["R"], outputs: ["F"] }),
+      mem("F"),
+    ]);
+    await api.post("/api/sessions/s/subscriptions", {
+      [PEER]: [["P1", PRODUCER, "D"], ["B", CONSUMER, "R"]],
+    });
+    await api.post("/api/sessions/s/deploy", "", FORM);
+    // Early or made-up states: WRITING, INITIALIZED, CANCELLED change nothing.
+    await api.post("/api/sessions/s/events", [
+      { type: "dropCompleted", uid: "R", status: 1, size: 0 },
+      { type: "producerFinished", uid: "P1", to: "D", status: 0 },
+      { type: "producerFinished", uid: "P1", to: "D", status: 6 },
+    ]);
+    const mid = (await api.get("/api/sessions/s/graph/status")).body as Record<string, unknown>;
+    assert.deepEqual([mid.D, mid.B], [{ status: 0 }, { status: 0, execStatus: 0 }]);
+    // Pushed, then inline too: the second write is refused and the Drop says why.
+    assert.equal((await api.post("/api/sessions/s/drops/D/data", "EVIL")).status, 200);
+    await api.post("/api/sessions/s/events", [
+      { type: "producerFinished", uid: "P1", to: "D", status: 2, data: btoa("x") },
+    ]);
+    const d = (await api.get("/api/sessions/s/graph/drop/D")).body as { error?: string };
+    assert.match(String(d.error), /came twice/);
+    await api.post("/api/sessions/s/cancel");
+  });
+});

@@ -28,6 +28,9 @@ interface RemoteEdge extends Edge {
 }
 
 /** Made by the session itself (its `links` option): nothing is hooked on from outside. */
+/** The states a remote Drop or producer ends in: what events between nodes may say. */
+const FINAL = new Set<number>([DropStates.COMPLETED, DropStates.ERROR, DropStates.SKIPPED]);
+
 export class SessionRemote implements RemoteLinks {
   readonly #session: Session;
   readonly #ctx: ProxyContext;
@@ -186,6 +189,8 @@ export class SessionRemote implements RemoteLinks {
       return;
     }
     for (const ev of events) {
+      // Only a final state finishes anything: an event saying less is not one a peer sends.
+      if (!FINAL.has(ev.status)) continue;
       if (ev.type === "dropCompleted") {
         // A proxy takes its remote Drop's completion once (`remoteCompleted`).
         this.#proxies.get(ev.uid)?.remoteCompleted(ev, this.#ctx);
@@ -204,6 +209,11 @@ export class SessionRemote implements RemoteLinks {
         continue;
       }
       if (ev.data !== undefined && d.status <= DropStates.WRITING) {
+        // Bytes inline count as the producer's one write, as a push does: never both.
+        if (!this.acceptBytes(d.uid)) {
+          d.setError(`bytes for ${d.uid} came twice (pushed, then inline from its producer)`);
+          continue;
+        }
         try {
           d.write(fromBase64(ev.data));
         } catch (e) {

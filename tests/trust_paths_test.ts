@@ -7,6 +7,10 @@ import { appSpec, file, mem, withNode } from "./_util/inproc.ts";
 
 const FAILED = 6;
 
+function exists(path: string): Promise<boolean> {
+  return Deno.lstat(path).then(() => true, () => false);
+}
+
 Deno.test("graph/append resolves symlinks before checking that a file Drop stays in the session", async () => {
   const outside = await Deno.makeTempDir({ prefix: "dlg-outside-" });
   try {
@@ -63,6 +67,19 @@ Deno.test("a symlink swapped in after append is not followed when a file Drop is
       assert.deepEqual(st.C, { status: 3, execStatus: 3 }, JSON.stringify(st));
       const info = (await api.get("/api/sessions/r/graph/drop/C")).body as { error?: string };
       assert.match(String(info.error), /symbolic link/);
+
+      // A directory swapped for a link before the file is made: nothing is created out there.
+      await api.post("/api/sessions", { sessionId: "c" });
+      await Deno.mkdir(`${api.workDir}/c/sub`);
+      await api.post("/api/sessions/c/graph/append", [
+        appSpec("H", "HelloWorldApp", { outputs: ["F"] }),
+        file("F", { filepath: "sub/new.txt" }),
+      ]);
+      await Deno.remove(`${api.workDir}/c/sub`);
+      await Deno.symlink(outside, `${api.workDir}/c/sub`);
+      await api.post("/api/sessions/c/deploy", { completed: ["H"] });
+      assert.equal(await api.until("c", [4, FAILED]), FAILED);
+      assert.ok(!(await exists(`${outside}/new.txt`)), "no file made outside");
 
       // Nor when another node reads the Drop's bytes (`GET .../drops/<uid>/data`).
       await api.session("n", [file("N", { filepath: "done" })]);

@@ -171,12 +171,15 @@ export class FileStore implements DataStore {
     if (this.exists() && Deno.lstatSync(this.path).isSymlink) {
       throw new Error(`${this.path} is a symbolic link; file Drops do not follow links`);
     }
+    // A file to create: where it would be is checked first, so nothing is made outside.
+    if (opts.create && !this.exists()) this.#confine(realPath(this.path), roots);
     const file = Deno.openSync(this.path, { ...opts, truncate: false });
     try {
       const real = realPath(this.path);
       const opened = file.statSync();
       const there = Deno.statSync(real);
-      if (!confined(real, roots) || opened.ino !== there.ino || opened.dev !== there.dev) {
+      this.#confine(real, roots);
+      if (opened.ino !== there.ino || opened.dev !== there.dev) {
         throw new Error(`${this.path} leads outside the session directory (to ${real})`);
       }
       if (opts.truncate) file.truncateSync(0);
@@ -184,6 +187,12 @@ export class FileStore implements DataStore {
     } catch (e) {
       file.close();
       throw e;
+    }
+  }
+
+  #confine(real: string, roots: readonly string[]): void {
+    if (!confined(real, roots)) {
+      throw new Error(`${this.path} leads outside the session directory (to ${real})`);
     }
   }
 

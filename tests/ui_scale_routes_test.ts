@@ -15,7 +15,7 @@ const text = async (r: Response) => {
   return await r.text();
 };
 
-Deno.test("a big session's graph, graph/status and snapshot: same JSON, made in slices", async () => {
+Deno.test("a big session's details, graph, graph/status and snapshot: same JSON, made in slices", async () => {
   await withNode(async (api) => {
     const { specs } = chainGraph(Math.ceil(STREAM_AT / 100) + 5, 100);
     const sent = Object.fromEntries(
@@ -27,6 +27,9 @@ Deno.test("a big session's graph, graph/status and snapshot: same JSON, made in 
     assert.equal(graph, JSON.stringify(api.nm.graph("big")));
     // The specs as sent: a node keeps one-OID link lists compactly, and gives them back as lists.
     assert.deepEqual(JSON.parse(graph), sent);
+    // GET /api/sessions/<sid>, which holds the graph too, is the same text made in slices.
+    const details = await text(await app.request("/api/sessions/big"));
+    assert.equal(details, JSON.stringify(api.nm.session("big")));
     // Deployed but not started (no roots completed): every Drop waits.
     const d = await api.post("/api/sessions/big/deploy", "completed=", {
       "content-type": "application/x-www-form-urlencoded",

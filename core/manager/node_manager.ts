@@ -166,11 +166,12 @@ export class NodeManager implements DropManager {
     }));
   }
 
-  session(sessionId: string): SessionDetails & { error?: string } {
+  /** `graph: false`: its graph left empty (a caller writing it in slices). */
+  session(sessionId: string, graph = true): SessionDetails & { error?: string } {
     const s = this.get(sessionId);
     const out: SessionDetails & { error?: string } = {
       status: s.status,
-      graph: s.graph(),
+      graph: graph ? s.graph() : {},
       dir: { dir: s.dir },
     };
     if (s.status === SessionStates.FAILED && s.error) out.error = s.error;

@@ -10,7 +10,7 @@ import { badRequest, notImplemented, tooLarge, unsupportedContentType } from "..
 import type { DropManager } from "../manager/mod.ts";
 import { readBody, readBytes, readFields } from "./body.ts";
 import { eventsRoute } from "./events_route.ts";
-import { graphRoutes } from "./graph_routes.ts";
+import { bigSessionDetails, graphRoutes } from "./graph_routes.ts";
 import { hostGuard, originGuard } from "./origin.ts";
 import { tokenGuard } from "./auth.ts";
 import { uiRoutes } from "../ui/mod.ts";
@@ -79,7 +79,9 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
   app.get("/api/sessions", async (c) => c.json(await manager.sessions()));
 
   const sid = (c: { req: { param(name: "sid"): string } }) => c.req.param("sid");
-  app.get("/api/sessions/:sid", async (c) => c.json(await manager.session(sid(c))));
+  app.get("/api/sessions/:sid", async (c) => {
+    return bigSessionDetails(manager, sid(c)) ?? c.json(await manager.session(sid(c)));
+  });
   app.delete("/api/sessions/:sid", async (c) => c.json(ok(await manager.deleteSession(sid(c)))));
   app.get("/api/sessions/:sid/status", async (c) => c.json(await manager.sessionStatus(sid(c))));
   app.get("/api/sessions/:sid/dir", async (c) => c.json(await manager.sessionDir(sid(c))));

@@ -6,7 +6,7 @@
  */
 import type { Context, Hono } from "hono";
 import { AppDrop } from "../drops/mod.ts";
-import { specRaw } from "../graph/mod.ts";
+import { type DropSpec, specRaw } from "../graph/mod.ts";
 import { type DropManager, NodeManager } from "../manager/mod.ts";
 import { stateText } from "../session/mod.ts";
 import { uiGraphText } from "./graph_view.ts";
@@ -14,18 +14,39 @@ import { jsonResponse, objectText, slicedBody, STREAM_AT } from "./json_stream.t
 
 const sid = (c: Context) => c.req.param("sid")!;
 
+/** A session's specs as `graph` JSON text, entry by entry. */
+function* graphText(specs: ReadonlyMap<string, DropSpec>): Generator<string> {
+  const entries = function* () {
+    for (const [oid, s] of specs) yield [oid, JSON.stringify(specRaw(s))] as const;
+  };
+  yield* objectText(entries());
+}
+
+/**
+ * `GET /api/sessions/<sid>` of a big session at a node, in time slices (its `graph` holds every
+ * spec); undefined when it is answered in one go.
+ */
+export function bigSessionDetails(manager: DropManager, id: string): Response | undefined {
+  if (!(manager instanceof NodeManager)) return undefined;
+  const specs = manager.get(id).specs();
+  if (specs.size < STREAM_AT) return undefined;
+  const { status, dir, error } = manager.session(id, false);
+  const head = JSON.stringify({ status }).slice(0, -1);
+  const tail = JSON.stringify({ dir, ...(error === undefined ? {} : { error }) }).slice(1);
+  return jsonResponse(slicedBody(function* () {
+    yield `${head},"graph":`;
+    yield* graphText(specs);
+    yield `,${tail}`;
+  }()));
+}
+
 export function graphRoutes(app: Hono, manager: DropManager): void {
   const node = manager instanceof NodeManager ? manager : undefined;
   app.get("/api/sessions/:sid/graph", async (c) => {
     if (node) {
       const specs = node.get(sid(c)).specs();
       if (c.req.query("view") === "ui") return jsonResponse(slicedBody(uiGraphText(specs)));
-      if (specs.size >= STREAM_AT) {
-        const entries = function* () {
-          for (const [oid, s] of specs) yield [oid, JSON.stringify(specRaw(s))] as const;
-        };
-        return jsonResponse(slicedBody(objectText(entries())));
-      }
+      if (specs.size >= STREAM_AT) return jsonResponse(slicedBody(graphText(specs)));
     }
     return c.json(await manager.graph(sid(c)));
   });

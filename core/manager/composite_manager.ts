@@ -33,7 +33,14 @@ import {
 import { appendInParts } from "./send.ts";
 import { needsPlacing } from "./placement.ts";
 import { placeAtIsland, placeAtMaster, sessionNodes } from "./place_append.ts";
-import { type ClassTable, graphItems, normalizeSpec, parseJson, readGraph } from "../graph/mod.ts";
+import {
+  type ClassTable,
+  graphItems,
+  normalizeSpec,
+  parseJson,
+  readGraph,
+  timeSlices,
+} from "../graph/mod.ts";
 import { DropClasses } from "../apps/mod.ts";
 import type { DropManager, SessionDetails, SessionSummary } from "./types.ts";
 
@@ -51,6 +58,9 @@ export interface CompositeOptions {
   /** The Drop classes specs are checked against (default: the built-in ones). */
   classes?: ClassTable;
 }
+
+/** Specs split and recorded at a time by an island's append (a few ms each). */
+const SPLIT_BATCH = 4096;
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -305,14 +315,33 @@ export class CompositeManager implements DropManager {
     const s = this.#building(sessionId);
     // The same spec checks as a node's (class, parameters, links), so a bad graph is a 400
     // naming the Drop at every tier; only node-specific checks (paths) come back as 555.
-    items.forEach((item, i) => normalizeSpec(item, i, this.#classes));
+    // In time slices: a big append (a 10 MB gzip body holds ~300k Drops) leaves the loop in.
+    const slices = timeSlices();
+    for (let i = 0; i < items.length; i++) {
+      normalizeSpec(items[i]!, i, this.#classes);
+      if (slices.due()) await slices.next();
+    }
     await this.#place(s, items);
     if (this.attr === "island") return await appendDirect(this.childSet, s, items);
-    const split = this.childSet.split(s.children, items, { state: s, edges: s.checksCycles });
-    // Recorded before sending, so a concurrent batch sees these Drops; undone on failure.
-    const undo = s.commit(split);
-    const targets = s.children.filter((_, i) => split.parts[i]!.length > 0);
-    const parts = new Map(s.children.map((c, i) => [c.name, split.parts[i]!]));
+    // Split and recorded batch after batch (each sees those before it), before sending, so a
+    // concurrent append sees these Drops; all undone on failure.
+    const undos: (() => void)[] = [];
+    const undo = () => undos.reverse().forEach((u) => u());
+    const byChild: Record<string, unknown>[][] = s.children.map(() => []);
+    try {
+      for (let at = 0; at < items.length; at += SPLIT_BATCH) {
+        const batch = items.slice(at, at + SPLIT_BATCH);
+        const split = this.childSet.split(s.children, batch, { state: s, edges: s.checksCycles });
+        undos.push(s.commit(split));
+        split.parts.forEach((p, i) => byChild[i]!.push(...p));
+        if (slices.due()) await slices.next();
+      }
+    } catch (e) {
+      undo();
+      throw e;
+    }
+    const targets = s.children.filter((_, i) => byChild[i]!.length > 0);
+    const parts = new Map(s.children.map((c, i) => [c.name, byChild[i]!]));
     const r = await fanOut(targets, (c) => appendInParts(c.bulk, sessionId, parts.get(c.name)!));
     if (r.failed) {
       // All or nothing: take this batch back from every child (a refused child may have taken

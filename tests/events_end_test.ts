@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { NodeManager } from "../core/manager/mod.ts";
 import { withNode } from "./_util/inproc.ts";
+import { chainGraph } from "./bench/one_node.ts";
 
 const mem = (oid: string, extra = {}) => ({
   oid,
@@ -84,5 +85,24 @@ Deno.test("an EndDROP publishes the Drops it skips before the session ends", asy
     assert.equal(states.END, 2);
     assert.equal(states.B, 7);
     assert.equal(states.X, 7);
+  });
+});
+
+Deno.test("a big session is cancelled in slices: every Drop, then the CANCELLED session event", async () => {
+  await withNode(async ({ nm }) => {
+    nm.createSession("big");
+    const { specs } = chainGraph(250, 100); // 25k Drops: past SLICED_CANCEL_AT
+    await nm.append("big", specs);
+    let cancelled: unknown;
+    const { states, last } = await follow(nm, "big", () => {
+      nm.deploy("big", []); // nothing started: every Drop waits
+      setTimeout(() => cancelled = nm.cancel("big"), 50);
+    });
+    assert.ok(cancelled instanceof Promise, "a big cancel is sliced");
+    await cancelled;
+    assert.equal(last, "session");
+    assert.equal(Object.keys(states).length, 25_000);
+    assert.ok(Object.values(states).every((s) => s === 6), "every Drop CANCELLED");
+    assert.equal(nm.sessionStatus("big"), 5);
   });
 });

@@ -182,11 +182,12 @@ export class NodeManager implements DropManager {
     return this.get(sessionId).watch(lastId, o);
   }
 
-  deleteSession(sessionId: string): void {
+  deleteSession(sessionId: string): void | Promise<void> {
     const { session, remote } = this.#entry(sessionId);
-    session.dispose();
+    const disposing = session.dispose();
     remote.abort();
     this.#sessions.delete(sessionId);
+    return disposing;
   }
 
   sessionStatus(sessionId: string): number {
@@ -221,10 +222,11 @@ export class NodeManager implements DropManager {
     return this.get(sessionId).deploy(completed);
   }
 
-  cancel(sessionId: string): void {
+  cancel(sessionId: string): void | Promise<void> {
     const { session, remote } = this.#entry(sessionId);
-    session.cancel();
+    const cancelling = session.cancel();
     remote.abort();
+    return cancelling;
   }
 
   /** Undo part of a graph (all tiers have it: composites roll back refused batches). */
@@ -330,7 +332,7 @@ export class NodeManager implements DropManager {
     await this.sender.stop();
     for (const { session, remote } of this.#sessions.values()) {
       remote.abort();
-      session.dispose();
+      await session.dispose();
     }
     this.workers.stop();
     await this.python.stop();

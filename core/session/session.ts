@@ -78,6 +78,9 @@ export interface RemoteLinks {
  */
 const SYNC_APPEND = 12_000;
 
+/** Sessions with this many Drops are cancelled in time slices. */
+const SLICED_CANCEL_AT = 20_000;
+
 /** Graphs up to this many Drops are built in one go (about 60 ms on the benchmark VM). */
 const SYNC_DEPLOY = 20_000;
 
@@ -340,8 +343,8 @@ export class Session implements DropHost {
     }
   }
 
-  /** Cancel every Drop not yet finished. */
-  cancel(): void {
+  /** Cancel every Drop not yet finished (a big session in time slices: then a promise). */
+  cancel(): void | Promise<void> {
     if (this.#status !== RUNNING && this.#status !== CANCELLED && this.#status !== DEPLOYING) {
       throw this.#stateError("cancel", "RUNNING");
     }
@@ -351,8 +354,33 @@ export class Session implements DropHost {
     this.#status = CANCELLED;
     this.finishedAt ??= Date.now();
     this.#scheduler.stop();
-    for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
-    if (was !== CANCELLED) this.bus.session(this.#sessionChange());
+    const said = () => {
+      if (was !== CANCELLED) this.bus.session(this.#sessionChange());
+    };
+    const cancelling = this.#cancelDrops();
+    if (cancelling) return cancelling.then(said);
+    said();
+  }
+
+  /**
+   * Every Drop not finished, cancelled. From SLICED_CANCEL_AT Drops on, in time slices (a
+   * million cancels held the loop for seconds): the returned promise settles when all are.
+   */
+  #cancelDrops(): void | Promise<void> {
+    const drops = this.#drops;
+    if (!drops) return;
+    if (drops.size < SLICED_CANCEL_AT) {
+      for (const d of drops.values()) (d as AppDrop | DataDrop).cancel();
+      return;
+    }
+    return (async () => {
+      const slices = timeSlices();
+      let i = 0;
+      for (const d of drops.values()) {
+        (d as AppDrop | DataDrop).cancel();
+        if (++i % 256 === 0 && slices.due()) await slices.next();
+      }
+    })();
   }
 
   /**
@@ -377,18 +405,26 @@ export class Session implements DropHost {
     this.#status = FAILED;
     this.finishedAt ??= Date.now();
     this.#scheduler.stop();
-    for (const d of this.#drops?.values() ?? []) (d as AppDrop | DataDrop).cancel();
-    this.bus.session(this.#sessionChange());
+    const said = () => this.bus.session(this.#sessionChange());
+    const cancelling = this.#cancelDrops();
+    if (cancelling) cancelling.then(said);
+    else said();
   }
 
   /** Stop timers and running work; the session is being deleted or the manager stops. */
-  dispose(): void {
-    if (this.#status === RUNNING || this.#status === DEPLOYING) this.cancel();
+  dispose(): void | Promise<void> {
+    const cancelling = this.#status === RUNNING || this.#status === DEPLOYING
+      ? this.cancel()
+      : undefined;
     this.#scheduler.stop();
     this.#lifecycle.stop();
-    this.bus.close();
-    this.#log?.close();
-    this.#stateLog?.close();
+    const close = () => {
+      this.bus.close();
+      this.#log?.close();
+      this.#stateLog?.close();
+    };
+    if (cancelling) return cancelling.then(close);
+    close();
   }
 
   /**

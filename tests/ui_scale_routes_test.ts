@@ -8,6 +8,8 @@ import { STREAM_AT } from "../core/rest/json_stream.ts";
 import { chainGraph } from "./bench/one_node.ts";
 import { appSpec, mem, withNode } from "./_util/inproc.ts";
 import { tierApp } from "./_util/tier_app.ts";
+import { withTier } from "./_util/tiers.ts";
+import { splitGraph } from "../core/client/mod.ts";
 
 const text = async (r: Response) => {
   assert.equal(r.status, 200);
@@ -94,3 +96,34 @@ Deno.test("GET .../graph?view=ui: OIDs, app flags, nodes, constructs and links o
     assert.deepEqual(Object.keys(full), ["A", "B", "C"]);
   });
 });
+
+for (const tier of ["island", "master"] as const) {
+  Deno.test(`${tier}: a big session's graph and graph/status are its children's answers joined`, async () => {
+    await withTier(tier, async (api) => {
+      const { specs } = chainGraph(Math.ceil(STREAM_AT / 100) + 5, 100);
+      // Whole chains on one node each: no link is cut, so the island's graph is joined too.
+      const placed = specs.map((s, i) => ({
+        ...s,
+        node: api.nodes[Math.floor(i / 100) % 2],
+        ...(api.islands.length ? { island: api.islands[0] } : {}),
+      }));
+      assert.equal((await api.post("/api/sessions", { sessionId: "big" })).status, 200);
+      for (const part of splitGraph(placed, 900_000)) {
+        const a = await api.post("/api/sessions/big/graph/append", part, {
+          "content-type": "application/json",
+        });
+        assert.equal(a.status, 200, JSON.stringify(a.body));
+      }
+      const graph = await api.get("/api/sessions/big/graph");
+      assert.deepEqual(graph.body, await api.manager.graph("big"));
+      assert.equal(Object.keys(graph.body as object).length, specs.length);
+      const d = await api.post("/api/sessions/big/deploy", "completed=", {
+        "content-type": "application/x-www-form-urlencoded",
+      });
+      assert.equal(d.status, 200, JSON.stringify(d.body));
+      const status = await api.get("/api/sessions/big/graph/status");
+      assert.deepEqual(status.body, await api.manager.graphStatus("big"));
+      assert.equal(Object.keys(status.body as object).length, specs.length);
+    });
+  });
+}

@@ -170,6 +170,13 @@ export class RestClient {
     }
   }
 
+  /** The answer's JSON as text, unparsed (a composite joining its children's big answers). */
+  async text(method: string, path: string, o: RequestOptions = {}): Promise<string> {
+    const res = await this.raw(method, path, o);
+    if (!res.ok) throw await responseError(res, `${method} ${path}`);
+    return await res.text();
+  }
+
   /** The raw response (for streams); network failures become RestClientException. */
   async raw(method: string, path: string, o: RequestOptions = {}): Promise<Response> {
     const timeout = o.timeoutMs ?? this.#opts.timeoutMs ?? 30_000;

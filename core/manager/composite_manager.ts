@@ -13,7 +13,7 @@ import {
   subManagerError,
 } from "../errors/mod.ts";
 import { all, Child, type ChildError, fanOut, STATUS_MS } from "./children.ts";
-import { parseNode, SESSIONS_PATH } from "../wire/mod.ts";
+import { parseNode, sessionPath, SESSIONS_PATH } from "../wire/mod.ts";
 import { childErrors, deploySteps } from "./deploy.ts";
 import { CompositeSession, Phase } from "./composite_session.ts";
 import { CompositeStream } from "./composite_stream.ts";
@@ -459,6 +459,37 @@ export class CompositeManager implements DropManager {
   }
 
   async graphStatus(sessionId: string): Promise<Record<string, unknown>> {
+    const s = this.#deployed(sessionId);
+    const r = await this.#run(s, (c) => c.client.graphStatus(sessionId));
+    const out: Record<string, unknown> = {};
+    for (const g of r.values()) Object.assign(out, g);
+    return out;
+  }
+
+  /** Each child's `graph/status` as JSON text, to be joined unparsed (a big session). */
+  async graphStatusTexts(sessionId: string): Promise<string[]> {
+    const s = this.#deployed(sessionId);
+    const path = sessionPath(sessionId, "/graph/status");
+    return [...(await this.#run(s, (c) => c.bulk.text("GET", path))).values()];
+  }
+
+  /**
+   * Each child's `graph` as JSON text, to be joined unparsed (a big session); undefined when
+   * links cut at append must be put back in its specs (an island's, `putBack`).
+   */
+  async graphTexts(sessionId: string): Promise<string[] | undefined> {
+    const s = this.get(sessionId);
+    if (this.attr === "node" && s.removed.length) return undefined;
+    const path = sessionPath(sessionId, "/graph");
+    return [...(await this.#run(s, (c) => c.bulk.text("GET", path))).values()];
+  }
+
+  /** Drops in the session (as this tier recorded them). */
+  sessionSize(sessionId: string): number {
+    return this.get(sessionId).owners.size;
+  }
+
+  #deployed(sessionId: string): CompositeSession {
     const s = this.get(sessionId);
     if (s.phase < Phase.DEPLOYING) {
       throw invalidState(
@@ -467,10 +498,7 @@ export class CompositeManager implements DropManager {
       );
     }
     this.#alive(s);
-    const r = await this.#run(s, (c) => c.client.graphStatus(sessionId));
-    const out: Record<string, unknown> = {};
-    for (const g of r.values()) Object.assign(out, g);
-    return out;
+    return s;
   }
 
   async graphSize(sessionId: string): Promise<number> {

@@ -7,7 +7,7 @@
 import type { Context, Hono } from "hono";
 import { AppDrop } from "../drops/mod.ts";
 import { type DropSpec, specRaw } from "../graph/mod.ts";
-import { type DropManager, NodeManager } from "../manager/mod.ts";
+import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
 import { stateText } from "../session/mod.ts";
 import { uiGraphText } from "./graph_view.ts";
 import { jsonResponse, objectText, slicedBody, STREAM_AT } from "./json_stream.ts";
@@ -40,17 +40,48 @@ export function bigSessionDetails(manager: DropManager, id: string): Response | 
   }()));
 }
 
+/**
+ * JSON objects (children's answers, as text) joined into one, unparsed: OIDs are unique in a
+ * session, so their entries simply follow each other. Written in pieces.
+ */
+function* joinedObjects(texts: readonly string[]): Generator<string> {
+  yield "{";
+  let first = true;
+  for (const text of texts) {
+    const inner = text.trim().slice(1, -1).trim();
+    if (!inner) continue;
+    if (!first) yield ",";
+    first = false;
+    for (let at = 0; at < inner.length; at += JOIN_PIECE) yield inner.slice(at, at + JOIN_PIECE);
+  }
+  yield "}";
+}
+
+/** Characters of a child's answer written at a time. */
+const JOIN_PIECE = 256 * 1024;
+
 export function graphRoutes(app: Hono, manager: DropManager): void {
   const node = manager instanceof NodeManager ? manager : undefined;
+  const composite = manager instanceof CompositeManager ? manager : undefined;
+  // A big session at an island or master: the children's answers joined, not parsed and
+  // serialised again (300k Drops held a master's loop for seconds).
+  const big = (c: Context) => composite !== undefined && composite.sessionSize(sid(c)) >= STREAM_AT;
   app.get("/api/sessions/:sid/graph", async (c) => {
     if (node) {
       const specs = node.get(sid(c)).specs();
       if (c.req.query("view") === "ui") return jsonResponse(slicedBody(uiGraphText(specs)));
       if (specs.size >= STREAM_AT) return jsonResponse(slicedBody(graphText(specs)));
     }
+    if (composite && c.req.query("view") !== "ui" && big(c)) {
+      const texts = await composite.graphTexts(sid(c));
+      if (texts) return jsonResponse(slicedBody(joinedObjects(texts)));
+    }
     return c.json(await manager.graph(sid(c)));
   });
   app.get("/api/sessions/:sid/graph/status", async (c) => {
+    if (composite && big(c)) {
+      return jsonResponse(slicedBody(joinedObjects(await composite.graphStatusTexts(sid(c)))));
+    }
     const drops = node?.get(sid(c)).drops;
     if (drops && drops.size >= STREAM_AT) {
       const entries = function* () {

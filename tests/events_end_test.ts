@@ -95,8 +95,8 @@ Deno.test("a big session is cancelled in slices: every Drop, then the CANCELLED 
     await nm.append("big", specs);
     let cancelled: unknown;
     const { states, last } = await follow(nm, "big", () => {
-      nm.deploy("big", []); // nothing started: every Drop waits
-      setTimeout(() => cancelled = nm.cancel("big"), 50);
+      // Nothing started: every Drop waits; cancelled once deployed (a sliced build).
+      Promise.resolve(nm.deploy("big", [])).then(() => cancelled = nm.cancel("big"));
     });
     assert.ok(cancelled instanceof Promise, "a big cancel is sliced");
     await cancelled;

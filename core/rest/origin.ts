@@ -22,9 +22,17 @@ export function isLoopback(host: string): boolean {
  * neither change state as the manager's "own origin" nor read what the manager answers.
  */
 export function hostGuard(): MiddlewareHandler {
+  // Each `Host` value's verdict, kept: a status poll pays a lookup, not a URL parse.
+  const verdicts = new Map<string, boolean>();
   return (c, next) => {
-    const url = new URL(c.req.url);
-    if (!isLoopback(url.hostname)) throw foreignHost(url.host);
+    const host = c.req.header("host");
+    let ok = host === undefined ? undefined : verdicts.get(host);
+    if (ok === undefined) {
+      const url = new URL(c.req.url);
+      ok = isLoopback(url.hostname);
+      if (host !== undefined && verdicts.size < 64) verdicts.set(host, ok);
+    }
+    if (!ok) throw foreignHost(host ?? new URL(c.req.url).host);
     return next();
   };
 }

@@ -39,6 +39,35 @@ Deno.test("BashShellApp substitutes a hostile session id and paths as single she
   });
 });
 
+Deno.test("BashShellApp paths inside quotes in the command stay one word, with nothing run", async () => {
+  await withNode(async (api) => {
+    const sid = "q $(touch P) \"d\" `touch Q` 's'";
+    const enc = encodeURIComponent(sid);
+    assert.equal((await api.post("/api/sessions", { sessionId: sid })).status, 200);
+    const a = await api.post(`/api/sessions/${enc}/graph/append`, [
+      appSpec("A", BASH, {
+        command: `cat "%i0" > "%o0"; cat '%i0' > '%o1'; echo "in: {I}" > "{G}"`,
+        inputs: ["I"],
+        outputs: ["F", "H", "G"],
+      }),
+      file("I", { filepath: "i $x" }),
+      file("F", { filepath: 'f "$(touch P)"' }),
+      file("H", { filepath: "h 'x' `touch Q`" }),
+      file("G", { filepath: "g" }),
+    ]);
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    const dir = `${api.workDir}/${sid}`;
+    await Deno.writeTextFile(`${dir}/i $x`, "input\n");
+    await api.post(`/api/sessions/${enc}/deploy`, { completed: ["I"] });
+    assert.equal(await api.until(sid, [4, 6]), 4, "session FINISHED");
+    assert.equal(await Deno.readTextFile(`${dir}/f "$(touch P)"`), "input\n");
+    assert.equal(await Deno.readTextFile(`${dir}/h 'x' \`touch Q\``), "input\n");
+    assert.equal(await Deno.readTextFile(`${dir}/g`), `in: ${dir}/i $x\n`);
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assert.ok(!names.includes("P") && !names.includes("Q"), `nothing ran: ${names.join(", ")}`);
+  });
+});
+
 Deno.test("POST /api/sessions rejects ids with DEL, controls, separators, dots, lone surrogates or over 200 bytes", async () => {
   await withNode(async (api) => {
     const bad = [

@@ -20,8 +20,8 @@ export function safeName(uid: string): string {
 }
 
 /**
- * `s` as one bash word: unchanged when it has only characters bash never expands or splits on
- * (so `"%i0"` in a command keeps working for plain paths), else single-quoted, `'` as `'\''`.
+ * `s` as one bash word: unchanged when it has only characters bash never expands or splits on,
+ * else single-quoted, `'` as `'\''`. (Inside quotes in the command, `quoteFor` escapes instead.)
  */
 export function shellQuote(s: string): string {
   if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(s)) return s;
@@ -67,10 +67,39 @@ export function substitute(
     return /^\d+$/.test(key) ? list[Number(key)]?.path : list.find((s) => s.drop.uid === key)?.path;
   };
   const placeholder = /%([io])\[([^\]]+)\]|%([io])(\d+)|\{([^{}\s]+)\}/g;
-  return command.replace(placeholder, (m, io, key, io2, n, name) => {
+  const quotes = quoteStates(command);
+  return command.replace(placeholder, (m, io, key, io2, n, name, at: number) => {
     const path = io ? pick(io, key) : io2 ? pick(io2, n) : byKey.get(name);
-    return path === undefined ? m : shellQuote(path);
+    return path === undefined ? m : quoteFor(quotes[at]!, path);
   });
+}
+
+/** Where a placeholder stands: outside quotes, inside '...' or inside "...". */
+type QuoteState = "none" | "single" | "double";
+
+/** The quoting in force at each character of a bash command (backslashes honoured). */
+export function quoteStates(command: string): QuoteState[] {
+  const out: QuoteState[] = [];
+  let state: QuoteState = "none";
+  for (let i = 0; i < command.length; i++) {
+    out.push(state);
+    const ch = command[i];
+    if (state === "single") {
+      if (ch === "'") state = "none";
+    } else if (ch === "\\") {
+      out.push(state);
+      i++;
+    } else if (ch === '"') state = state === "double" ? "none" : "double";
+    else if (ch === "'" && state === "none") state = "single";
+  }
+  return out;
+}
+
+/** `s` as it must be written where `state` is in force, to stay one word with nothing run. */
+function quoteFor(state: QuoteState, s: string): string {
+  if (state === "double") return s.replace(/[\\$`"]/g, "\\$&");
+  if (state === "single") return s.replaceAll("'", "'\\''");
+  return shellQuote(s);
 }
 
 /** Streaming inputs of a running (or about to run) app: their chunks, merged, for stdin. */

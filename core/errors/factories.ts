@@ -70,8 +70,7 @@ export function unauthorized(message: string): HttpError {
   return new HttpError(401, "Unauthorized", message);
 }
 
-/** 403: a state-changing request from an origin the manager does not allow. */
-/** A request naming another host to a manager that listens on loopback only (DNS rebinding). */
+/** 403: a request naming another host to a manager listening on loopback only (DNS rebinding). */
 export function foreignHost(host: string): HttpError {
   return new HttpError(
     403,
@@ -81,6 +80,7 @@ export function foreignHost(host: string): HttpError {
   );
 }
 
+/** 403: a state-changing request from an origin the manager does not allow. */
 export function forbiddenOrigin(origin: string, allowed: string): HttpError {
   return new HttpError(
     403,

@@ -27,10 +27,10 @@ interface RemoteEdge extends Edge {
   applied: boolean;
 }
 
-/** Made by the session itself (its `links` option): nothing is hooked on from outside. */
 /** The states a remote Drop or producer ends in: what events between nodes may say. */
 const FINAL = new Set<number>([DropStates.COMPLETED, DropStates.ERROR, DropStates.SKIPPED]);
 
+/** Made by the session itself (its `links` option): nothing is hooked on from outside. */
 export class SessionRemote implements RemoteLinks {
   readonly #session: Session;
   readonly #ctx: ProxyContext;

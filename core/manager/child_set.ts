@@ -5,9 +5,11 @@
 import { HttpError, invalidGraph, subManagerError, unknownChild } from "../errors/mod.ts";
 import { describeArgs, DlgClientError, NodeManagerClient, type Transport } from "../client/mod.ts";
 import { type DlgErrorType, type NodeRef, NODES_PATH, parseNode } from "../wire/mod.ts";
-import { all, BULK_MS, Child, childError, fanOut, nodeClient } from "./children.ts";
+import { all, BULK_MS, Child, childDown, childError, fanOut, nodeClient } from "./children.ts";
 import { type Split, splitBatch, type SplitOptions, type SplitState } from "./partition.ts";
 
+/** The port a node string without one means. */
+const NODE_PORT = 8000;
 /** How long an island's list of down nodes is trusted. */
 const DOWN_TTL_MS = 1_000;
 /** An island's children and their health (`GET /api/children`, the web UI's table). */
@@ -42,18 +44,10 @@ export class ChildSet {
     return this.attr === "node" ? "island" : "master";
   }
 
-  ref(s: string): NodeRef {
+  /** A child (or, with `port` 8000, a node) named by a request; 400 if malformed. */
+  ref(s: string, port = this.defaultPort): NodeRef {
     try {
-      return parseNode(s, this.defaultPort);
-    } catch (e) {
-      throw invalidGraph((e as Error).message);
-    }
-  }
-
-  /** A node named by a request (a master's extra nodes, pass-through reads); 400 if malformed. */
-  nodeRef(s: string): NodeRef {
-    try {
-      return parseNode(s, 8000);
+      return parseNode(s, port);
     } catch (e) {
       throw invalidGraph((e as Error).message);
     }
@@ -99,10 +93,7 @@ export class ChildSet {
       }
       // A child of this tier that is down (so not in the session): 555 naming it, not 400.
       const down = i < 0 ? this.#list.find((c) => c.ref.key === key && c.down) : undefined;
-      if (down) {
-        const why = `${down.name}: down (${down.down})`;
-        throw subManagerError({ [down.name]: { type: "RestClientException", args: [why] } });
-      }
+      if (down) throw childDown(down.name, down.down!);
       seen.set(v, i < 0 ? undefined : i);
       return seen.get(v);
     };
@@ -136,12 +127,12 @@ export class ChildSet {
   }
 
   addExtraNode(s: string): void {
-    const name = this.nodeRef(s).name;
+    const name = this.ref(s, NODE_PORT).name;
     if (!this.#extraNodes.includes(name)) this.#extraNodes.push(name);
   }
 
   removeExtraNode(s: string): void {
-    const name = this.nodeRef(s).name;
+    const name = this.ref(s, NODE_PORT).name;
     if (!this.#extraNodes.includes(name)) throw unknownChild(`${s} is not a known node`);
     this.#extraNodes = this.#extraNodes.filter((n) => n !== name);
   }
@@ -193,7 +184,7 @@ export class ChildSet {
 
   /** A client for large appends straight to the node a `node` attribute names. */
   nodeBulk(node: string): NodeManagerClient {
-    const ref = parseNode(node, 8000);
+    const ref = parseNode(node, NODE_PORT);
     let client = this.#bulk.get(ref.key);
     if (!client) {
       client = new NodeManagerClient(ref.url, { timeoutMs: BULK_MS, transport: this.transport });
@@ -207,7 +198,7 @@ export class ChildSet {
     let target: { name: string; client: Child["client"] };
     if (this.attr === "node") target = this.get(node);
     else {
-      if (!(await this.nodes()).includes(this.nodeRef(node).name)) {
+      if (!(await this.nodes()).includes(this.ref(node, NODE_PORT).name)) {
         throw unknownChild(`${node} is not a node under this master`);
       }
       target = nodeClient(node, this.transport);

@@ -63,6 +63,13 @@ export function childError(e: unknown, child: { name: string }): ChildError {
   return { type: "DaliugeException", args: [`${child.name}: ${(e as Error).message ?? e}`] };
 }
 
+/** 555 naming a child (or a node below) that is down, with why: what touching it answers. */
+export function childDown(name: string, why: string): HttpError {
+  return subManagerError({
+    [name]: { type: "RestClientException", args: [`${name}: down (${why})`] },
+  });
+}
+
 /** One message naming the child, for status maps and `GET /api/sessions/<sid>`. */
 export function describe(err: ChildError): string {
   const args = Array.isArray(err.args) ? err.args.map(String).join("; ") : JSON.stringify(err.args);

@@ -8,7 +8,7 @@ import type { NodeManagerClient } from "../client/mod.ts";
 import { HttpError, invalidGraph, subManagerError } from "../errors/mod.ts";
 import { type ClassTable, knownClass, type LightItem, lightItems, yieldIo } from "../graph/mod.ts";
 import { type LinkKey, parseNode, sessionPath } from "../wire/mod.ts";
-import { type Child, type ChildError, childError, fanOut } from "./children.ts";
+import { type Child, childDown, type ChildError, childError, fanOut } from "./children.ts";
 import type { ChildSet } from "./child_set.ts";
 import type { CompositeSession, PlacedGroup } from "./composite_session.ts";
 import type { Owned, Split } from "./partition.ts";
@@ -124,12 +124,7 @@ export async function byNode(
       let down = downs.get(island);
       if (!down) downs.set(island, down = await downOf(island));
       const why = down.get(key);
-      if (why !== undefined) {
-        const name = nameOf(o.node);
-        throw subManagerError({
-          [name]: { type: "RestClientException", args: [`${name}: down (${why})`] },
-        });
-      }
+      if (why !== undefined) throw childDown(nameOf(o.node), why);
     }
     let p = placed.get(island);
     if (!p) placed.set(island, p = { nodes: {} });

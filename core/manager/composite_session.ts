@@ -286,20 +286,18 @@ export class CompositeSession {
   }
 
   /**
-   * `c`'s status for this session in a status map: its answer (remembered), else FAILED if it
-   * failed, else what it last said once over, else what an empty part is by now.
+   * `c`'s status for this session in a status map: FAILED if it failed (whatever its part says
+   * once it is back: cancelled then), else its answer (remembered), else what it last said once
+   * over, else what an empty part is by now.
    */
   statusOf(c: Child, answer?: { status: unknown }): unknown {
-    // A child that failed the session stays FAILED here, whatever its part says after it is
-    // back (its part is cancelled then).
-    if (answer && this.failed.has(c.name)) return FAILED;
+    if (this.failed.has(c.name)) return FAILED;
     if (answer) {
       this.seen.set(c.name, answer.status);
       // An empty part the deploy skipped (its child was down then) stays PRISTINE there.
       if (this.phase === Phase.DEPLOYED && !this.uses(c) && !isOver(answer.status)) return FINISHED;
       return this.shown(answer.status);
     }
-    if (this.failed.has(c.name)) return FAILED;
     const seen = this.seen.get(c.name);
     if (isOver(seen)) return seen;
     // An empty part is FINISHED once deployed; a working one is as it last said.

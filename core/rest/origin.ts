@@ -25,14 +25,13 @@ export function hostGuard(): MiddlewareHandler {
   // Each `Host` value's verdict, kept: a status poll pays a lookup, not a URL parse.
   const verdicts = new Map<string, boolean>();
   return (c, next) => {
-    const host = c.req.header("host");
-    let ok = host === undefined ? undefined : verdicts.get(host);
+    const host = c.req.header("host") ?? new URL(c.req.url).host;
+    let ok = verdicts.get(host);
     if (ok === undefined) {
-      const url = new URL(c.req.url);
-      ok = isLoopback(url.hostname);
-      if (host !== undefined && verdicts.size < 64) verdicts.set(host, ok);
+      ok = URL.canParse(`http://${host}`) && isLoopback(new URL(`http://${host}`).hostname);
+      if (verdicts.size < 64) verdicts.set(host, ok);
     }
-    if (!ok) throw foreignHost(host ?? new URL(c.req.url).host);
+    if (!ok) throw foreignHost(host);
     return next();
   };
 }

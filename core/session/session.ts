@@ -354,12 +354,9 @@ export class Session implements DropHost {
     this.#status = CANCELLED;
     this.finishedAt ??= Date.now();
     this.#scheduler.stop();
-    const said = () => {
+    return whenDone(this.#cancelDrops(), () => {
       if (was !== CANCELLED) this.bus.session(this.#sessionChange());
-    };
-    const cancelling = this.#cancelDrops();
-    if (cancelling) return cancelling.then(said);
-    said();
+    });
   }
 
   /**
@@ -405,10 +402,7 @@ export class Session implements DropHost {
     this.#status = FAILED;
     this.finishedAt ??= Date.now();
     this.#scheduler.stop();
-    const said = () => this.bus.session(this.#sessionChange());
-    const cancelling = this.#cancelDrops();
-    if (cancelling) cancelling.then(said);
-    else said();
+    whenDone(this.#cancelDrops(), () => this.bus.session(this.#sessionChange()));
   }
 
   /** Stop timers and running work; the session is being deleted or the manager stops. */
@@ -418,13 +412,11 @@ export class Session implements DropHost {
       : undefined;
     this.#scheduler.stop();
     this.#lifecycle.stop();
-    const close = () => {
+    return whenDone(cancelling, () => {
       this.bus.close();
       this.#log?.close();
       this.#stateLog?.close();
-    };
-    if (cancelling) return cancelling.then(close);
-    close();
+    });
   }
 
   /**
@@ -584,6 +576,12 @@ export class Session implements DropHost {
     }
     this.#setStatus(this.#errors > 0 ? FAILED : FINISHED);
   }
+}
+
+/** `then` run once `work` is over: at once for work done already (void), else after it. */
+function whenDone(work: void | Promise<void>, then: () => void): void | Promise<void> {
+  if (work) return work.then(then);
+  then();
 }
 
 /** A Drop nothing produces or feeds: data without producers, an app without inputs. */

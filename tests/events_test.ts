@@ -95,17 +95,34 @@ function assertIdsIncrease(events: SessionEvent[]): void {
   }
 }
 
-Deno.test("GET .../events at node, island and master: a cross-node run, complete and in order", async () => {
+/** A master over one island of two nodes, with clients for the two tiers above the nodes. */
+interface TwoNodes {
+  n1: string;
+  n2: string;
+  island: string;
+  master: MasterManagerClient;
+  isl: DataIslandManagerClient;
+}
+
+/** `fn` on a fresh master -> island -> 2 nodes, always stopped after. */
+async function withTwoNodes(fn: (t: TwoNodes) => Promise<void>): Promise<void> {
   const c = await startCluster([2]);
   try {
-    const [n1, n2] = c.nodes[0]!.map((n) => n.hostPort);
+    const [n1, n2] = c.nodes[0]!.map((n) => n.hostPort) as [string, string];
     const island = c.islands[0]!.hostPort;
     const master = new MasterManagerClient(c.master.url);
-    const isl = new DataIslandManagerClient(island);
-    const node1 = new NodeManagerClient(n1!);
-    const node2 = new NodeManagerClient(n2!);
+    await fn({ n1, n2, island, master, isl: new DataIslandManagerClient(island) });
+  } finally {
+    await c.stop();
+  }
+}
+
+Deno.test("GET .../events at node, island and master: a cross-node run, complete and in order", async () => {
+  await withTwoNodes(async ({ n1, n2, island, master, isl }) => {
+    const node1 = new NodeManagerClient(n1);
+    const node2 = new NodeManagerClient(n2);
     await master.createSession("ev");
-    await master.appendGraph("ev", crossGraph(n1!, n2!, island));
+    await master.appendGraph("ev", crossGraph(n1, n2, island));
     // Every tier's stream opened before deploy; each must end by itself.
     const streams = [master, isl, node1, node2].map((cl) => collect(cl, "ev"));
     // What a parent's log follows: state changes only, at the master and at a node.
@@ -163,9 +180,7 @@ Deno.test("GET .../events at node, island and master: a cross-node run, complete
       Object.fromEntries(Object.entries(now).map(([oid, d]) => [oid, d.status])),
     );
     assert.ok(late[0]!.id! > m!.at(-1)!.id!, "ids go on from the first stream's");
-  } finally {
-    await c.stop();
-  }
+  });
 });
 
 Deno.test("GET .../events resumes with Last-Event-ID where the reader left off", async () => {
@@ -308,17 +323,12 @@ Deno.test("GET .../events sends a keep-alive comment on an idle stream, and log 
 });
 
 Deno.test("GET .../events at island and master: deleting a running session ends it with CANCELLED", async () => {
-  const c = await startCluster([2]);
-  try {
-    const [n1, n2] = c.nodes[0]!.map((n) => n.hostPort);
-    const island = c.islands[0]!.hostPort;
-    const master = new MasterManagerClient(c.master.url);
-    const isl = new DataIslandManagerClient(island);
+  await withTwoNodes(async ({ n1, n2, island, master, isl }) => {
     await master.createSession("del");
     await master.appendGraph("del", [
-      mem("A", n1!, island, { pydata: "x", consumers: ["B"] }),
-      { ...copy("B", n2!, island, ["C"]), sleep_time: 30 },
-      mem("C", n2!, island),
+      mem("A", n1, island, { pydata: "x", consumers: ["B"] }),
+      { ...copy("B", n2, island, ["C"]), sleep_time: 30 },
+      mem("C", n2, island),
     ]);
     await master.deploySession("del", ["A"]);
     const streams = [master, isl].map((cl) => collect(cl, "del"));
@@ -330,9 +340,7 @@ Deno.test("GET .../events at island and master: deleting a running session ends 
       assert.equal(reduceSessionStatus((end.data as { status: unknown }).status), 5);
       assertIdsIncrease(events);
     }
-  } finally {
-    await c.stop();
-  }
+  });
 });
 
 /** No two `session` events in a row say the same. */

@@ -3,6 +3,7 @@ import { PythonPool } from "./pool.ts";
 import type { CallMsg } from "./protocol.ts";
 import { decodeValue, isNdArray } from "../values.ts";
 import { toNumbers } from "../npy.ts";
+import { concatBytes } from "../../graph/mod.ts";
 
 const PYTHON = "/usr/bin/python3"; // numpy 1.24, as DALiuGE's reference node
 const dec = new TextDecoder();
@@ -20,13 +21,7 @@ async function withPool(fn: (pool: PythonPool) => Promise<void>, python = PYTHON
 /** The bytes of output 0 of `msg`'s call. */
 async function output0(pool: PythonPool, msg: Partial<CallMsg>): Promise<Uint8Array> {
   const r = await pool.call({ inputs: [], outputs: [{ port: "o", encoding: "eval" }], ...msg }, []);
-  return concat(r.outputs[0]!);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
+  return concatBytes(r.outputs[0]!);
 }
 
 // numpy.save(f, numpy.array(value)) by numpy 1.24 and 2.4 alike, base64.

@@ -2,7 +2,7 @@
 # What the test suite needs besides Deno, installed from Debian's packages when missing (as root,
 # or through sudo): python3 with numpy and dill (PyFuncApp tests), openssl (the TLS test makes a
 # private CA), chromium (the web UI test). Quiet when everything is there. `deno task test` runs
-# it first, so the README's test command works on a fresh machine.
+# it first, so the README's test command works on a fresh machine; `deno task bench` does too.
 set -uo pipefail
 
 sudo=""

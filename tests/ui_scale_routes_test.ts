@@ -4,12 +4,14 @@
  * and a big session's `snapshot` event is the same text made in slices.
  */
 import assert from "node:assert/strict";
+import { isDeepStrictEqual } from "node:util";
 import { STREAM_AT } from "../core/rest/json_stream.ts";
 import { chainGraph } from "./bench/one_node.ts";
 import { appSpec, mem, withNode } from "./_util/inproc.ts";
 import { tierApp } from "./_util/tier_app.ts";
 import { withTier } from "./_util/tiers.ts";
 import { splitGraph } from "../core/client/mod.ts";
+import type { EventStream, SessionDetails } from "../core/manager/mod.ts";
 
 const text = async (r: Response) => {
   assert.equal(r.status, 200);
@@ -97,33 +99,75 @@ Deno.test("GET .../graph?view=ui: OIDs, app flags, nodes, constructs and links o
   });
 });
 
+/** Big values compared without a diff (one of 20k specs takes minutes to make). */
+function same(got: unknown, want: unknown, what: string): void {
+  assert.ok(isDeepStrictEqual(got, want), `${what}: not what the tier's own view says`);
+}
+
+/** The first event of `reader` (a snapshot), its JSON made from its pieces when sliced. */
+async function firstSnapshot(reader: EventStream): Promise<{ sliced: boolean; data: unknown }> {
+  const first = (await reader[Symbol.asyncIterator]().next()).value!;
+  assert.equal(first.event, "snapshot");
+  let text = "";
+  if (first.sliced) { for await (const p of first.sliced.pieces()) text += p; }
+  reader.close();
+  return { sliced: first.sliced !== undefined, data: JSON.parse(text || first.data) };
+}
+
 for (const tier of ["island", "master"] as const) {
-  Deno.test(`${tier}: a big session's graph and graph/status are its children's answers joined`, async () => {
-    await withTier(tier, async (api) => {
-      const { specs } = chainGraph(Math.ceil(STREAM_AT / 100) + 5, 100);
-      // Whole chains on one node each: no link is cut, so the island's graph is joined too.
-      const placed = specs.map((s, i) => ({
-        ...s,
-        node: api.nodes[Math.floor(i / 100) % 2],
-        ...(api.islands.length ? { island: api.islands[0] } : {}),
-      }));
-      assert.equal((await api.post("/api/sessions", { sessionId: "big" })).status, 200);
-      for (const part of splitGraph(placed, 900_000)) {
-        const a = await api.post("/api/sessions/big/graph/append", part, {
-          "content-type": "application/json",
+  for (const crossing of [false, true]) {
+    // Whole chains on one node each: no link is cut, so the island's answers are joined as
+    // they are. Or every Drop on the other node from its neighbours: the island cut every link
+    // at append and puts each back in the specs it forwards.
+    const layout = crossing ? "links cut at the island put back" : "children's answers joined";
+    Deno.test(`${tier}: a big session's details, graph, graph/status and snapshot (${layout})`, async () => {
+      await withTier(tier, async (api) => {
+        const { specs } = chainGraph(Math.ceil(STREAM_AT / 100) + 5, 100);
+        const placed = specs.map((s, i) => ({
+          ...s,
+          node: api.nodes[(crossing ? i : Math.floor(i / 100)) % 2],
+          ...(api.islands.length ? { island: api.islands[0] } : {}),
+        }));
+        assert.equal((await api.post("/api/sessions", { sessionId: "big" })).status, 200);
+        for (const part of splitGraph(placed, 900_000)) {
+          const a = await api.post("/api/sessions/big/graph/append", part, {
+            "content-type": "application/json",
+          });
+          assert.equal(a.status, 200, JSON.stringify(a.body));
+        }
+        const graph = (await api.get("/api/sessions/big/graph")).body as Record<
+          string,
+          Record<string, unknown>
+        >;
+        same(graph, await api.manager.graph("big"), "graph");
+        assert.equal(Object.keys(graph).length, specs.length);
+        // Each link as sent, whichever node holds either end.
+        for (const sent of specs.slice(0, 300)) {
+          const got = graph[sent.oid as string]!;
+          for (const key of ["consumers", "outputs"]) {
+            assert.deepEqual(got[key], sent[key], `${sent.oid} ${key}`);
+          }
+        }
+        // The details hold the graph too: the same, joined the same way.
+        const details = await api.get("/api/sessions/big");
+        same(details.body, await api.manager.session("big"), "details");
+        // Without the specs (how a parent asks for them), the rest is the same.
+        const bare = (await api.get("/api/sessions/big?graph=false")).body as SessionDetails;
+        assert.deepEqual(bare.graph, {});
+        assert.deepEqual(bare.status, (details.body as SessionDetails).status);
+        assert.deepEqual(bare.dir, (details.body as SessionDetails).dir);
+        const d = await api.post("/api/sessions/big/deploy", "completed=", {
+          "content-type": "application/x-www-form-urlencoded",
         });
-        assert.equal(a.status, 200, JSON.stringify(a.body));
-      }
-      const graph = await api.get("/api/sessions/big/graph");
-      assert.deepEqual(graph.body, await api.manager.graph("big"));
-      assert.equal(Object.keys(graph.body as object).length, specs.length);
-      const d = await api.post("/api/sessions/big/deploy", "completed=", {
-        "content-type": "application/x-www-form-urlencoded",
+        assert.equal(d.status, 200, JSON.stringify(d.body));
+        const status = await api.get("/api/sessions/big/graph/status");
+        same(status.body, await api.manager.graphStatus("big"), "graph/status");
+        assert.equal(Object.keys(status.body as object).length, specs.length);
+        // A composite's snapshot of a big session is made in slices, and holds every Drop.
+        const snap = await firstSnapshot(await api.manager.watch("big"));
+        assert.ok(snap.sliced, "a big session's snapshot is sliced at a composite tier too");
+        same((snap.data as { drops: unknown }).drops, status.body, "snapshot");
       });
-      assert.equal(d.status, 200, JSON.stringify(d.body));
-      const status = await api.get("/api/sessions/big/graph/status");
-      assert.deepEqual(status.body, await api.manager.graphStatus("big"));
-      assert.equal(Object.keys(status.body as object).length, specs.length);
     });
-  });
+  }
 }

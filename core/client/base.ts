@@ -170,11 +170,11 @@ export class RestClient {
     }
   }
 
-  /** The answer's JSON as text, unparsed (a composite joining its children's big answers). */
-  async text(method: string, path: string, o: RequestOptions = {}): Promise<string> {
+  /** The answer's bytes, unparsed (a composite joining its children's big answers). */
+  async bytes(method: string, path: string, o: RequestOptions = {}): Promise<Uint8Array> {
     const res = await this.raw(method, path, o);
     if (!res.ok) throw await responseError(res, `${method} ${path}`);
-    return await res.text();
+    return await res.bytes();
   }
 
   /** The raw response (for streams); network failures become RestClientException. */

@@ -72,8 +72,9 @@ export class BaseManagerClient extends RestClient {
   sessions(): Promise<SessionInfo[]> {
     return this.request("GET", SESSIONS_PATH);
   }
-  session(sessionId: string): Promise<SessionDetails> {
-    return this.request("GET", sessionPath(sessionId));
+  /** `graph: false`: the details without the specs (`graph` is `{}`; a dlg-ts tier's extension). */
+  session(sessionId: string, graph = true): Promise<SessionDetails> {
+    return this.request("GET", sessionPath(sessionId) + (graph ? "" : "?graph=false"));
   }
   sessionStatus(sessionId: string): Promise<SessionStatus> {
     return this.request("GET", sessionPath(sessionId, "/status"));

@@ -18,6 +18,7 @@ export {
   yieldLoop,
 } from "./slices.ts";
 export { concatBytes, jsonList, type LightItem, lightItems, RAW, specBytes } from "./raw_items.ts";
+export { innerPieces, rawEntries, type RawEntry } from "./raw_object.ts";
 export { packBySize, packsBySize } from "./pack.ts";
 export { graphRoots } from "./roots.ts";
 export {

@@ -116,7 +116,7 @@ function keyOf(b: Uint8Array, start: number, end: number): string {
 }
 
 /** Short ASCII bytes without escapes as a string, or undefined. */
-function ascii(b: Uint8Array, start: number, end: number): string | undefined {
+export function ascii(b: Uint8Array, start: number, end: number): string | undefined {
   if (end - start > 256) return undefined;
   for (let i = start; i < end; i++) if (b[i]! >= 0x80 || b[i] === 0x5c) return undefined;
   return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);

@@ -57,20 +57,29 @@ const PIECE_CHARS = 256 * 1024;
 /**
  * `parts` joined into pieces of about PIECE_CHARS characters (big JSON answers and snapshots),
  * the event loop let in whenever a slice has run its time; made only as fast as they are taken.
+ * Bytes (a child's answer, forwarded as received) go out as they are, between the texts.
  */
-export async function* slicedPieces(parts: Iterable<string>): AsyncGenerator<string> {
+export async function* slicedPieces(
+  parts: Iterable<string | Uint8Array>,
+): AsyncGenerator<string | Uint8Array> {
   const slices = timeSlices();
   let buf: string[] = [];
   let size = 0;
   for (const p of parts) {
-    buf.push(p);
-    size += p.length;
-    if (size >= PIECE_CHARS || slices.due()) {
+    if (typeof p !== "string") {
+      if (buf.length) yield buf.join("");
+      buf = [];
+      size = 0;
+      yield p;
+    } else {
+      buf.push(p);
+      size += p.length;
+      if (size < PIECE_CHARS && !slices.due()) continue;
       yield buf.join("");
       buf = [];
       size = 0;
-      if (slices.due()) await slices.next();
     }
+    if (slices.due()) await slices.next();
   }
   if (buf.length) yield buf.join("");
 }

@@ -15,7 +15,7 @@ import {
 import { all, Child, type ChildError, fanOut, STATUS_MS } from "./children.ts";
 import { parseNode, sessionPath, SESSIONS_PATH } from "../wire/mod.ts";
 import { childErrors, deploySteps } from "./deploy.ts";
-import { CompositeSession, Phase } from "./composite_session.ts";
+import { CompositeSession, Phase, putLinkBack } from "./composite_session.ts";
 import { CompositeStream } from "./composite_stream.ts";
 import type { EventReader, WatchOptions } from "../session/mod.ts";
 import { Health } from "./health.ts";
@@ -38,6 +38,7 @@ import {
   graphItems,
   normalizeSpec,
   parseJson,
+  rawEntries,
   readGraph,
   timeSlices,
 } from "../graph/mod.ts";
@@ -61,6 +62,8 @@ export interface CompositeOptions {
 
 /** Specs split and recorded at a time by an island's append (a few ms each). */
 const SPLIT_BATCH = 4096;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 export class CompositeManager implements DropManager {
   readonly kind: "island" | "master";
@@ -207,11 +210,11 @@ export class CompositeManager implements DropManager {
     return r;
   }
 
-  async session(sessionId: string): Promise<SessionDetails> {
+  async session(sessionId: string, graph = true): Promise<SessionDetails> {
     const s = this.get(sessionId);
-    const r = await this.#statusMap(s, (c) => c.status.session(sessionId));
+    const r = await this.#statusMap(s, (c) => c.status.session(sessionId, graph));
     const status: Record<string, unknown> = {};
-    const graph: Record<string, unknown> = {};
+    const specs: Record<string, unknown> = {};
     const dir: Record<string, unknown> = {};
     const errors: string[] = [];
     for (const c of s.children) {
@@ -219,13 +222,13 @@ export class CompositeManager implements DropManager {
       if (typeof got?.error === "string") errors.push(`${c.name}: ${got.error}`);
       status[c.name] = s.statusOf(c, got);
       if (got) {
-        Object.assign(graph, got.graph);
+        Object.assign(specs, got.graph);
         dir[c.name] = got.dir;
       }
     }
     // Links cut at append go back in; a master's islands have put back those it cut.
-    if (this.attr === "node") s.putBack(graph);
-    const out: SessionDetails & { error?: string } = { status, graph, dir };
+    if (this.attr === "node" && graph) s.putBack(specs);
+    const out: SessionDetails & { error?: string } = { status, graph: specs, dir };
     // A child's error may also be why the session broke here (`lost`): said once.
     const all = new Set([...failures(s), ...errors]);
     if (all.size) out.error = [...all].join("; ");
@@ -466,22 +469,69 @@ export class CompositeManager implements DropManager {
     return out;
   }
 
-  /** Each child's `graph/status` as JSON text, to be joined unparsed (a big session). */
-  async graphStatusTexts(sessionId: string): Promise<string[]> {
+  /** Each child's `graph/status` answer, to be joined unparsed (a big session). */
+  async graphStatusParts(sessionId: string): Promise<Uint8Array[][]> {
     const s = this.#deployed(sessionId);
     const path = sessionPath(sessionId, "/graph/status");
-    return [...(await this.#run(s, (c) => c.bulk.text("GET", path))).values()];
+    return [...(await this.#run(s, (c) => c.bulk.bytes("GET", path))).values()].map((b) => [b]);
+  }
+
+  /** Each child's `graph` answer, to be joined unparsed (a big session). */
+  graphParts(sessionId: string): Promise<Uint8Array[][]> {
+    const s = this.get(sessionId);
+    return this.#graphParts(s, (path) => this.#run(s, (c) => c.bulk.bytes("GET", path)));
   }
 
   /**
-   * Each child's `graph` as JSON text, to be joined unparsed (a big session); undefined when
-   * links cut at append must be put back in its specs (an island's, `putBack`).
+   * A big session's details, its `graph` as each child's answer to be joined unparsed (the
+   * details are asked for without specs, the specs as `graph`). A child that does not answer is
+   * left out, as in `session`.
    */
-  async graphTexts(sessionId: string): Promise<string[] | undefined> {
+  async sessionParts(
+    sessionId: string,
+  ): Promise<{ details: SessionDetails; graphs: Uint8Array[][] }> {
     const s = this.get(sessionId);
-    if (this.attr === "node" && s.removed.length) return undefined;
-    const path = sessionPath(sessionId, "/graph");
-    return [...(await this.#run(s, (c) => c.bulk.text("GET", path))).values()];
+    const [details, graphs] = await Promise.all([
+      this.session(sessionId, false),
+      this.#graphParts(s, async (path) => {
+        return (await this.#statusMap(s, (c) => c.bulk.bytes("GET", path))).ok;
+      }),
+    ]);
+    return { details, graphs };
+  }
+
+  /**
+   * The children's `graph` answers as `ask` gets them, each as pieces of bytes. At an island
+   * that cut links at append, the specs that held them are parsed, completed and written anew,
+   * the rest forwarded as received; found in time slices (parsing whole answers held the loop
+   * for 600 ms at 300k Drops).
+   */
+  async #graphParts(
+    s: CompositeSession,
+    ask: (path: string) => Promise<Map<string, Uint8Array>>,
+  ): Promise<Uint8Array[][]> {
+    const answers = [...(await ask(sessionPath(s.id, "/graph"))).values()];
+    if (this.attr !== "node" || !s.removed.length) return answers.map((b) => [b]);
+    const cut = s.cutLinks();
+    const slices = timeSlices();
+    const out: Uint8Array[][] = [];
+    for (const b of answers) {
+      const pieces: Uint8Array[] = [];
+      let from = 0;
+      for (const e of rawEntries(b)) {
+        const links = cut.get(e.key);
+        if (links) {
+          const spec = JSON.parse(decoder.decode(b.subarray(e.valueStart, e.end)));
+          for (const [key, entry] of links) putLinkBack(spec, key, entry);
+          pieces.push(b.subarray(from, e.valueStart), encoder.encode(JSON.stringify(spec)));
+          from = e.end;
+        }
+        if (slices.due()) await slices.next();
+      }
+      pieces.push(b.subarray(from));
+      out.push(pieces);
+    }
+    return out;
   }
 
   /** Drops in the session (as this tier recorded them). */

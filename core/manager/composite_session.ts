@@ -374,13 +374,28 @@ export class CompositeSession {
   putBack(graph: Record<string, unknown>): void {
     for (const [holder, key, entry] of this.removed) {
       const spec = graph[holder] as Record<string, unknown> | undefined;
-      if (!spec) continue;
-      const list = Array.isArray(spec[key]) ? spec[key] as unknown[] : [];
-      // Where the node got `{oid: ""}` in place of a plain OID, the OID goes back there.
-      const at = typeof entry === "string" ? list.findIndex((x) => isPlaceholder(x, entry)) : -1;
-      spec[key] = at >= 0 ? list.with(at, entry) : [...list, entry];
+      if (spec) putLinkBack(spec, key, entry);
     }
   }
+
+  /** The links taken out at append, by the Drop that held them. */
+  cutLinks(): Map<string, [LinkKey, unknown][]> {
+    const out = new Map<string, [LinkKey, unknown][]>();
+    for (const [holder, key, entry] of this.removed) {
+      const list = out.get(holder);
+      if (list) list.push([key, entry]);
+      else out.set(holder, [[key, entry]]);
+    }
+    return out;
+  }
+}
+
+/** One link taken out at append back into its holder's `spec`. */
+export function putLinkBack(spec: Record<string, unknown>, key: LinkKey, entry: unknown): void {
+  const list = Array.isArray(spec[key]) ? spec[key] as unknown[] : [];
+  // Where the node got `{oid: ""}` in place of a plain OID, the OID goes back there.
+  const at = typeof entry === "string" ? list.findIndex((x) => isPlaceholder(x, entry)) : -1;
+  spec[key] = at >= 0 ? list.with(at, entry) : [...list, entry];
 }
 
 function isPlaceholder(x: unknown, oid: string): boolean {

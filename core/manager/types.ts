@@ -40,7 +40,8 @@ export interface DropManager {
   get(sessionId: string): unknown;
   createSession(sessionId: string): MaybePromise<void>;
   sessions(): MaybePromise<SessionSummary[]>;
-  session(sessionId: string): MaybePromise<SessionDetails>;
+  /** `graph: false`: without the specs (`graph` is `{}`). */
+  session(sessionId: string, graph?: boolean): MaybePromise<SessionDetails>;
   deleteSession(sessionId: string): MaybePromise<void>;
   sessionStatus(sessionId: string): MaybePromise<unknown>;
   sessionDir(sessionId: string): MaybePromise<unknown>;

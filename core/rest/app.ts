@@ -80,7 +80,9 @@ export function createApp(manager: DropManager, opts: AppOptions = {}): Hono {
 
   const sid = (c: { req: { param(name: "sid"): string } }) => c.req.param("sid");
   app.get("/api/sessions/:sid", async (c) => {
-    return bigSessionDetails(manager, sid(c)) ?? c.json(await manager.session(sid(c)));
+    // `?graph=false`: without the specs (how a parent asks for a big session's details).
+    if (c.req.query("graph") === "false") return c.json(await manager.session(sid(c), false));
+    return await bigSessionDetails(manager, sid(c)) ?? c.json(await manager.session(sid(c)));
   });
   app.delete("/api/sessions/:sid", async (c) => c.json(ok(await manager.deleteSession(sid(c)))));
   app.get("/api/sessions/:sid/status", async (c) => c.json(await manager.sessionStatus(sid(c))));

@@ -6,8 +6,13 @@
  */
 import type { Context, Hono } from "hono";
 import { AppDrop } from "../drops/mod.ts";
-import { type DropSpec, specRaw } from "../graph/mod.ts";
-import { CompositeManager, type DropManager, NodeManager } from "../manager/mod.ts";
+import { type DropSpec, innerPieces, specRaw } from "../graph/mod.ts";
+import {
+  CompositeManager,
+  type DropManager,
+  NodeManager,
+  type SessionDetails,
+} from "../manager/mod.ts";
 import { stateText } from "../session/mod.ts";
 import { uiGraphText } from "./graph_view.ts";
 import { jsonResponse, objectText, slicedBody, STREAM_AT } from "./json_stream.ts";
@@ -23,41 +28,60 @@ function* graphText(specs: ReadonlyMap<string, DropSpec>): Generator<string> {
 }
 
 /**
- * `GET /api/sessions/<sid>` of a big session at a node, in time slices (its `graph` holds every
- * spec); undefined when it is answered in one go.
+ * `GET /api/sessions/<sid>` of a big session, in time slices: a node writes its specs as it
+ * goes, a composite tier joins its children's `graph` texts unparsed. Undefined when it is
+ * answered in one go (a small session, or an island that puts cut links back in the specs).
  */
-export function bigSessionDetails(manager: DropManager, id: string): Response | undefined {
-  if (!(manager instanceof NodeManager)) return undefined;
-  const specs = manager.get(id).specs();
-  if (specs.size < STREAM_AT) return undefined;
-  const { status, dir, error } = manager.session(id, false);
+export async function bigSessionDetails(
+  manager: DropManager,
+  id: string,
+): Promise<Response | undefined> {
+  if (manager instanceof NodeManager) {
+    const specs = manager.get(id).specs();
+    if (specs.size < STREAM_AT) return undefined;
+    return detailsResponse(manager.session(id, false), graphText(specs));
+  }
+  if (!(manager instanceof CompositeManager) || manager.sessionSize(id) < STREAM_AT) {
+    return undefined;
+  }
+  const { details, graphs } = await manager.sessionParts(id);
+  return detailsResponse(details, joinedObjects(graphs));
+}
+
+/** Session details with `graph` written from `graph`'s pieces, keys in DALiuGE's order. */
+function detailsResponse(
+  { status, dir, error }: SessionDetails & { error?: string },
+  graph: Iterable<string | Uint8Array>,
+): Response {
   const head = JSON.stringify({ status }).slice(0, -1);
   const tail = JSON.stringify({ dir, ...(error === undefined ? {} : { error }) }).slice(1);
   return jsonResponse(slicedBody(function* () {
     yield `${head},"graph":`;
-    yield* graphText(specs);
+    yield* graph;
     yield `,${tail}`;
   }()));
 }
 
 /**
- * JSON objects (children's answers, as text) joined into one, unparsed: OIDs are unique in a
- * session, so their entries simply follow each other. Written in pieces.
+ * JSON objects (children's answers, as bytes in pieces) joined into one, unparsed: OIDs are
+ * unique in a session, so their entries simply follow each other.
  */
-function* joinedObjects(texts: readonly string[]): Generator<string> {
+function* joinedObjects(objects: readonly Uint8Array[][]): Generator<string | Uint8Array> {
   yield "{";
   let first = true;
-  for (const text of texts) {
-    const inner = text.trim().slice(1, -1).trim();
+  for (const pieces of objects) {
+    const inner = innerPieces(pieces);
     if (!inner) continue;
     if (!first) yield ",";
     first = false;
-    for (let at = 0; at < inner.length; at += JOIN_PIECE) yield inner.slice(at, at + JOIN_PIECE);
+    for (const p of inner) {
+      for (let at = 0; at < p.length; at += JOIN_PIECE) yield p.subarray(at, at + JOIN_PIECE);
+    }
   }
   yield "}";
 }
 
-/** Characters of a child's answer written at a time. */
+/** Bytes of a child's answer written at a time. */
 const JOIN_PIECE = 256 * 1024;
 
 export function graphRoutes(app: Hono, manager: DropManager): void {
@@ -73,14 +97,13 @@ export function graphRoutes(app: Hono, manager: DropManager): void {
       if (specs.size >= STREAM_AT) return jsonResponse(slicedBody(graphText(specs)));
     }
     if (composite && c.req.query("view") !== "ui" && big(c)) {
-      const texts = await composite.graphTexts(sid(c));
-      if (texts) return jsonResponse(slicedBody(joinedObjects(texts)));
+      return jsonResponse(slicedBody(joinedObjects(await composite.graphParts(sid(c)))));
     }
     return c.json(await manager.graph(sid(c)));
   });
   app.get("/api/sessions/:sid/graph/status", async (c) => {
     if (composite && big(c)) {
-      return jsonResponse(slicedBody(joinedObjects(await composite.graphStatusTexts(sid(c)))));
+      return jsonResponse(slicedBody(joinedObjects(await composite.graphStatusParts(sid(c)))));
     }
     const drops = node?.get(sid(c)).drops;
     if (drops && drops.size >= STREAM_AT) {

@@ -8,13 +8,13 @@ import { slicedPieces } from "../graph/mod.ts";
 /** Collections at least this big are streamed; smaller ones are answered in one go. */
 export const STREAM_AT = 20_000;
 /**
- * `parts` as one response body: each string is written as is, and the loop is let in whenever
- * a slice has run its time. The generator runs only as fast as the client reads.
+ * `parts` as one response body: each string (or bytes) is written as is, and the loop is let
+ * in whenever a slice has run its time. The generator runs only as fast as the client reads.
  */
-export function slicedBody(parts: Iterable<string>): ReadableStream<Uint8Array> {
+export function slicedBody(parts: Iterable<string | Uint8Array>): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   async function* pieces(): AsyncGenerator<Uint8Array> {
-    for await (const p of slicedPieces(parts)) yield enc.encode(p);
+    for await (const p of slicedPieces(parts)) yield typeof p === "string" ? enc.encode(p) : p;
   }
   return ReadableStream.from(pieces());
 }

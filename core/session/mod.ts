@@ -12,6 +12,6 @@ export {
   type StreamListener,
 } from "./events.ts";
 export { EventLog, EventReader, type Snapshot, sseBytes, type SseEvent } from "./event_log.ts";
-export { SLICED_SNAPSHOT_AT, SlicedSnapshot, stateText } from "./snapshot.ts";
+export { type DropState, SLICED_SNAPSHOT_AT, SlicedSnapshot, stateText } from "./snapshot.ts";
 export { buildGraph, findCycle } from "./build.ts";
 export { checkPaths, filePath, normalizePath } from "./paths.ts";

@@ -16,6 +16,12 @@ export interface DropList {
   values(): Iterable<Drop>;
 }
 
+/** A Drop's entry in `graph/status` (and in snapshots). */
+export interface DropState {
+  status: number;
+  execStatus?: number;
+}
+
 /** A Drop's entry in `graph/status` as JSON text; `execStatus` < 0 (a data Drop): none. */
 export function stateText(status: number, execStatus: number): string {
   return execStatus < 0
@@ -30,15 +36,26 @@ export class SlicedSnapshot {
   /** The app's execStatus, or -1 for data Drops. */
   #exec: Int8Array;
 
-  /** Capture `drops`' states now; `head` is the session part (`status`, `error`...). */
-  constructor(head: Record<string, unknown>, drops: DropList) {
+  /**
+   * Capture the states now, of a session's Drops or of the states a composite tier keeps by
+   * OID; `head` is the session part (`status`, `error`...).
+   */
+  constructor(head: Record<string, unknown>, drops: DropList | ReadonlyMap<string, DropState>) {
     this.#head = head;
     const n = drops.size;
     this.#oids = [];
     this.#status = new Uint8Array(n);
     this.#exec = new Int8Array(n);
     let i = 0;
-    for (const d of drops.values()) {
+    if (drops instanceof Map) {
+      for (const [oid, d] of drops as ReadonlyMap<string, DropState>) {
+        this.#oids.push(oid);
+        this.#status[i] = d.status;
+        this.#exec[i++] = d.execStatus ?? -1;
+      }
+      return;
+    }
+    for (const d of (drops as DropList).values()) {
       this.#oids.push(d.oid);
       this.#status[i] = d.status;
       this.#exec[i++] = d instanceof AppDrop ? d.execStatus : -1;
@@ -46,7 +63,7 @@ export class SlicedSnapshot {
   }
 
   /** The JSON text in pieces, the event loop let in between slices. */
-  pieces(): AsyncGenerator<string> {
+  pieces(): AsyncGenerator<string | Uint8Array> {
     return slicedPieces(this.#texts());
   }
 

@@ -536,7 +536,7 @@ export class CompositeManager implements DropManager {
 
   /** Drops in the session (as this tier recorded them). */
   sessionSize(sessionId: string): number {
-    return this.get(sessionId).owners.size;
+    return this.get(sessionId).size;
   }
 
   #deployed(sessionId: string): CompositeSession {

@@ -134,6 +134,19 @@ export class CompositeSession {
     return this.#edges ? findCycle(this.#edges) : undefined;
   }
 
+  /** How many Drops the session holds, counted without making a record per placed one. */
+  get size(): number {
+    let n = this.#owners.size;
+    for (const { oids } of this.#placed) {
+      if (typeof oids !== "string") n += oids.length;
+      else if (oids) {
+        n++;
+        for (let at = oids.indexOf("\n"); at >= 0; at = oids.indexOf("\n", at + 1)) n++;
+      }
+    }
+    return n;
+  }
+
   /** Does the session hold no Drop? */
   get empty(): boolean {
     return this.#owners.size === 0 && this.#placed.length === 0;

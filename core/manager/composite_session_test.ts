@@ -80,6 +80,7 @@ Deno.test("CompositeSession.place keeps a master's placements as sent, and answe
     [["a", "consumers", "x"]],
   );
   assert.equal(s.empty, false);
+  assert.equal(s.size, 3, "counted as placed");
   assert.deepEqual([...s.parts].sort(), [0, 1]);
   assert.equal(s.phase, Phase.BUILDING);
   assert.deepEqual(s.removed, [["a", "consumers", "x"]]);
@@ -96,5 +97,6 @@ Deno.test("CompositeSession.place keeps a master's placements as sent, and answe
   s.forget(new Set(["a", "b"]));
   assert.deepEqual([...s.parts], [0]);
   assert.equal(s.owners.size, 1);
+  assert.equal(s.size, 1);
   assert.deepEqual(s.removed, []);
 });

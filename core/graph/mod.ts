@@ -17,7 +17,15 @@ export {
   yieldIo,
   yieldLoop,
 } from "./slices.ts";
-export { concatBytes, jsonList, type LightItem, lightItems, RAW, specBytes } from "./raw_items.ts";
+export {
+  ascii,
+  concatBytes,
+  jsonList,
+  type LightItem,
+  lightItems,
+  RAW,
+  specBytes,
+} from "./raw_items.ts";
 export { innerPieces, rawEntries, type RawEntry } from "./raw_object.ts";
 export { packBySize, packsBySize } from "./pack.ts";
 export { graphRoots } from "./roots.ts";

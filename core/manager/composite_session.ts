@@ -303,7 +303,7 @@ export class CompositeSession {
    * once it is back: cancelled then), else its answer (remembered), else what it last said once
    * over, else what an empty part is by now.
    */
-  statusOf(c: Child, answer?: { status: unknown }): unknown {
+  statusOf(c: Child, answer?: { status?: unknown }): unknown {
     if (this.failed.has(c.name)) return FAILED;
     if (answer) {
       this.seen.set(c.name, answer.status);

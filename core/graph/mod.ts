@@ -18,12 +18,12 @@ export {
   yieldLoop,
 } from "./slices.ts";
 export {
-  ascii,
   concatBytes,
   jsonList,
   type LightItem,
   lightItems,
   RAW,
+  rawValue,
   specBytes,
 } from "./raw_items.ts";
 export { innerPieces, rawEntries, type RawEntry } from "./raw_object.ts";

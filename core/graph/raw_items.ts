@@ -116,16 +116,19 @@ function keyOf(b: Uint8Array, start: number, end: number): string {
 }
 
 /** Short ASCII bytes without escapes as a string, or undefined. */
-export function ascii(b: Uint8Array, start: number, end: number): string | undefined {
+function ascii(b: Uint8Array, start: number, end: number): string | undefined {
   if (end - start > 256) return undefined;
   for (let i = start; i < end; i++) if (b[i]! >= 0x80 || b[i] === 0x5c) return undefined;
   return String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
 }
 
-/** A value's bytes parsed (simple strings without a decoder or a parse). */
-function valueOf(b: Uint8Array, start: number, end: number): unknown {
+/**
+ * A value's bytes parsed: a simple string without a decoder or a parse, other short ASCII
+ * values without a decoder.
+ */
+export function rawValue(b: Uint8Array, start: number, end: number): unknown {
   const s = b[start] === 0x22 ? ascii(b, start + 1, end - 1) : undefined;
-  return s ?? JSON.parse(decoder.decode(b.subarray(start, end)));
+  return s ?? JSON.parse(ascii(b, start, end) ?? decoder.decode(b.subarray(start, end)));
 }
 
 /** One light element starting at `i` (a `{`), and where it ends; throws when unreadable. */
@@ -150,7 +153,7 @@ function element(b: Uint8Array, i: number, ws: (i: number) => number): [LightIte
       if (i < 0) throw new SyntaxError("value expected");
       nKeys++;
       if (WANTED.has(key)) {
-        item[key] = valueOf(b, vs, i);
+        item[key] = rawValue(b, vs, i);
         values.set(key, [vs, i]);
       }
       i = ws(i);

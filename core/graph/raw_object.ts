@@ -2,7 +2,7 @@
  * A JSON object's entries found in its bytes without parsing the values: a composite tier
  * completes a few specs of its children's big `graph` answers and forwards the rest as received.
  */
-import { ascii, isSpace, skipValue } from "./raw_items.ts";
+import { isSpace, rawValue, skipValue } from "./raw_items.ts";
 
 /** One entry: its key, and where it starts, where its value starts and where it ends. */
 export interface RawEntry {
@@ -11,8 +11,6 @@ export interface RawEntry {
   valueStart: number;
   end: number;
 }
-
-const decoder = new TextDecoder();
 
 /** The entries of the JSON object in `b`, in order; throws SyntaxError when `b` is not one. */
 export function* rawEntries(b: Uint8Array): Generator<RawEntry> {
@@ -38,9 +36,7 @@ export function* rawEntries(b: Uint8Array): Generator<RawEntry> {
     const valueStart = ws(i + 1);
     const end = skipValue(b, valueStart);
     if (end < 0) throw new SyntaxError("value expected");
-    const key = ascii(b, start + 1, keyEnd - 1) ??
-      JSON.parse(decoder.decode(b.subarray(start, keyEnd))) as string;
-    yield { key, start, valueStart, end };
+    yield { key: rawValue(b, start, keyEnd) as string, start, valueStart, end };
     i = ws(end);
     if (b[i] === 0x2c) i = ws(i + 1);
     else if (b[i] === 0x7d && ws(i + 1) === n) return;

@@ -3,14 +3,13 @@
  * session fields parsed, its Drops' states found one by one in its bytes (one `JSON.parse` of a
  * node's 250k-Drop snapshot held an island's loop for 220 ms).
  */
-import { ascii, rawEntries, timeSlices } from "../graph/mod.ts";
+import { rawEntries, rawValue, timeSlices } from "../graph/mod.ts";
 import type { DropState } from "../session/mod.ts";
 
 /** Snapshots from this many characters on are read in slices. */
 export const SLICED_READ_AT = 512 * 1024;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 /**
  * The snapshot's fields but `drops`, each of its Drops' states given to `each` as it goes.
@@ -32,18 +31,14 @@ export async function readSnapshot(
   const slices = timeSlices();
   for (const e of rawEntries(b)) {
     if (e.key !== "drops" || b[e.valueStart] !== 0x7b) {
-      head[e.key] = valueOf(b, e.valueStart, e.end);
+      head[e.key] = rawValue(b, e.valueStart, e.end);
       continue;
     }
     const drops = b.subarray(e.valueStart, e.end);
     for (const d of rawEntries(drops)) {
-      each(d.key, valueOf(drops, d.valueStart, d.end) as DropState);
+      each(d.key, rawValue(drops, d.valueStart, d.end) as DropState);
       if (slices.due()) await slices.next();
     }
   }
   return head;
-}
-
-function valueOf(b: Uint8Array, start: number, end: number): unknown {
-  return JSON.parse(ascii(b, start, end) ?? decoder.decode(b.subarray(start, end)));
 }

@@ -39,6 +39,7 @@ import {
   normalizeSpec,
   parseJson,
   rawEntries,
+  rawValue,
   readGraph,
   timeSlices,
 } from "../graph/mod.ts";
@@ -62,7 +63,6 @@ export interface CompositeOptions {
 
 /** Specs split and recorded at a time by an island's append (a few ms each). */
 const SPLIT_BATCH = 4096;
-const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 
 export class CompositeManager implements DropManager {
@@ -521,7 +521,7 @@ export class CompositeManager implements DropManager {
       for (const e of rawEntries(b)) {
         const links = cut.get(e.key);
         if (links) {
-          const spec = JSON.parse(decoder.decode(b.subarray(e.valueStart, e.end)));
+          const spec = rawValue(b, e.valueStart, e.end) as Record<string, unknown>;
           for (const [key, entry] of links) putLinkBack(spec, key, entry);
           pieces.push(b.subarray(from, e.valueStart), encoder.encode(JSON.stringify(spec)));
           from = e.end;

@@ -29,8 +29,8 @@ function* graphText(specs: ReadonlyMap<string, DropSpec>): Generator<string> {
 
 /**
  * `GET /api/sessions/<sid>` of a big session, in time slices: a node writes its specs as it
- * goes, a composite tier joins its children's `graph` texts unparsed. Undefined when it is
- * answered in one go (a small session, or an island that puts cut links back in the specs).
+ * goes, a composite tier joins its children's `graph` answers (`sessionParts`). Undefined for a
+ * small session, answered in one go.
  */
 export async function bigSessionDetails(
   manager: DropManager,

@@ -49,6 +49,12 @@ export function isSpace(c: number | undefined): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+/** The first index from `i` on that is not JSON whitespace (or the length). */
+export function skipSpace(b: Uint8Array, i: number): number {
+  while (i < b.length && isSpace(b[i])) i++;
+  return i;
+}
+
 /** Index after the string starting at `i` (a quote), or -1. */
 function skipString(b: Uint8Array, i: number): number {
   for (i++; i < b.length; i++) {
@@ -189,10 +195,7 @@ export function lightItems(
   o: { at?: number; maxBytes?: number; complete?: boolean; fullUpTo?: number } = {},
 ): LightBatch | undefined {
   const n = b.length;
-  const ws = (i: number) => {
-    while (i < n && isSpace(b[i])) i++;
-    return i;
-  };
+  const ws = (i: number) => skipSpace(b, i);
   const complete = o.complete ?? true;
   const fullUpTo = o.fullUpTo ?? FULL_UP_TO;
   const items: LightItem[] = [];

@@ -2,7 +2,7 @@
  * A JSON object's entries found in its bytes without parsing the values: a composite tier
  * completes a few specs of its children's big `graph` answers and forwards the rest as received.
  */
-import { isSpace, rawValue, skipValue } from "./raw_items.ts";
+import { isSpace, rawValue, skipSpace, skipValue } from "./raw_items.ts";
 
 /** One entry: its key, and where it starts, where its value starts and where it ends. */
 export interface RawEntry {
@@ -15,10 +15,7 @@ export interface RawEntry {
 /** The entries of the JSON object in `b`, in order; throws SyntaxError when `b` is not one. */
 export function* rawEntries(b: Uint8Array): Generator<RawEntry> {
   const n = b.length;
-  const ws = (i: number) => {
-    while (i < n && isSpace(b[i])) i++;
-    return i;
-  };
+  const ws = (i: number) => skipSpace(b, i);
   let i = ws(0);
   if (b[i] !== 0x7b) throw new SyntaxError("'{' expected");
   i = ws(i + 1);
@@ -52,12 +49,9 @@ export function innerPieces(pieces: readonly Uint8Array[]): Uint8Array[] | undef
   if (!pieces.length) return undefined;
   const out = [...pieces];
   const first = out[0]!;
-  let i = 0;
-  while (i < first.length && isSpace(first[i])) i++;
+  const i = skipSpace(first, 0);
   if (first[i] !== 0x7b) throw new SyntaxError("'{' expected");
-  i++;
-  while (i < first.length && isSpace(first[i])) i++;
-  out[0] = first.subarray(i);
+  out[0] = first.subarray(skipSpace(first, i + 1));
   const k = out.length - 1;
   const last = out[k]!;
   let j = last.length;

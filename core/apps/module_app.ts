@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type AppDrop, type AppImpl, AppStates, type DataDrop, MemoryStore } from "../drops/mod.ts";
 import { invalidGraph } from "../errors/mod.ts";
 import type { InputRef, JobEvent, OutputRef, StreamMsg } from "../exec/mod.ts";
+import { weigh } from "../memory/mod.ts";
 import type { DropSpec, Params } from "../graph/mod.ts";
 
 export const MODULE_APP = "dlg.apps.js.ModuleApp";
@@ -29,7 +30,7 @@ function inputRef(app: AppDrop, d: DataDrop): InputRef {
   if (s.path) return { ...named(app, d), buffer: null, size: 0, path: s.path };
   const bytes = s.bytes();
   if (!bytes.length) return { ...named(app, d), buffer: null, size: 0 };
-  const sab = new SharedArrayBuffer(bytes.length);
+  const sab = weigh(new SharedArrayBuffer(bytes.length));
   new Uint8Array(sab).set(bytes);
   return { ...named(app, d), buffer: sab, size: bytes.length };
 }

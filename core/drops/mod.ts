@@ -14,7 +14,6 @@ export {
   SessionStates,
 } from "./states.ts";
 export { type DataStore, FileStore, MemoryStore, NullStore } from "./store.ts";
-export { adviseHugePages } from "./huge_pages.ts";
 export {
   confined,
   isUnder,

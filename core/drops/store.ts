@@ -1,5 +1,5 @@
 /** Where a data Drop's bytes live: shared memory, a file, or nowhere. */
-import { adviseHugePages } from "./huge_pages.ts";
+import { adviseHugePages, weigh } from "../memory/mod.ts";
 import { confined, realPath } from "./real_path.ts";
 
 export interface DataStore {
@@ -24,11 +24,14 @@ export interface DataStore {
 const EMPTY = new Uint8Array(0);
 const MIN_CAPACITY = 64 * 1024;
 
-/** A buffer of exactly `size` bytes; large ones on huge pages where the OS has them. */
+/**
+ * A buffer of exactly `size` bytes; large ones on huge pages where the OS has them, and weighed
+ * so that the garbage collector frees them promptly once dead.
+ */
 function exactBuffer(size: number): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(size);
   adviseHugePages(sab);
-  return sab;
+  return weigh(sab);
 }
 
 /**
@@ -79,6 +82,7 @@ export class MemoryStore implements DataStore {
     if (sab && need <= sab.byteLength) return;
     if (sab && sab.growable && need <= sab.maxByteLength) {
       sab.grow(need);
+      weigh(sab);
       return;
     }
     if (!sab && this.#expected >= need) {
@@ -89,7 +93,7 @@ export class MemoryStore implements DataStore {
     const next = new SharedArrayBuffer(need, { maxByteLength: max });
     adviseHugePages(next);
     if (sab) new Uint8Array(next).set(new Uint8Array(sab, 0, this.#size));
-    this.#sab = next;
+    this.#sab = weigh(next);
   }
 
   close(): void {}
@@ -123,6 +127,7 @@ export class MemoryStore implements DataStore {
       throw new RangeError(`cannot commit ${size} bytes (have ${this.#size}, capacity ${cap})`);
     }
     this.#size = size;
+    if (this.#sab) weigh(this.#sab);
   }
 
   /** A worker outgrew the buffer and moved the data to `sab` (which holds all committed bytes). */
@@ -130,7 +135,7 @@ export class MemoryStore implements DataStore {
     if (sab.byteLength < this.#size) {
       throw new RangeError(`a ${sab.byteLength}-byte buffer cannot hold ${this.#size} bytes`);
     }
-    this.#sab = sab;
+    this.#sab = weigh(sab);
   }
 
   release(): void {

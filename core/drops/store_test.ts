@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { adviseHugePages, HUGE_PAGES_FROM } from "./huge_pages.ts";
+import { HUGE_PAGES_FROM } from "../memory/mod.ts";
 import { MemoryStore } from "./store.ts";
 
 const bytes = (n: number, seed = 1) =>
@@ -44,22 +44,6 @@ Deno.test("reserve changes nothing once bytes are there, for sizes no buffer has
   declared.reserve(50);
   declared.write(bytes(1));
   assert.equal(declared.buffer!.byteLength, 100);
-});
-
-Deno.test("huge pages: large buffers are advised (Linux, FFI granted), contents and size unchanged", () => {
-  const small = new SharedArrayBuffer(HUGE_PAGES_FROM - 1);
-  assert.equal(adviseHugePages(small), false);
-  const big = new SharedArrayBuffer(HUGE_PAGES_FROM + 4096);
-  new Uint8Array(big).set(bytes(64), 1000);
-  const advised = adviseHugePages(big);
-  if (Deno.build.os === "linux") assert.equal(advised, true);
-  assert.equal(big.byteLength, HUGE_PAGES_FROM + 4096);
-  assert.deepEqual([...new Uint8Array(big, 1000, 64)], [...bytes(64)]);
-  const growable = new SharedArrayBuffer(1, { maxByteLength: 4 * HUGE_PAGES_FROM });
-  if (Deno.build.os === "linux") assert.equal(adviseHugePages(growable), true);
-  growable.grow(HUGE_PAGES_FROM);
-  new Uint8Array(growable).fill(5);
-  assert.equal(new Uint8Array(growable)[HUGE_PAGES_FROM - 1], 5);
 });
 
 Deno.test("a large memory Drop written and read back whole", () => {

@@ -1,6 +1,7 @@
 /** Worker side: output writers, into the Drop's shared buffer or posted to the main thread. */
 import type { FromWorkerMsg, OutputRef } from "./protocol.ts";
 import type { Writer } from "./module_api.ts";
+import { weigh } from "../memory/mod.ts";
 
 export type Post = (msg: FromWorkerMsg, transfer?: Transferable[]) => void;
 
@@ -80,7 +81,7 @@ class SharedWriter extends BaseWriter {
 
   constructor(ref: OutputRef, sab: SharedArrayBuffer, opts: WriterOptions) {
     super(ref, opts);
-    this.#sab = sab;
+    this.#sab = weigh(sab);
     this.#committed = ref.size;
   }
 
@@ -104,12 +105,13 @@ class SharedWriter extends BaseWriter {
     }
     if (need <= sab.maxByteLength) {
       sab.grow(Math.min(sab.maxByteLength, Math.max(need, sab.byteLength * 2)));
+      weigh(sab);
       return;
     }
     // Past the reservation: move once to a buffer with room to spare, and tell the main thread.
-    const next = new SharedArrayBuffer(need, {
-      maxByteLength: Math.max(need, sab.maxByteLength) * 2,
-    });
+    const next = weigh(
+      new SharedArrayBuffer(need, { maxByteLength: Math.max(need, sab.maxByteLength) * 2 }),
+    );
     new Uint8Array(next).set(new Uint8Array(sab, 0, this.written));
     this.#sab = next;
     const { job, index, post } = this.opts;

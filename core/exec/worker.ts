@@ -2,8 +2,8 @@
 /// <reference lib="deno.worker" />
 /**
  * Pool worker entry: runs one module-app job at a time. Loaded by URL from source
- * (`new URL("./worker.ts", import.meta.url)`); imports only files of this folder, valibot and
- * node:os, so it bundles into one self-contained file.
+ * (`new URL("./worker.ts", import.meta.url)`); imports only files of this folder, core/memory,
+ * valibot and node:os, so it bundles into one self-contained file.
  */
 import { setPriority } from "node:os";
 import * as v from "valibot";
@@ -11,6 +11,7 @@ import { ChunkFeed } from "./chunk_feed.ts";
 import { type ClosableWriter, openWriter, type Post } from "./_writers.ts";
 import type { InputView, ModuleContext, StreamInput } from "./module_api.ts";
 import { type InputRef, type RunMsg, ToWorker } from "./protocol.ts";
+import { weigh } from "../memory/mod.ts";
 
 const post: Post = (msg, transfer = []) => self.postMessage(msg, transfer);
 
@@ -80,8 +81,10 @@ self.onmessage = (e: MessageEvent) => {
 };
 
 function inputView(ref: InputRef): InputView {
+  // This isolate's own handle on the buffer: weighed here too, or it may keep it alive long after
+  // the job (a worker with little garbage of its own seldom collects).
   let bytes: Uint8Array | undefined = ref.buffer
-    ? new Uint8Array(ref.buffer, 0, ref.size)
+    ? new Uint8Array(weigh(ref.buffer), 0, ref.size)
     : undefined;
   const get = () => (bytes ??= ref.path ? Deno.readFileSync(ref.path) : new Uint8Array(0));
   return {

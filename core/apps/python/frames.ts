@@ -3,6 +3,7 @@
  * sized from the header, so a memory Drop can adopt one as it is: the bytes are copied once,
  * from the pipe into the buffer the Drop keeps.
  */
+import { weigh } from "../../memory/mod.ts";
 
 /** Largest header we accept: a bigger one means the stream is out of step. */
 const MAX_HEADER = 16 * 1024 * 1024;
@@ -108,7 +109,7 @@ export class FrameReader {
     const payloads: Uint8Array[] = [];
     for (const [i, s] of sizes.entries()) {
       if (!Number.isSafeInteger(s) || s < 0) throw new Error(`bad payload size ${s}`);
-      const p = new Uint8Array(new SharedArrayBuffer(s));
+      const p = new Uint8Array(weigh(new SharedArrayBuffer(s)));
       this.#mem?.hugePages(p);
       const file = files[i];
       const addr = addrs[i];

@@ -9,7 +9,7 @@ import { FrameReader } from "./frames.ts";
 import { type CallMsg, type DoneMsg, frameHeader, FromPython } from "./protocol.ts";
 import { writeRunner } from "./runner.ts";
 import { HUGE_FROM, Vm } from "./vm.ts";
-import { adviseHugePages } from "../../drops/mod.ts";
+import { adviseHugePages } from "../../memory/mod.ts";
 
 export interface PythonPoolOptions {
   /** The interpreter (default `python3`). */

@@ -65,12 +65,15 @@ function skipString(b: Uint8Array, i: number): number {
   return -1;
 }
 
-/** Index after the value starting at `i`, or -1. */
-export function skipValue(b: Uint8Array, i: number): number {
+/**
+ * Index after the value starting at `i`, or -1 (also for an object or array that does not end
+ * within `max` bytes).
+ */
+export function skipValue(b: Uint8Array, i: number, max = Infinity): number {
   const c = b[i];
   if (c === 0x22) return skipString(b, i);
   if (c === 0x7b || c === 0x5b) {
-    const n = b.length;
+    const n = Math.min(b.length, i + max);
     let depth = 0;
     for (; i < n; i++) {
       const d = b[i]!;
@@ -228,13 +231,13 @@ export function lightItems(
   for (;;) {
     if (i >= n) return need();
     if (b[i] !== 0x7b) return undefined;
-    const after = skipValue(b, i);
-    if (after < 0) return need();
+    // A small element is found by a scan; a larger one is read light in one pass (no scan first).
+    let after = skipValue(b, i, fullUpTo);
     let item: LightItem | undefined;
-    if (after - i > fullUpTo) {
+    if (after < 0) {
       if (!flush()) return undefined;
       try {
-        [item] = element(b, i, ws);
+        [item, after] = element(b, i, ws);
       } catch {
         return need();
       }

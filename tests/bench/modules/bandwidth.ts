@@ -9,16 +9,25 @@ export function produce(ctx: ModuleContext): void {
   for (let i = 0; i < words.length; i++) words[i] = i;
 }
 
+/**
+ * XOR of all 32-bit words. The 4-word loop and the tail have an index each: with one index
+ * shared by both loops V8 compiled the main loop 25-35% slower (120 ms against 94 per 256 MiB
+ * here), and the row measured that rather than the shared memory.
+ */
+function xorWords(words: Int32Array): number {
+  let x = 0;
+  const n = words.length & ~3;
+  for (let i = 0; i < n; i += 4) x ^= words[i]! ^ words[i + 1]! ^ words[i + 2]! ^ words[i + 3]!;
+  for (let i = n; i < words.length; i++) x ^= words[i]!;
+  return x;
+}
+
 /** Read every byte of every input (XOR of 32-bit words); write the checksum. */
 export function read(ctx: ModuleContext): void {
   let x = 0;
   for (const input of ctx.inputs) {
     const b = input.bytes;
-    const words = new Int32Array(b.buffer, b.byteOffset, b.length >> 2);
-    const n = words.length;
-    let i = 0;
-    for (; i + 4 <= n; i += 4) x ^= words[i]! ^ words[i + 1]! ^ words[i + 2]! ^ words[i + 3]!;
-    for (; i < n; i++) x ^= words[i]!;
+    x ^= xorWords(new Int32Array(b.buffer, b.byteOffset, b.length >> 2));
   }
   ctx.outputs[0]?.write(String(x));
 }
